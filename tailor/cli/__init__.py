@@ -1,0 +1,56 @@
+"""The ``tailor`` command line. Each sub-command lives in its own module in this package and
+exposes ``register(subparsers)``; this file only assembles them."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# module name in tailor.cli -> registered in this order in --help
+COMMANDS = ("simulate", "run", "sql", "serve", "publish", "tables")
+
+DESCRIPTION = """\
+Tailor: every customer their own decision-maker.
+
+Typical flow on one machine:
+  tailor simulate --users 3000 --days 45 --out .   # a deterministic demo world -> ./landing
+  tailor run ingest --ds 2026-10-15                 # one pipeline step (as Airflow runs it)
+  tailor sql "SELECT action_id, count(*) FROM gold.decisions GROUP BY 1"
+  tailor serve                                      # HTTP lookup server on 127.0.0.1:8730
+
+Configuration: conf/base.yaml + conf/$TAILOR_ENV.yaml; override one value with
+TAILOR__SECTION__KEY=value (e.g. TAILOR__SPARK__MASTER=local[4]).
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tailor", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"tailor.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"tailor.cli.{name}":
+                continue  # command not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""One typed configuration loader, used by every layer.
+
+``conf/base.yaml`` holds documented defaults; ``conf/<TAILOR_ENV>.yaml`` (default ``local``) is
+deep-merged on top; ``TAILOR__SECTION__KEY=value`` environment variables override single values.
+Sections are pydantic models so a typo or a wrong type fails at load time with the exact path.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+ENV_PREFIX = "TAILOR__"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PathsConfig(_Section):
+    lakehouse: str
+    landing: str
+    serving: str
+    runs: str
+    mlflow_tracking_uri: str
+    mlflow_artifacts: str
+
+
+class SparkConfig(_Section):
+    master: str
+    app_name: str
+    shuffle_partitions: int
+    driver_memory: str
+    conf: dict[str, str] = {}
+
+
+class LakehouseConfig(_Section):
+    engine: str
+    target_file_rows: int
+    max_commit_retries: int
+
+
+class PrivacyConfig(_Section):
+    pseudonym_key: str
+    person_id_length: int
+
+
+class IngestConfig(_Section):
+    event_types: list[str]
+    channels: list[str]
+
+
+class FeaturesConfig(_Section):
+    profile_lookback_days: int
+    behaviour_windows_hours: list[int]
+    extra_asof_days: list[int]
+
+
+class XGBoostConfig(_Section):
+    n_estimators: int
+    max_depth: int
+    learning_rate: float
+    subsample: float
+    n_jobs: int
+
+
+class RankerConfig(_Section):
+    candidates_per_user: int
+    top_k: int
+
+
+class PromotionConfig(_Section):
+    min_relative_gain: float
+
+
+class ModelsConfig(_Section):
+    label_horizon_days: int
+    test_share: float
+    split_salt: str
+    random_seed: int
+    registry_prefix: str
+    promotion: PromotionConfig
+    xgboost: XGBoostConfig
+    ranker: RankerConfig
+
+
+class PolicyConfig(_Section):
+    epsilon: float
+    holdout_share: float
+    holdout_salt: str
+    message_cost: float
+    min_expected_value: float
+    quiet_hours: list[int]
+    actions: str
+
+
+class QualityConfig(_Section):
+    fail_on_breach: bool
+    max_quarantine_share: float
+
+
+class ServingConfig(_Section):
+    host: str
+    port: int
+    fallback_policy: str
+    top_k: int
+
+
+class AirflowConfig(_Section):
+    home: str
+    retries: int
+    retry_delay_seconds: int
+
+
+class SimulatorConfig(_Section):
+    users: int
+    days: int
+    items: int
+    seed: int
+    start_date: str
+
+
+class Config(_Section):
+    """The whole configuration. ``root`` is the project directory relative paths resolve against."""
+
+    env: str = "local"
+    root: str = "."
+    paths: PathsConfig
+    spark: SparkConfig
+    lakehouse: LakehouseConfig
+    privacy: PrivacyConfig
+    ingest: IngestConfig
+    features: FeaturesConfig
+    models: ModelsConfig
+    policy: PolicyConfig
+    quality: QualityConfig
+    serving: ServingConfig
+    airflow: AirflowConfig
+    simulator: SimulatorConfig
+
+    def path(self, value: str) -> str:
+        """Resolve a configured path: URIs pass through, relative paths hang off ``root``."""
+        if "://" in value or os.path.isabs(value):
+            return value
+        return str(Path(self.root, value).resolve())
+
+    @property
+    def lakehouse_root(self) -> str:
+        return self.path(self.paths.lakehouse)
+
+    @property
+    def landing_dir(self) -> str:
+        return self.path(self.paths.landing)
+
+    @property
+    def serving_dir(self) -> str:
+        return self.path(self.paths.serving)
+
+    @property
+    def runs_dir(self) -> str:
+        return self.path(self.paths.runs)
+
+    @property
+    def mlflow_tracking_uri(self) -> str:
+        uri = self.paths.mlflow_tracking_uri
+        if uri.startswith("sqlite:///") and not uri.startswith("sqlite:////"):
+            return "sqlite:///" + self.path(uri[len("sqlite:///"):])
+        return uri
+
+    def load_actions(self) -> dict[str, Any]:
+        """The action bank YAML (channels, send hours, offers) named by ``policy.actions``."""
+        with open(self.path(self.policy.actions)) as fh:
+            return yaml.safe_load(fh)
+
+
+class ConfigError(ValueError):
+    """Configuration could not be loaded; the message says which file / key and what to do."""
+
+
+def project_root() -> Path:
+    """TAILOR_HOME if set, else the nearest parent of the cwd holding conf/base.yaml."""
+    if os.environ.get("TAILOR_HOME"):
+        return Path(os.environ["TAILOR_HOME"]).resolve()
+    here = Path.cwd().resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "conf" / "base.yaml").exists():
+            return candidate
+    return here
+
+
+def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """Recursively merge ``overlay`` into a copy of ``base`` (overlay wins on leaves)."""
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        keys = [k.lower() for k in name[len(ENV_PREFIX):].split("__") if k]
+        node = overrides
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = yaml.safe_load(raw) if raw else raw
+    return overrides
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path) as fh:
+            data = yaml.safe_load(fh) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc}); fix the file and retry") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def load_config(env: str | None = None, root: str | Path | None = None,
+                overrides: dict[str, Any] | None = None,
+                environ: dict[str, str] | None = None) -> Config:
+    """Load base.yaml + the ``env`` overlay + TAILOR__* variables + explicit ``overrides``."""
+    environ = dict(os.environ if environ is None else environ)
+    root_path = Path(root).resolve() if root else project_root()
+    env = env or environ.get("TAILOR_ENV", "local")
+    base_file = root_path / "conf" / "base.yaml"
+    if not base_file.exists():
+        raise ConfigError(f"no {base_file}: run from the project directory or set TAILOR_HOME")
+    data = _read_yaml(base_file)
+    overlay_file = root_path / "conf" / f"{env}.yaml"
+    if overlay_file.exists():
+        data = deep_merge(data, _read_yaml(overlay_file))
+    elif env != "base":
+        raise ConfigError(f"TAILOR_ENV={env!r} but {overlay_file} does not exist")
+    data = deep_merge(data, _env_overrides(environ))
+    data = deep_merge(data, overrides or {})
+    data["env"], data["root"] = env, str(root_path)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration (env={env}): {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_config() -> Config:
+    """The process-wide configuration (loaded once)."""
+    return load_config()

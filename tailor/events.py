@@ -1,0 +1,102 @@
+"""The landing-event contract: what one JSON line in ``landing/`` must look like.
+
+Apps (through the server's ``POST /v1/events``), the simulator and dataset importers all write
+these lines; ``jobs/ingest`` validates them against this module and quarantines the rest with a
+reason. Keep this the single source of truth for event fields.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+# Every field a landing event may carry, with its JSON type. Unknown fields are ignored.
+EVENT_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "event_id": str,        # globally unique; the dedupe key
+    "event_type": str,      # one of EVENT_TYPES
+    "ts": str,              # ISO-8601 UTC, e.g. "2026-09-01T10:23:45Z"
+    "customer_id": str,     # login / CRM id (direct identifier: pseudonymised in silver)
+    "email": str,           # direct identifier on login events (never leaves bronze)
+    "anonymous_id": str,    # cookie / session id
+    "device_id": str,       # device / app-install id
+    "item_id": str,
+    "category": str,
+    "price": (int, float),  # unit price, or order value on conversion
+    "quantity": int,
+    "channel": str,         # email | push | sms | in_app
+    "message_id": str,      # ties sends to opens / clicks / conversions
+    "action_id": str,       # the chosen action, e.g. "email@18:pct10" or "no_message"
+    "send_hour": int,       # 0..23, local hour the message was sent at
+    "discount": (int, float),  # offer as a share of the order value, 0..1
+    "propensity": (int, float),  # probability the logging policy chose this action, (0, 1]
+    "granted": bool,        # consent_change: channel consent granted (true) or revoked (false)
+}
+
+# Fields each event type must carry (besides event_id, event_type, ts). A tuple means "one of".
+REQUIRED_BY_TYPE: dict[str, list[str | tuple[str, ...]]] = {
+    "login": ["customer_id", ("anonymous_id", "device_id")],
+    "view": [("customer_id", "anonymous_id", "device_id"), "item_id"],
+    "add_to_cart": [("customer_id", "anonymous_id", "device_id"), "item_id"],
+    "purchase": [("customer_id", "anonymous_id", "device_id"), "item_id", "price", "quantity"],
+    "message_sent": ["customer_id", "channel", "message_id", "action_id", "send_hour",
+                     "discount", "propensity"],
+    "message_open": ["customer_id", "channel", "message_id"],
+    "message_click": ["customer_id", "channel", "message_id"],
+    "conversion": ["customer_id", "channel", "message_id", "price"],
+    "unsubscribe": ["customer_id", "channel"],
+    "consent_change": ["customer_id", "channel", "granted"],
+    "decision_served": ["customer_id", "action_id", "propensity"],
+}
+EVENT_TYPES = tuple(REQUIRED_BY_TYPE)
+CHANNELS = ("email", "push", "sms", "in_app")
+
+
+def validate_event(event: Any) -> str | None:
+    """Return None if ``event`` is a valid landing event, else a short machine-readable reason.
+
+    Reasons look like ``missing:item_id``, ``bad_type:price``, ``unknown_event_type:foo``,
+    ``bad_ts``, ``bad_value:propensity``; they become ``bronze.quarantine.reason``.
+    """
+    if not isinstance(event, dict):
+        return "not_an_object"
+    for key in ("event_id", "event_type", "ts"):
+        if not event.get(key):
+            return f"missing:{key}"
+    for key, value in event.items():
+        expected = EVENT_FIELDS.get(key)
+        if expected is None or value is None:
+            continue
+        if isinstance(value, bool) and expected is not bool:
+            return f"bad_type:{key}"
+        if not isinstance(value, expected):
+            return f"bad_type:{key}"
+    etype = event["event_type"]
+    if etype not in REQUIRED_BY_TYPE:
+        return f"unknown_event_type:{etype}"
+    for req in REQUIRED_BY_TYPE[etype]:
+        options = req if isinstance(req, tuple) else (req,)
+        if all(event.get(opt) in (None, "") for opt in options):
+            return "missing:" + "|".join(options)
+    if not _valid_ts(event["ts"]):
+        return "bad_ts"
+    channel = event.get("channel")
+    if channel is not None and channel not in CHANNELS:
+        return "bad_value:channel"
+    prop = event.get("propensity")
+    if prop is not None and not 0.0 < float(prop) <= 1.0:
+        return "bad_value:propensity"
+    hour = event.get("send_hour")
+    if hour is not None and not 0 <= hour <= 23:
+        return "bad_value:send_hour"
+    price = event.get("price")
+    if price is not None and float(price) < 0:
+        return "bad_value:price"
+    return None
+
+
+def _valid_ts(value: str) -> bool:
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return False
+    return True

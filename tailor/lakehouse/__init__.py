@@ -1,0 +1,90 @@
+"""The one door to Delta tables. Jobs say ``lakehouse.write(df, "silver.events", mode=...)``
+and ``lakehouse.read("silver.events")``; which engine does the work is configuration.
+
+Engines: ``bridge`` (default; Spark Parquet IO + delta-rs commits, no jars) and ``native``
+(delta-spark). Non-Spark readers use :meth:`Lakehouse.read_arrow` (delta-rs + pyarrow).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pyarrow as pa
+
+from tailor.config import Config
+from tailor.lakehouse import arrow_io
+from tailor.lakehouse.base import (EngineUnavailableError, LakehouseError, SchemaMismatchError,
+                                   TableConflictError, TableNotFoundError, WriteMode, WriteResult)
+from tailor.lakehouse.tables import list_tables, table_uri
+
+__all__ = ["Lakehouse", "WriteMode", "WriteResult", "LakehouseError", "TableConflictError",
+           "SchemaMismatchError", "TableNotFoundError", "EngineUnavailableError", "table_uri",
+           "list_tables"]
+
+
+class Lakehouse:
+    """Tables addressed as ``layer.name`` under ``cfg.lakehouse_root``."""
+
+    def __init__(self, cfg: Config, spark: Any = None):
+        self.cfg = cfg
+        self.root = cfg.lakehouse_root
+        self._spark = spark
+        self._engine: Any = None
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            from tailor.spark import get_spark
+
+            spark = self._spark or get_spark(self.cfg)
+            kind = self.cfg.lakehouse.engine
+            if kind == "bridge":
+                from tailor.lakehouse.bridge import BridgeEngine
+                self._engine = BridgeEngine(spark, self.cfg.lakehouse.target_file_rows)
+            elif kind == "native":
+                from tailor.lakehouse.native import NativeEngine
+                self._engine = NativeEngine(spark, self.cfg.lakehouse.target_file_rows)
+            else:
+                raise LakehouseError(f"lakehouse.engine={kind!r}: use 'bridge' or 'native'")
+        return self._engine
+
+    def uri(self, name: str) -> str:
+        return table_uri(self.root, name)
+
+    def exists(self, name: str) -> bool:
+        return arrow_io.table_version(self.uri(name)) is not None
+
+    def version(self, name: str) -> int | None:
+        """Latest committed version of ``name`` (None if never written). No Spark needed."""
+        return arrow_io.table_version(self.uri(name))
+
+    def history(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
+        return arrow_io.open_table(self.uri(name)).history(limit)
+
+    def read(self, name: str, version: int | None = None,
+             partitions: dict[str, Any] | None = None):
+        """A Spark DataFrame of ``name`` at ``version`` (latest if None), pruned to ``partitions``."""
+        return self.engine.read(self.uri(name), version=version, partitions=partitions)
+
+    def read_arrow(self, name: str, version: int | None = None,
+                   partitions: dict[str, Any] | None = None,
+                   columns: Sequence[str] | None = None) -> pa.Table:
+        """The same snapshot as an Arrow table, without Spark (publisher, SQL, notebooks)."""
+        uri = self.uri(name)
+        if arrow_io.table_version(uri) is None:
+            raise TableNotFoundError(f"no table {name} at {uri}: has the job that writes it run?")
+        return arrow_io.read_arrow(uri, version=version, partitions=partitions, columns=columns)
+
+    def write(self, df: Any, name: str, mode: WriteMode | str = WriteMode.APPEND,
+              partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
+              replace_partitions: dict[str, Any] | None = None,
+              when_matched: str = "update") -> WriteResult:
+        """Write a Spark DataFrame as one Delta transaction; returns the committed version.
+
+        ``overwrite_partitions`` replaces exactly the partitions present in ``df`` (plus any named
+        in ``replace_partitions``, so an empty rerun of a day still clears it); ``merge`` upserts
+        on ``keys`` (``when_matched="ignore"`` keeps existing rows: insert-only dedupe).
+        """
+        result = self.engine.write(df, self.uri(name), mode, partition_by=partition_by, keys=keys,
+                                   replace_partitions=replace_partitions, when_matched=when_matched)
+        return WriteResult(name, result.version, result.mode, result.files_added,
+                           result.files_removed, result.rows_written, result.extra)

@@ -1,0 +1,111 @@
+"""Spark-free reads of Delta tables: delta-rs resolves the snapshot, pyarrow reads the files.
+
+Used by the publisher, ``tailor sql``, data contracts and notebooks. The file list comes from
+the Delta log (so uncommitted or removed files are never read); partition values come from the
+log too. We read with ``pyarrow.dataset`` over that list instead of
+``DeltaTable.to_pyarrow_dataset`` because the latter can abort the interpreter at exit
+(delta-rs 1.6 thread teardown), which would turn a good job into a failed Airflow task.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
+from deltalake import DeltaTable
+
+PartitionFilter = dict[str, Any]  # {"ds": "2026-10-01"} or {"ds": ["2026-10-01", "2026-10-02"]}
+
+
+def open_table(table_uri: str, version: int | None = None) -> DeltaTable:
+    """The delta-rs handle for ``table_uri`` at ``version`` (latest if None)."""
+    return DeltaTable(table_uri, version=version)
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def add_actions(dt: DeltaTable) -> pa.Table:
+    """The live files of a snapshot: path, size_bytes, num_records, partition.<col>..."""
+    return pa.table(dt.get_add_actions(flatten=True))
+
+
+def live_files(dt: DeltaTable, partitions: PartitionFilter | None = None) -> list[dict[str, Any]]:
+    """Files of the snapshot, pruned to ``partitions``; each with path, size, partition values."""
+    actions = add_actions(dt)
+    part_cols = list(dt.metadata().partition_columns)
+    if partitions:
+        unknown = set(partitions) - set(part_cols)
+        if unknown:
+            raise ValueError(f"{sorted(unknown)} are not partition columns of {dt.table_uri} "
+                             f"(partitioned by {part_cols})")
+        mask = None
+        for col, wanted in partitions.items():
+            cond = pc.is_in(actions[f"partition.{col}"].cast(pa.string()),
+                            value_set=pa.array(_as_list(wanted)))
+            mask = cond if mask is None else pc.and_(mask, cond)
+        actions = actions.filter(mask)
+    rows = []
+    for rec in actions.to_pylist():
+        rows.append({
+            "path": rec["path"],
+            "size": rec["size_bytes"],
+            "num_records": rec.get("num_records"),
+            "partition_values": {c: rec.get(f"partition.{c}") for c in part_cols},
+        })
+    return rows
+
+
+def file_uri(table_uri: str, relative_path: str) -> str:
+    """Absolute location of a file named in the log (paths in the log are relative, URL-escaped)."""
+    from urllib.parse import unquote
+
+    if "://" in relative_path or relative_path.startswith("/"):
+        return relative_path
+    return table_uri.rstrip("/") + "/" + unquote(relative_path)
+
+
+def arrow_schema(dt: DeltaTable) -> pa.Schema:
+    """The table schema as a pyarrow schema (partition columns included)."""
+    return pa.schema(dt.schema().to_arrow())
+
+
+def read_arrow(table_uri: str, version: int | None = None,
+               partitions: PartitionFilter | None = None,
+               columns: Iterable[str] | None = None) -> pa.Table:
+    """Read a Delta table (optionally a version and some partitions) into one Arrow table."""
+    dt = open_table(table_uri, version)
+    schema = arrow_schema(dt)
+    files = live_files(dt, partitions)
+    cols = list(columns) if columns is not None else schema.names
+    if not files:
+        return schema.empty_table().select(cols)
+    part_cols = list(dt.metadata().partition_columns)
+    data_schema = pa.schema([f for f in schema if f.name not in part_cols])
+    tables = []
+    # Group by partition so partition values are attached from the log, not parsed from paths.
+    by_part: dict[tuple, list[str]] = {}
+    for f in files:
+        key = tuple(f["partition_values"].get(c) for c in part_cols)
+        by_part.setdefault(key, []).append(file_uri(table_uri, f["path"]))
+    data_cols = [c for c in cols if c not in part_cols]
+    for key, paths in by_part.items():
+        t = pads.dataset(paths, schema=data_schema, format="parquet").to_table(columns=data_cols)
+        for col, value in zip(part_cols, key):
+            if col in cols:
+                field = schema.field(col)
+                arr = pa.array([value] * t.num_rows, type=pa.string())
+                t = t.append_column(col, arr.cast(field.type) if field.type != pa.string() else arr)
+        tables.append(t.select(cols))
+    return pa.concat_tables(tables)
+
+
+def table_version(table_uri: str) -> int | None:
+    """Latest committed version, or None if there is no Delta table at ``table_uri``."""
+    if not DeltaTable.is_deltatable(table_uri):
+        return None
+    return DeltaTable(table_uri).version()

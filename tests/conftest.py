@@ -1,0 +1,52 @@
+"""Shared fixtures: one SparkSession per test run, a fresh lakehouse per test."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def make_config(tmp_path: Path, **sections):
+    """A Config rooted at the repo whose writable paths all live under ``tmp_path``."""
+    from tailor.config import deep_merge, load_config
+
+    paths = {
+        "lakehouse": str(tmp_path / "lakehouse"),
+        "landing": str(tmp_path / "landing"),
+        "serving": str(tmp_path / "serving"),
+        "runs": str(tmp_path / "runs"),
+        "mlflow_tracking_uri": f"sqlite:///{tmp_path}/mlflow/mlflow.db",
+        "mlflow_artifacts": str(tmp_path / "mlflow" / "artifacts"),
+    }
+    overrides = deep_merge({"paths": paths, "spark": {"master": "local[2]", "shuffle_partitions": 2}},
+                           sections)
+    return load_config(env="local", root=REPO_ROOT, overrides=overrides, environ={})
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    from tailor.spark import get_spark
+
+    cfg = make_config(tmp_path_factory.mktemp("spark"))
+    session = get_spark(cfg, app_name="tailor-tests")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def lakehouse(cfg, spark):
+    from tailor.lakehouse import Lakehouse
+
+    return Lakehouse(cfg, spark)
