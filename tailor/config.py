@@ -101,6 +101,7 @@ class PolicyConfig(_Section):
 class QualityConfig(_Section):
     fail_on_breach: bool
     max_quarantine_share: float
+    data_docs: bool = True
 
 
 class ServingConfig(_Section):

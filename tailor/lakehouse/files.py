@@ -76,8 +76,7 @@ class _RollingWriter:
             name = f"part-{self.write_id}-{self.task}-{self.seq:05d}.snappy.parquet"
             rel = f"{rel_dir}/{name}" if rel_dir else name
             full = f"{self.base}/{rel}"
-            if rel_dir:
-                self.fs.create_dir(f"{self.base}/{rel_dir}", recursive=True)
+            self.fs.create_dir(f"{self.base}/{rel_dir}" if rel_dir else self.base, recursive=True)
             sink = self.fs.open_output_stream(full)
             writer = pq.ParquetWriter(sink, table.schema, compression="snappy")
             self.open[values] = (writer, rel, 0)

@@ -1,0 +1,58 @@
+# Tailor — the two commands: `make demo` and `make test`. Everything else is a friend of theirs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export TAILOR_HOME := $(CURDIR)
+export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
+export SPARK_LOCAL_IP := 127.0.0.1
+export MPLBACKEND := Agg
+# Airflow: SQLite metadata DB and logs under the project, our dags/ only.
+export AIRFLOW_HOME := $(CURDIR)/airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL := http://127.0.0.1:8793/execution/
+export AIRFLOW__API__PORT := 8793
+export AIRFLOW__API__HOST := 127.0.0.1
+
+# Demo world size (printed by the demo). Fits in well under 15 minutes on 2 cores.
+USERS ?= 3000
+DAYS ?= 45
+SEED ?= 42
+DATA ?= sim
+
+.PHONY: help install demo test test-fast airflow serve bench clean
+
+help:
+	@echo "make demo    - install, simulate a world, run the daily DAG in Airflow, publish, serve, show decisions"
+	@echo "make test    - install and run the test suite (what CI runs)"
+	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8793)"
+	@echo "make serve   - the lookup server on the published snapshot"
+	@echo "make clean   - remove generated data (lakehouse, landing, serving, mlflow, airflow, runs)"
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/python -m tailor.demo --users $(USERS) --days $(DAYS) --seed $(SEED) --data $(DATA)
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+airflow: install
+	$(BIN)/airflow standalone
+
+serve: install
+	$(BIN)/tailor serve
+
+clean:
+	rm -rf lakehouse landing ground_truth world.json serving runs mlflow airflow spark-warehouse

@@ -1,0 +1,191 @@
+"""Contract of ``gold.decisions``: the precomputed policy, one decision row per person per ``ds``.
+
+Checked on one ``ds`` partition at a time (the validate job reads ``ds == ds``).
+
+- The partition is not empty, and every column of the table exists: person_id, ds,
+  policy_version, items, item_scores, action_id, channel, send_hour, offer, discount,
+  propensity, exploration, holdout, allowed_channels, guardrails, explanation, ltv_pred,
+  churn_prob, model_versions, feature_versions, data_versions, decided_at.
+- ``person_id`` is a non-null string, unique within the ds (one decision per person).
+- ``ds`` is a non-null 'YYYY-MM-DD' string; ``policy_version`` and ``action_id`` are non-null.
+- ``channel`` is one of ``tailor.events.CHANNELS`` or null, and null **iff**
+  ``action_id == 'no_message'``: a message always names its channel, "do nothing" never does.
+- ``send_hour`` is an integer in 0..23 or null; ``discount`` in [0, 1] when present.
+- ``propensity`` is non-null and in (0, 1] (it becomes the denominator of off-policy estimates).
+- ``exploration`` and ``holdout`` are booleans.
+- ``explanation`` is a non-null, non-empty string (every decision can be explained).
+- ``ltv_pred`` >= 0 and ``churn_prob`` in [0, 1] when present.
+- ``model_versions``, ``feature_versions`` and ``data_versions`` are non-null JSON strings
+  (provenance of the decision).
+- ``decided_at`` is a timezone-aware (UTC) timestamp.
+- Every element of ``items`` has a score: ``len(items) == len(item_scores)``.
+- **Governance (consent):** a chosen ``channel`` is one of the person's ``allowed_channels``.
+- **Governance (holdout):** holdout rows never message: ``holdout`` ⇒ ``action_id == 'no_message'``.
+
+The two list-valued rules (alignment and consent) compare a value with a list in the *same
+row*, which no built-in GX expectation can express on pandas (row conditions are
+``DataFrame.query`` filters, ``UnexpectedRowsExpectation`` is SQL-only). :func:`prepare` computes
+one boolean helper column per rule (``_items_scored``, ``_channel_consented``) before
+validation, and the suite expects them to be all true. The helper logic lives next to the
+suite, is unit-tested with it, and the failing rows still show up as unexpected counts.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from expectations import BOOL, DATE_REGEX, FLOAT_TYPES, INT_TYPES, STRING, TZ_TIMESTAMP
+from tailor.events import CHANNELS
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+    import pandas as pd
+
+TABLE = "gold.decisions"
+PARTITION_COLUMN = "ds"
+ID_COLUMN = "person_id"
+NO_MESSAGE = "no_message"
+
+COLUMNS = ["person_id", "ds", "policy_version", "items", "item_scores", "action_id", "channel",
+           "send_hour", "offer", "discount", "propensity", "exploration", "holdout",
+           "allowed_channels", "guardrails", "explanation", "ltv_pred", "churn_prob",
+           "model_versions", "feature_versions", "data_versions", "decided_at"]
+PROVENANCE = ["model_versions", "feature_versions", "data_versions"]
+
+CONSENT_COLUMN = "_channel_consented"
+ALIGNED_COLUMN = "_items_scored"
+
+
+def _is_missing(value: Any) -> bool:
+    """None / NaN / pd.NA; a list or array (even an empty one) is a value."""
+    import pandas as pd
+
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def _as_list(value: Any) -> list | None:
+    """A list cell as read from Arrow (numpy array), built in pandas (list), or null."""
+    if _is_missing(value):
+        return None
+    return list(value)
+
+
+def channel_consented(channel: Any, allowed_channels: Any) -> bool:
+    """True when no channel is chosen, or the chosen one is in ``allowed_channels``."""
+    if _is_missing(channel):
+        return True
+    allowed = _as_list(allowed_channels)
+    return allowed is not None and channel in allowed
+
+
+def items_scored(items: Any, item_scores: Any) -> bool:
+    """True when ``items`` and ``item_scores`` are both null or have the same length."""
+    a, b = _as_list(items), _as_list(item_scores)
+    if a is None or b is None:
+        return a is None and b is None
+    return len(a) == len(b)
+
+
+def prepare(df: "pd.DataFrame") -> "pd.DataFrame":
+    """A copy of ``df`` with the helper columns the cross-column rules check.
+
+    Missing source columns leave the helper out, so the column-set expectation reports the
+    missing column instead of this function raising.
+    """
+    out = df.copy()
+    if {"channel", "allowed_channels"} <= set(df.columns):
+        out[CONSENT_COLUMN] = [channel_consented(c, a)
+                               for c, a in zip(df["channel"], df["allowed_channels"])]
+    if {"items", "item_scores"} <= set(df.columns):
+        out[ALIGNED_COLUMN] = [items_scored(i, s)
+                               for i, s in zip(df["items"], df["item_scores"])]
+    return out
+
+
+def build_suite() -> "gx.ExpectationSuite":
+    """The ``gold.decisions`` expectation suite (a fresh object on every call)."""
+    import great_expectations as gx
+    from great_expectations import expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    # Collected in a list and handed to the constructor: in GX 1.24 suite.add_expectation()
+    # needs an active data context even for an unsaved suite.
+    expectations: list = []
+    add = expectations.append
+
+    add(gxe.ExpectTableRowCountToBeBetween(
+        min_value=1, description="the ds partition holds decisions"))
+    add(gxe.ExpectTableColumnsToMatchSet(
+        column_set=COLUMNS, exact_match=False,
+        description="every gold.decisions column exists (extra columns are allowed)"))
+
+    for col, why in [("person_id", "every decision is for a person"),
+                     ("ds", "every row has its partition value"),
+                     ("policy_version", "every decision names the policy that made it"),
+                     ("action_id", "every decision names its action (or 'no_message')"),
+                     ("propensity", "every decision logs its propensity"),
+                     ("explanation", "every decision can be explained"),
+                     *[(c, f"provenance: {c} is recorded") for c in PROVENANCE]]:
+        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=why))
+    add(gxe.ExpectColumnValuesToBeUnique(
+        column="person_id", description="one decision per person per ds"))
+
+    # types
+    for col in ["person_id", "ds", "policy_version", "action_id", "channel", "explanation",
+                *PROVENANCE]:
+        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=STRING,
+                                             description=f"{col} is a string"))
+    for col in ["discount", "propensity", "ltv_pred", "churn_prob"]:
+        add(gxe.ExpectColumnValuesToBeInTypeList(column=col, type_list=FLOAT_TYPES,
+                                                 description=f"{col} is a double"))
+    add(gxe.ExpectColumnValuesToBeInTypeList(column="send_hour", type_list=INT_TYPES,
+                                             description="send_hour is an integer"))
+    for col in ["exploration", "holdout"]:
+        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=BOOL,
+                                             description=f"{col} is a boolean"))
+    add(gxe.ExpectColumnValuesToBeOfType(column="decided_at", type_=TZ_TIMESTAMP,
+                                         description="decided_at is a timezone-aware timestamp"))
+
+    # values
+    add(gxe.ExpectColumnValuesToMatchRegex(
+        column="ds", regex=DATE_REGEX, description="ds looks like YYYY-MM-DD"))
+    add(gxe.ExpectColumnValuesToBeInSet(
+        column="channel", value_set=list(CHANNELS),
+        description="channel, when present, is one of tailor.events.CHANNELS"))
+    add(gxe.ExpectColumnValuesToBeNull(
+        column="channel", row_condition=Column("action_id") == NO_MESSAGE,
+        description="'no_message' decisions have no channel"))
+    add(gxe.ExpectColumnValuesToNotBeNull(
+        column="channel", row_condition=Column("action_id") != NO_MESSAGE,
+        description="message decisions name their channel"))
+    add(gxe.ExpectColumnValuesToBeBetween(
+        column="send_hour", min_value=0, max_value=23,
+        description="send_hour, when present, is an hour 0..23"))
+    add(gxe.ExpectColumnValuesToBeBetween(
+        column="discount", min_value=0, max_value=1,
+        description="discount, when present, is a share in [0, 1]"))
+    add(gxe.ExpectColumnValuesToBeBetween(
+        column="propensity", min_value=0, max_value=1, strict_min=True,
+        description="propensity is in (0, 1]"))
+    add(gxe.ExpectColumnValueLengthsToBeBetween(
+        column="explanation", min_value=1, description="explanation is not empty"))
+    add(gxe.ExpectColumnValuesToBeBetween(
+        column="ltv_pred", min_value=0, description="ltv_pred, when present, is >= 0"))
+    add(gxe.ExpectColumnValuesToBeBetween(
+        column="churn_prob", min_value=0, max_value=1,
+        description="churn_prob, when present, is a probability in [0, 1]"))
+    for col in PROVENANCE:
+        add(gxe.ExpectColumnValuesToBeJsonParseable(
+            column=col, description=f"provenance: {col} is a JSON string"))
+
+    # list-valued and governance rules (helper columns from prepare())
+    add(gxe.ExpectColumnValuesToBeInSet(
+        column=ALIGNED_COLUMN, value_set=[True],
+        description="every item in items has a score in item_scores (equal lengths)"))
+    add(gxe.ExpectColumnValuesToBeInSet(
+        column=CONSENT_COLUMN, value_set=[True],
+        description="governance: a chosen channel is one of the person's allowed_channels"))
+    add(gxe.ExpectColumnValuesToBeInSet(
+        column="action_id", value_set=[NO_MESSAGE], row_condition=Column("holdout") == True,  # noqa: E712
+        description="governance: holdout persons are never messaged (action_id 'no_message')"))
+    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
+                               meta={"contract": __doc__.strip()})

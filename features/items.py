@@ -1,0 +1,26 @@
+"""item_stats_v1: per-item category, price and popularity as of a day (ranker + fallback)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
+
+from features.windows import as_of, count_if, within
+
+
+def compute(events: DataFrame, at: datetime) -> DataFrame:
+    """Latest category and price, 7/30-day views and purchases, and a popularity rank."""
+    ev = as_of(events, at).where(F.col("item_id").isNotNull() & F.col("event_type").isin(
+        "view", "add_to_cart", "purchase"))
+    view, buy = F.col("event_type") == "view", F.col("event_type") == "purchase"
+    stats = ev.groupBy("item_id").agg(
+        F.max_by("category", "event_ts").alias("category"),
+        F.max_by("price", "event_ts").alias("price"),
+        count_if(view & within(at, 168)).alias("views_7d"),
+        count_if(view & within(at, 720)).alias("views_30d"),
+        count_if(buy & within(at, 168)).alias("purchases_7d"),
+        count_if(buy & within(at, 720)).alias("purchases_30d"),
+    ).withColumn("popularity", F.col("purchases_30d") + 0.1 * F.col("views_30d"))
+    rank = Window.orderBy(F.col("popularity").desc(), F.col("item_id"))
+    return stats.withColumn("popularity_rank", F.row_number().over(rank))

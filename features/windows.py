@@ -1,0 +1,25 @@
+"""Small shared helpers for as-of feature computation (no feature logic here)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+
+def as_of(events: DataFrame, at: datetime) -> DataFrame:
+    """Events strictly before ``at``: nothing from the future may enter a feature."""
+    return events.where(F.col("event_ts") < F.lit(at))
+
+
+def within(at: datetime, hours: float) -> Column:
+    """True for events in the ``hours`` before ``at``."""
+    return F.col("event_ts") >= F.lit(at - timedelta(hours=hours))
+
+
+def count_if(cond: Column) -> Column:
+    return F.sum(F.when(cond, 1).otherwise(0))
+
+
+def sum_if(cond: Column, value: Column) -> Column:
+    return F.sum(F.when(cond, value).otherwise(0.0))

@@ -1,0 +1,55 @@
+"""``tailor run JOB --ds YYYY-MM-DD``: run one pipeline step exactly as Airflow does."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+
+JOBS = {
+    "ingest": "landing JSON-lines -> bronze.events (+ bronze.quarantine, ops.ingest_log)",
+    "identity": "bronze.events -> silver.identity_map + silver.events (pseudonymous person ids)",
+    "features": "silver.events -> features.<group>_v<N> as of ds (and the training cutoff)",
+    "training_sets": "labels after the cutoff joined to features as of the cutoff -> training.*",
+    "train": "training.* -> XGBoost models in MLflow; champion alias behind the gate",
+    "score": "champion models -> gold.user_scores + gold.recommendations",
+    "decide": "scores + consent + action bank -> gold.decisions",
+    "validate": "run the data contract of --table on its ds partition (fails on a breach)",
+    "publish": "gold.decisions for ds -> immutable serving snapshot; CURRENT points at it",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    epilog = "jobs:\n" + "\n".join(f"  {k:<14} {v}" for k, v in JOBS.items())
+    epilog += ("\n\nexamples:\n  tailor run ingest --ds 2026-10-15\n"
+               "  tailor run validate --table gold.decisions --ds 2026-10-15")
+    p = sub.add_parser("run", help="run one pipeline job for a day",
+                       description="Run one pipeline job for the day --ds (idempotent: rerunning "
+                                   "a day replaces that day's output).",
+                       epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("job", choices=sorted(JOBS), metavar="JOB", help="one of: " + ", ".join(JOBS))
+    p.add_argument("--ds", required=True, help="the day to run for, YYYY-MM-DD (Airflow's {{ ds }})")
+    p.add_argument("--table", help="validate only: the table whose contract to check")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tailor.runtime import execute
+
+    if args.job == "validate":
+        if not args.table:
+            raise SystemExit("tailor run validate needs --table, e.g. --table bronze.events")
+        module = importlib.import_module("jobs.validate")
+        from tailor.config import get_config
+
+        summary = module.run(args.table, args.ds, get_config())
+        print(json.dumps(summary, indent=2, default=str))
+        return 0
+    module = importlib.import_module(f"jobs.{args.job}")
+    if args.job == "publish":
+        from tailor.config import get_config
+
+        summary = module.run(args.ds, get_config())
+    else:
+        summary = execute(args.job, module.run, args.ds)
+    print(json.dumps(summary, indent=2, default=str))
+    return 0

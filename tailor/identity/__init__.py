@@ -1,0 +1,1 @@
+"""Identity resolution: stitch device / anonymous ids to a person, pseudonymise identifiers."""

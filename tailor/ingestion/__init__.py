@@ -1,0 +1,1 @@
+"""Landing → bronze: parse and validate event lines, find new landing files."""

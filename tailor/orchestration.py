@@ -1,0 +1,43 @@
+"""Airflow building blocks for the DAG files: one task per job, keyed on the data interval.
+
+DAG files in ``dags/`` only wire these together. Each task shells out to ``tailor run JOB --ds
+{{ ds }}`` (the same command a person runs), so a task is one isolated Spark application,
+idempotent for its ds, and retried by Airflow on failure.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+
+from airflow.providers.standard.operators.bash import BashOperator
+
+from tailor.config import get_config
+
+TAILOR_BIN = os.path.join(os.path.dirname(sys.executable), "tailor")
+
+
+def default_args() -> dict:
+    cfg = get_config()
+    return {"owner": "tailor", "retries": cfg.airflow.retries,
+            "retry_delay": timedelta(seconds=cfg.airflow.retry_delay_seconds)}
+
+
+def _env() -> dict[str, str]:
+    env = {"TAILOR_HOME": get_config().root, "PYSPARK_PYTHON": sys.executable,
+           "SPARK_LOCAL_IP": "127.0.0.1"}
+    return env
+
+
+def job_task(job: str, **kwargs) -> BashOperator:
+    """``tailor run JOB --ds {{ ds }}`` as a task named after the job."""
+    return BashOperator(task_id=kwargs.pop("task_id", job),
+                        bash_command=f"{TAILOR_BIN} run {job} --ds {{{{ ds }}}}",
+                        env=_env(), append_env=True, **kwargs)
+
+
+def contract_task(table: str, **kwargs) -> BashOperator:
+    """The data contract of ``table`` on its ds partition; a breach fails the task."""
+    return BashOperator(task_id=kwargs.pop("task_id", f"validate_{table.replace('.', '_')}"),
+                        bash_command=f"{TAILOR_BIN} run validate --table {table} --ds {{{{ ds }}}}",
+                        env=_env(), append_env=True, **kwargs)

@@ -1,0 +1,41 @@
+"""SQL over the lakehouse for analysts and notebooks: DuckDB views over Delta snapshots.
+
+Each ``layer.name`` in the query is resolved to the table's latest committed snapshot (file list
+from the Delta log via delta-rs) and exposed to DuckDB as an Arrow dataset, so uncommitted or
+removed files are never read.
+"""
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+from tailor.config import Config
+from tailor.lakehouse import arrow_io
+from tailor.lakehouse.tables import LAYERS, list_tables, table_uri
+
+_TABLE_REF = re.compile(r"\b(" + "|".join(LAYERS) + r")\.([a-z][a-z0-9_]*)\b")
+
+
+def list_with_versions(cfg: Config) -> list[tuple[str, int | None]]:
+    root = cfg.lakehouse_root
+    return [(name, arrow_io.table_version(table_uri(root, name))) for name in list_tables(root)]
+
+
+def connect(cfg: Config, query_text: str) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a view per table the query mentions (named layer.name)."""
+    con = duckdb.connect()
+    for layer, name in sorted(set(_TABLE_REF.findall(query_text))):
+        uri = table_uri(cfg.lakehouse_root, f"{layer}.{name}")
+        if arrow_io.table_version(uri) is None:
+            raise ValueError(f"no table {layer}.{name} (known: {', '.join(list_tables(cfg.lakehouse_root))})")
+        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
+        con.register(f"__{layer}_{name}", arrow_io.read_arrow(uri))
+        con.execute(f'CREATE VIEW "{layer}"."{name}" AS SELECT * FROM "__{layer}_{name}"')
+    return con
+
+
+def query(cfg: Config, sql: str) -> pd.DataFrame:
+    """Run ``sql`` and return a pandas DataFrame."""
+    return connect(cfg, sql).execute(sql).fetchdf()

@@ -1,0 +1,20 @@
+"""Consent is opt-in per channel; the latest change wins; an unsubscribe revokes."""
+from datetime import datetime, timezone
+
+from tailor.agents.guardian import consent_state
+
+
+def test_latest_consent_wins_and_unsubscribe_revokes(spark):
+    rows = [("p1", "consent_change", "email", True, "2026-09-01 00:00:00"),
+            ("p1", "consent_change", "sms", True, "2026-09-01 00:00:00"),
+            ("p1", "unsubscribe", "sms", None, "2026-09-03 00:00:00"),
+            ("p1", "consent_change", "push", False, "2026-09-01 00:00:00"),
+            ("p1", "consent_change", "push", True, "2026-09-02 00:00:00"),
+            ("p2", "consent_change", "email", False, "2026-09-01 00:00:00"),
+            ("p1", "consent_change", "in_app", True, "2026-09-09 00:00:00")]  # after as-of: ignored
+    df = spark.createDataFrame(rows, "person_id string, event_type string, channel string, "
+                                     "granted boolean, event_ts string") \
+        .selectExpr("person_id", "event_type", "channel", "granted", "cast(event_ts as timestamp) event_ts")
+    state = {r.person_id: r.allowed_channels for r in
+             consent_state(df, datetime(2026, 9, 5, tzinfo=timezone.utc)).collect()}
+    assert state == {"p1": ["email", "push"], "p2": []}
