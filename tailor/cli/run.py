@@ -33,23 +33,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tailor.runtime import execute
+    from tailor.config import get_config
+    from tailor.runtime import record_run
 
+    cfg = get_config()
+    module = importlib.import_module(f"jobs.{args.job}")
     if args.job == "validate":
         if not args.table:
             raise SystemExit("tailor run validate needs --table, e.g. --table bronze.events")
-        module = importlib.import_module("jobs.validate")
-        from tailor.config import get_config
-
-        summary = module.run(args.table, args.ds, get_config())
-        print(json.dumps(summary, indent=2, default=str))
-        return 0
-    module = importlib.import_module(f"jobs.{args.job}")
-    if args.job == "publish":
-        from tailor.config import get_config
-
-        summary = module.run(args.ds, get_config())
+        summary = module.run(args.table, args.ds, cfg)
+        record_run(cfg, f"validate_{args.table.replace('.', '_')}", args.ds, summary)
+    elif args.job == "publish":
+        summary = module.run(args.ds, cfg)
+        record_run(cfg, "publish", args.ds, summary)
     else:
-        summary = execute(args.job, module.run, args.ds)
+        from tailor.runtime import execute
+
+        summary = execute(args.job, module.run, args.ds, cfg=cfg)
     print(json.dumps(summary, indent=2, default=str))
     return 0

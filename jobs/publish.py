@@ -1,0 +1,40 @@
+"""Publish one day of ``gold.decisions`` to the lookup server (pipeline step 10).
+
+Thin glue: read the partition with delta-rs (no Spark: publishing must not need a cluster),
+compile it into an immutable snapshot, then atomically point CURRENT at it. A running server
+picks the new snapshot up by itself; the previous snapshots stay on disk for rollback.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from tailor.config import Config
+from tailor.lakehouse.arrow_io import read_arrow, table_version
+from tailor.lakehouse.tables import table_uri
+from tailor.serving.snapshot import build_snapshot, set_current
+
+TABLE = "gold.decisions"
+
+
+def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
+    """Publish partition ``ds`` of gold.decisions at ``version`` (default: latest)."""
+    uri = table_uri(cfg.lakehouse_root, TABLE)
+    latest = table_version(uri)
+    if latest is None:
+        raise FileNotFoundError(f"{TABLE} does not exist at {uri}: run the decide step for "
+                                f"ds={ds} before publishing")
+    version = latest if version is None else version
+    if not 0 <= version <= latest:
+        raise ValueError(f"{TABLE} has versions 0..{latest}; cannot publish version {version}")
+    rows = read_arrow(uri, version=version, partitions={"ds": ds})
+    if rows.num_rows == 0:
+        raise ValueError(f"{TABLE} version {version} has no rows for ds={ds}: nothing to "
+                         f"publish (did the decide step run for that day?)")
+    info = build_snapshot(rows, cfg.serving_dir,
+                          {"decisions_table": TABLE, "decisions_uri": uri,
+                           "decisions_version": version, "ds": ds},
+                          fallback_top_k=cfg.serving.top_k)
+    set_current(cfg.serving_dir, info.snapshot_id)  # verifies checksums + row count first
+    return {"table": TABLE, "ds": ds, "decisions_version": version,
+            "snapshot_id": info.snapshot_id, "path": info.path, "rows": info.row_count,
+            "build_seconds": info.manifest["build_seconds"], "current": info.snapshot_id}

@@ -1,0 +1,89 @@
+"""Simple, explainable baselines every model must beat before it may become champion.
+
+A baseline only looks at the train split (never at test labels) and returns a score per test row on
+the same scale as the model, so both are judged by the same metrics on the same rows. Baselines are
+deliberately "fitted" where that is free (a scale factor, an isotonic map): a strawman baseline
+would make every model look good.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.isotonic import IsotonicRegression
+
+# Column names the feature groups use for historical spend / recency, most specific first.
+SPEND_COLUMNS = ("spend_90d", "monetary_90d", "spend_30d", "monetary_30d", "monetary", "spend_365d",
+                 "monetary_365d", "spend")
+SPEND_PATTERN = re.compile(r"(spend|monetary|revenue)(_\d+[dh])?")
+RECENCY_COLUMNS = ("recency_days", "days_since_last_purchase", "recency")
+POPULARITY_COLUMN = "popularity"
+
+log = logging.getLogger(__name__)
+
+
+def _first_present(frame: pd.DataFrame, preferred: Sequence[str],
+                   pattern: re.Pattern[str] | None = None) -> str | None:
+    for name in preferred:
+        if name in frame.columns:
+            return name
+    if pattern is not None:
+        for name in frame.columns:
+            if pattern.fullmatch(str(name)):
+                return str(name)
+    return None
+
+
+def spend_column(frame: pd.DataFrame) -> str | None:
+    """The historical-spend column the LTV baseline uses, if the frame has one."""
+    return _first_present(frame, SPEND_COLUMNS, SPEND_PATTERN)
+
+
+def recency_column(frame: pd.DataFrame) -> str | None:
+    """The days-since-last-purchase column the churn baseline uses, if the frame has one."""
+    return _first_present(frame, RECENCY_COLUMNS)
+
+
+def ltv_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Historical spend scaled to the label horizon, else the train mean.
+
+    The scale (horizon spend per unit of historical spend) is fitted on train by least squares
+    through the origin, so the rule is right whatever window the spend column covers.
+    """
+    column = spend_column(train)
+    label = train["label"].to_numpy(float)
+    if column is None:  # a constant baseline is easy to beat: make that visible
+        log.warning("LTV baseline: no spend column (%s), using the train mean", SPEND_COLUMNS[0])
+        return np.full(len(test), label.mean())
+    x = train[column].fillna(0).to_numpy(float)
+    denom = float(np.dot(x, x))
+    scale = max(float(np.dot(x, label)) / denom, 0.0) if denom > 0 else 0.0
+    return np.clip(test[column].fillna(0).to_numpy(float) * scale, 0.0, None)
+
+
+def churn_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """The recency rule "the longer since the last purchase, the likelier to churn".
+
+    Recency is mapped to a probability by an increasing isotonic fit on train, so AUC equals that of
+    ranking by recency and log loss is defined. Without a recency column: the train churn rate.
+    """
+    column = recency_column(train)
+    label = train["label"].to_numpy(float)
+    if column is None:
+        log.warning("churn baseline: no recency column (%s), using the train churn rate",
+                    RECENCY_COLUMNS[0])
+        return np.full(len(test), label.mean())
+    fill = float(train[column].max())  # never seen buying = as stale as the stalest known person
+    iso = IsotonicRegression(increasing=True, out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    iso.fit(train[column].fillna(fill).to_numpy(float), label)
+    return iso.predict(test[column].fillna(fill).to_numpy(float))
+
+
+def popularity_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Rank every person's candidates by item popularity before the cutoff (same list for all)."""
+    if POPULARITY_COLUMN not in test.columns:
+        raise ValueError(f"ranker frame needs a {POPULARITY_COLUMN!r} column for its baseline")
+    return test[POPULARITY_COLUMN].fillna(0).to_numpy(float)

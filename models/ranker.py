@@ -1,0 +1,21 @@
+"""Ranker: orders a person's candidate items (learning-to-rank, judged by NDCG@top_k per person)."""
+from __future__ import annotations
+
+import xgboost as xgb
+
+from models.baselines import popularity_baseline
+from models.metrics import ranking_metrics
+from models.plots import hit_rate_curve
+from models.spec import ModelSpec, score_raw
+
+SPEC = ModelSpec(
+    name="ranker",
+    task="ranking",
+    estimator=xgb.XGBRanker,
+    params={"objective": "rank:ndcg"},  # LambdaMART on each person's candidate list (qid = person)
+    metrics=lambda cfg: ranking_metrics(cfg.models.ranker.top_k),
+    baseline=popularity_baseline,
+    plot=hit_rate_curve,
+    score=score_raw,
+    grouped=True,
+)

@@ -1,0 +1,167 @@
+"""Train, evaluate and register one model: the flow shared by LTV, churn and ranker.
+
+fit on ``split == 'train'`` -> score the ``test`` rows with the new model, the baseline and the
+current champion -> person-bootstrap metrics -> promotion gate -> one MLflow run + a registered
+version whose alias records the gate's verdict. The Spark job only collects the frame and calls
+``train_and_register``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from models.catalog import get_spec, predict
+from models.gate import decide
+from models.metrics import N_BOOT, Evaluation, evaluate
+from models.registry import (Champion, RunRecord, find_champion, holdout_definition,
+                             record_and_register)
+from models.spec import LABEL, PERSON, ModelSpec
+from tailor.config import Config
+
+SPLIT = "split"
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Outcome of one training run; metric dicts are flat (``auc``, ``auc_ci_low``, ...)."""
+
+    name: str
+    version: str
+    promoted: bool
+    metrics: dict[str, float]
+    baseline_metrics: dict[str, float]
+    champion_metrics: dict[str, float] | None  # None: no champion, or its features are missing
+    run_id: str
+    reason: str
+    gate_metric: str
+    previous_champion: str | None
+
+
+def split_frame(frame: pd.DataFrame, spec: ModelSpec,
+                feature_cols: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train, test) rows after checking the training-set contract, with errors that say what."""
+    needed = [PERSON, SPLIT, LABEL, *feature_cols]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{spec.name}: training frame lacks columns {missing}")
+    not_numeric = [c for c in feature_cols if not pd.api.types.is_numeric_dtype(frame[c])]
+    if not_numeric:
+        raise ValueError(f"{spec.name}: feature columns must be numeric, got {not_numeric}")
+    if frame[LABEL].isna().any():
+        raise ValueError(f"{spec.name}: {int(frame[LABEL].isna().sum())} rows have no label")
+    unknown = set(frame[SPLIT].unique()) - {"train", "test"}
+    if unknown:
+        raise ValueError(f"{spec.name}: unknown split values {sorted(map(str, unknown))}")
+    train, test = frame[frame[SPLIT] == "train"], frame[frame[SPLIT] == "test"]
+    if train.empty or test.empty:
+        raise ValueError(f"{spec.name}: need both train and test rows "
+                         f"(got {len(train)} train, {len(test)} test)")
+    if spec.task == "binary" and train[LABEL].nunique() < 2:
+        raise ValueError(f"{spec.name}: train labels hold a single class; nothing to learn")
+    return train, test
+
+
+def _comparable(champion: Champion | None, test: pd.DataFrame,
+                cfg: Config) -> tuple[bool, str]:
+    """Can the champion be judged fairly on the new test rows? (+ the note for the gate reason)"""
+    if champion is None:
+        return False, "no champion yet, judged against the baseline only"
+    missing = [c for c in champion.feature_cols if c not in test.columns]
+    if missing:
+        why = f"new training set lacks its features {missing}"
+    elif champion.holdout not in (None, holdout_definition(cfg)):
+        why = (f"it was held out under {champion.holdout}, so it may have trained on today's "
+               f"test persons")
+    else:
+        return True, ""
+    return False, (f"champion v{champion.version} not comparable ({why}), "
+                   f"judged against the baseline only")
+
+
+def _report(evaluation: Evaluation, gate_metric: str, test: pd.DataFrame,
+            seed: int) -> dict[str, Any]:
+    scorers = list(evaluation.estimates)
+    return {
+        "gate_metric": gate_metric,
+        "bootstrap": {"unit": PERSON, "resamples": N_BOOT, "seed": seed, "level": 0.95},
+        "n_test_rows": len(test), "n_test_persons": int(test[PERSON].nunique()),
+        "estimates": {s: {m: vars(e) for m, e in evaluation.estimates[s].items()} for s in scorers},
+        "relative_gains": {f"model_vs_{ref}": {m.name: vars(evaluation.gain(m.name, "model", ref))
+                                               for m in evaluation.metrics}
+                           for ref in scorers if ref != "model"},
+    }
+
+
+def _logged_metrics(evaluation: Evaluation) -> dict[str, float]:
+    """Flat MLflow metrics: ``auc``, ``baseline_auc``, ``champion_auc``, ``gain_vs_baseline_auc``"""
+    out: dict[str, float] = {}
+    for scorer in evaluation.estimates:
+        prefix = "" if scorer == "model" else f"{scorer}_"
+        out.update({prefix + k: v for k, v in evaluation.flat(scorer).items()})
+        if scorer != "model":
+            for m in evaluation.metrics:
+                gain = evaluation.gain(m.name, "model", scorer)
+                out.update(gain.flat(f"gain_vs_{scorer}_{m.name}"))
+    return out
+
+
+def _params(spec: ModelSpec, cfg: Config, train: pd.DataFrame, test: pd.DataFrame,
+            feature_cols: Sequence[str]) -> dict[str, Any]:
+    cutoffs = pd.concat([train, test])["cutoff"].astype(str) if "cutoff" in train else None
+    return {
+        **spec.xgb_params(cfg), "model": spec.name, "task": spec.task,
+        "label_horizon_days": cfg.models.label_horizon_days, "top_k": cfg.models.ranker.top_k,
+        "min_relative_gain": cfg.models.promotion.min_relative_gain, **holdout_definition(cfg),
+        "n_features": len(feature_cols), "n_train_rows": len(train), "n_test_rows": len(test),
+        "n_train_persons": train[PERSON].nunique(), "n_test_persons": test[PERSON].nunique(),
+        "bootstrap_resamples": N_BOOT,
+        **({"cutoff_min": cutoffs.min(), "cutoff_max": cutoffs.max()}
+           if cutoffs is not None else {}),
+    }
+
+
+def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[str],
+                       data_versions: Mapping[str, Any], cfg: Config) -> TrainResult:
+    """Fit ``name`` on the frame's train split, judge it on its test split and register it.
+
+    ``data_versions`` maps each Delta table the frame was built from to its version (lineage).
+    The new version gets alias ``champion`` only if it beats the baseline and the current
+    champion by ``cfg.models.promotion.min_relative_gain``; otherwise ``challenger``.
+    """
+    spec = get_spec(name)
+    feature_cols = list(feature_cols)
+    train, test = split_frame(frame, spec, feature_cols)
+    model = spec.fit(train, feature_cols, cfg)
+
+    scores = {"model": spec.score(model, test[feature_cols]),
+              "baseline": spec.baseline(train, test)}
+    champion = find_champion(name, cfg)
+    comparable, note = _comparable(champion, test, cfg)
+    if comparable:
+        scores["champion"] = predict(name, champion.model, test)
+
+    gate_metric = spec.gate_metric(cfg).name
+    seed = cfg.models.random_seed
+    evaluation = evaluate(spec.metrics(cfg), test[PERSON], test[LABEL], scores, seed=seed)
+    decision = decide(gate_metric, cfg.models.promotion.min_relative_gain,
+                      evaluation.gain(gate_metric, "model", "baseline"),
+                      evaluation.gain(gate_metric, "model", "champion") if comparable else None,
+                      note)
+
+    previous = champion.version if champion else None
+    record = RunRecord(
+        name=name, model=model, params=_params(spec, cfg, train, test, feature_cols),
+        metrics=_logged_metrics(evaluation), feature_cols=feature_cols,
+        data_versions=data_versions, evaluation=_report(evaluation, gate_metric, test, seed),
+        figure=spec.plot(test[LABEL].to_numpy(float), test[PERSON].to_numpy(), scores,
+                         cfg.models.ranker.top_k),
+        sample=test[feature_cols].head(100), promoted=decision.promoted, reason=decision.reason,
+        previous_champion=previous)
+    run_id, version = record_and_register(record, cfg)
+    return TrainResult(
+        name=name, version=version, promoted=decision.promoted,
+        metrics=evaluation.flat("model"), baseline_metrics=evaluation.flat("baseline"),
+        champion_metrics=evaluation.flat("champion") if comparable else None,
+        run_id=run_id, reason=decision.reason, gate_metric=gate_metric, previous_champion=previous)

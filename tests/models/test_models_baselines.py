@@ -1,0 +1,39 @@
+"""Baselines follow their documented rules and use only the train split."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.baselines import churn_baseline, ltv_baseline, popularity_baseline
+from models.metrics import roc_auc
+
+
+def test_ltv_baseline_scales_historical_spend_to_the_horizon():
+    train = pd.DataFrame({"spend_90d": [10.0, 20.0, 40.0], "label": [2.0, 4.0, 8.0]})
+    test = pd.DataFrame({"spend_90d": [5.0, 100.0, np.nan], "label": [999.0, 999.0, 999.0]})
+    assert ltv_baseline(train, test) == pytest.approx([1.0, 20.0, 0.0])  # scale fitted on train
+
+
+def test_ltv_baseline_falls_back_to_the_train_mean():
+    train = pd.DataFrame({"frequency": [1.0, 2.0], "label": [3.0, 5.0]})
+    test = pd.DataFrame({"frequency": [7.0], "label": [100.0]})
+    assert ltv_baseline(train, test) == pytest.approx([4.0])
+
+
+def test_churn_baseline_is_the_recency_rule(synth):
+    frame = synth.churn()
+    train, test = frame[frame.split == "train"], frame[frame.split == "test"]
+    p = churn_baseline(train, test)
+    assert ((p >= 0) & (p <= 1)).all()
+    order = np.argsort(test["recency_days"].to_numpy())
+    assert (np.diff(p[order]) >= 0).all()  # never less churn risk for a staler person
+    assert roc_auc(test["label"].to_numpy(), p) == pytest.approx(
+        roc_auc(test["label"].to_numpy(), test["recency_days"].to_numpy()), abs=0.03)
+    no_recency = churn_baseline(train.drop(columns="recency_days"), test.drop(columns="recency_days"))
+    assert no_recency == pytest.approx(np.full(len(test), train["label"].mean()))
+
+
+def test_ranker_baseline_is_popularity_and_requires_it():
+    frame = pd.DataFrame({"popularity": [3.0, 1.0], "label": [0, 1]})
+    assert popularity_baseline(frame, frame) == pytest.approx([3.0, 1.0])
+    with pytest.raises(ValueError, match="popularity"):
+        popularity_baseline(frame, frame.drop(columns="popularity"))

@@ -1,0 +1,33 @@
+"""The promotion rule: beat the baseline AND the comparable champion, by the configured margin."""
+import math
+
+from models.gate import decide
+from models.metrics import Estimate
+
+
+def gain(value: float) -> Estimate:
+    return Estimate(value, value - 0.05, value + 0.05)
+
+
+def test_needs_to_beat_both_baseline_and_champion():
+    assert decide("auc", 0.0, gain(0.2), gain(0.01), "").promoted
+    assert not decide("auc", 0.0, gain(0.2), gain(-0.01), "").promoted
+    assert not decide("auc", 0.0, gain(-0.01), gain(0.2), "").promoted
+
+
+def test_ties_and_nan_never_promote():
+    assert not decide("auc", 0.0, gain(0.2), gain(0.0), "").promoted
+    assert not decide("auc", 0.0, gain(math.nan), None, "no champion yet").promoted
+
+
+def test_min_relative_gain_is_a_margin():
+    assert not decide("rmse", 0.10, gain(0.3), gain(0.05), "").promoted
+    assert decide("rmse", 0.10, gain(0.3), gain(0.10), "").promoted
+
+
+def test_without_comparable_champion_only_the_baseline_counts_and_the_reason_says_so():
+    decision = decide("ndcg_at_5", 0.0, gain(0.3), None, "champion v2 not comparable")
+    assert decision.promoted
+    assert "champion v2 not comparable" in decision.reason and "ndcg_at_5" in decision.reason
+    loser = decide("ndcg_at_5", 0.0, gain(0.3), gain(-0.2), "")
+    assert "kept as challenger" in loser.reason and "does not beat champion" in loser.reason
