@@ -6,7 +6,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if, within
+from features.windows import as_of, count_if, is_order, within
 
 WINDOWS = {"1h": 1, "24h": 24, "7d": 168}
 
@@ -15,9 +15,10 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
     """Windowed counts of views, carts and purchases + hours since the last event."""
     ev = as_of(events, at).where(F.col("event_ts") >= F.lit(at) - F.expr("INTERVAL 7 DAYS"))
     aggs = []
-    for kind in ("view", "add_to_cart", "purchase"):
+    kinds = {"views": F.col("event_type") == "view", "carts": F.col("event_type") == "add_to_cart",
+             "purchases": is_order()}
+    for short, cond in kinds.items():
         for label, hours in WINDOWS.items():
-            short = {"add_to_cart": "carts", "view": "views", "purchase": "purchases"}[kind]
-            aggs.append(count_if((F.col("event_type") == kind) & within(at, hours)).alias(f"{short}_{label}"))
+            aggs.append(count_if(cond & within(at, hours)).alias(f"{short}_{label}"))
     hours_since = (F.lit(at).cast("long") - F.max("event_ts").cast("long")) / 3600.0
     return ev.groupBy("person_id").agg(*aggs, hours_since.alias("hours_since_last_event"))

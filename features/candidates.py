@@ -8,7 +8,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if
+from features.windows import as_of, count_if, is_order
 
 RANKER_FEATURES = ["popularity", "popularity_rank", "price", "views_7d", "purchases_30d",
                    "category_match", "user_item_views", "user_item_purchases", "price_ratio",
@@ -33,7 +33,7 @@ def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: date
     ev = as_of(events, at).where(F.col("item_id").isNotNull())
     history = ev.groupBy("person_id", "item_id").agg(
         count_if(F.col("event_type") == "view").alias("user_item_views"),
-        count_if(F.col("event_type") == "purchase").alias("user_item_purchases"))
+        count_if(is_order()).alias("user_item_purchases"))
     item_cols = items.select("item_id", "category", "popularity", "popularity_rank", "price",
                              "views_7d", "purchases_30d")
     return (pairs.join(people, "person_id").join(F.broadcast(item_cols), "item_id")

@@ -6,14 +6,14 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if, within
+from features.windows import as_of, count_if, is_order, within
 
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """Latest category and price, 7/30-day views and purchases, and a popularity rank."""
     ev = as_of(events, at).where(F.col("item_id").isNotNull() & F.col("event_type").isin(
-        "view", "add_to_cart", "purchase"))
-    view, buy = F.col("event_type") == "view", F.col("event_type") == "purchase"
+        "view", "add_to_cart", "purchase", "conversion"))
+    view, buy = F.col("event_type") == "view", is_order()
     stats = ev.groupBy("item_id").agg(
         F.max_by("category", "event_ts").alias("category"),
         F.max_by("price", "event_ts").alias("price"),

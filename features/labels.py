@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.functions import pandas_udf
 
-from features.windows import count_if, sum_if
+from features.windows import count_if, is_order, order_value, sum_if
 from tailor.privacy import stable_share
 
 PERSON_FEATURES_EXCLUDED = {"person_id", "ds", "favourite_category"}
@@ -20,16 +22,15 @@ def label_window(events: DataFrame, cutoff_end: datetime, horizon_days: int) -> 
 
 def person_labels(future: DataFrame) -> DataFrame:
     """Per person: future spend (LTV label) and whether they bought at all (churn = not)."""
-    buy = F.col("event_type") == "purchase"
-    value = F.col("price") * F.coalesce(F.col("quantity"), F.lit(1))
-    return future.groupBy("person_id").agg(sum_if(buy, value).alias("future_spend"),
+    buy = is_order()
+    return future.groupBy("person_id").agg(sum_if(buy, order_value()).alias("future_spend"),
                                            count_if(buy).alias("future_purchases"))
 
 
 def interaction_labels(future: DataFrame) -> DataFrame:
     """(person_id, item_id) pairs the person viewed, carted or bought in the window."""
     return (future.where(F.col("item_id").isNotNull() &
-                         F.col("event_type").isin("view", "add_to_cart", "purchase"))
+                         F.col("event_type").isin("view", "add_to_cart", "purchase", "conversion"))
             .select("person_id", "item_id").distinct().withColumn("label", F.lit(1.0)))
 
 
@@ -41,9 +42,6 @@ def numeric_feature_columns(frame: DataFrame) -> list[str]:
 
 def split_column(salt: str, test_share: float) -> Column:
     """'test' for a stable ``test_share`` of persons, else 'train' (same person, same side)."""
-    from pyspark.sql.functions import pandas_udf
-    import pandas as pd
-
     @pandas_udf("string")
     def _split(ids: pd.Series) -> pd.Series:
         return ids.map(lambda v: "test" if stable_share(v, salt) < test_share else "train")

@@ -6,7 +6,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if, sum_if, within
+from features.windows import as_of, count_if, is_order, order_value, sum_if, within
 
 CHANNELS = ("email", "push", "sms", "in_app")
 PRIOR_STRENGTH = 5.0    # pseudo-sends pulling sparse per-channel rates toward the global rate
@@ -17,8 +17,7 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
     """RFM, tenure, spend, favourite category, channel responsiveness, send hour, discount
     sensitivity for every person with any event before ``at``."""
     ev = as_of(events, at)
-    is_purchase = F.col("event_type") == "purchase"
-    order_value = F.col("price") * F.coalesce(F.col("quantity"), F.lit(1))
+    is_purchase, value = is_order(), order_value()
     days_since = (F.lit(at).cast("long") - F.col("event_ts").cast("long")) / 86400.0
 
     base = ev.groupBy("person_id").agg(
@@ -26,8 +25,8 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
         F.max(days_since).alias("tenure_days"),
         F.min(F.when(is_purchase, days_since)).alias("recency_days"),
         count_if(is_purchase).alias("frequency"),
-        sum_if(is_purchase, order_value).alias("monetary"),
-        sum_if(is_purchase & within(at, 24 * 30), order_value).alias("spend_30d"),
+        sum_if(is_purchase, value).alias("monetary"),
+        sum_if(is_purchase & within(at, 24 * 30), value).alias("spend_30d"),
         count_if(is_purchase & within(at, 24 * 30)).alias("purchases_30d"),
         count_if((F.col("event_type") == "view") & within(at, 24 * 30)).alias("views_30d"),
         count_if(F.col("event_type") == "message_sent").alias("messages_received"),
@@ -45,7 +44,7 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
 
 
 def _favourite_category(ev: DataFrame) -> DataFrame:
-    cats = (ev.where(F.col("category").isNotNull() & F.col("event_type").isin("view", "add_to_cart", "purchase"))
+    cats = (ev.where(F.col("category").isNotNull() & F.col("event_type").isin("view", "add_to_cart", "purchase", "conversion"))
             .groupBy("person_id", "category").count())
     w = Window.partitionBy("person_id")
     ranked = Window.partitionBy("person_id").orderBy(F.col("count").desc(), F.col("category"))

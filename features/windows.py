@@ -23,3 +23,18 @@ def count_if(cond: Column) -> Column:
 
 def sum_if(cond: Column, value: Column) -> Column:
     return F.sum(F.when(cond, value).otherwise(0.0))
+
+
+ORDER_EVENTS = ("purchase", "conversion")
+
+
+def is_order() -> Column:
+    """A purchase, or a conversion (an order placed in response to a message)."""
+    return F.col("event_type").isin(*ORDER_EVENTS)
+
+
+def order_value() -> Column:
+    """Spend of an order event: unit price × quantity for purchases; conversions carry the
+    order value (after discount) in ``price`` (see tailor/events.py)."""
+    return F.when(F.col("event_type") == "conversion", F.col("price")).otherwise(
+        F.col("price") * F.coalesce(F.col("quantity"), F.lit(1)))
