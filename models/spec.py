@@ -63,7 +63,7 @@ class ModelSpec:
 
     def xgb_params(self, cfg: Config) -> dict[str, Any]:
         return {**cfg.models.xgboost.model_dump(), "random_state": cfg.models.random_seed,
-                "tree_method": "hist", **self.params}
+                "tree_method": "hist", **self.params, **cfg.models.overrides.get(self.name, {})}
 
     def fit(self, train: pd.DataFrame, feature_cols: Sequence[str], cfg: Config) -> xgb.XGBModel:
         """Fit a fresh estimator on the train rows; features stay a DataFrame so the booster

@@ -85,6 +85,7 @@ class ModelsConfig(_Section):
     registry_prefix: str
     promotion: PromotionConfig
     xgboost: XGBoostConfig
+    overrides: dict[str, dict[str, Any]] = {}
     ranker: RankerConfig
 
 

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tailor.config import get_config
+from tailor.dagrun import airflow_env, run_dag
 
-DAG_ID = "personalization_daily"
 GENERATED = ("lakehouse", "landing", "ground_truth", "world.json", "serving", "runs", "mlflow")
 
 
@@ -34,45 +34,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def airflow_env(root: Path) -> dict[str, str]:
-    """Airflow on SQLite under the project, reading only our dags/."""
-    env = dict(os.environ)
-    env.setdefault("AIRFLOW_HOME", str(root / "airflow"))
-    env.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(root / "dags"))
-    env.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-    env.update({"TAILOR_HOME": str(root), "PYSPARK_PYTHON": sys.executable,
-                "SPARK_LOCAL_IP": "127.0.0.1"})
-    return env
-
-
-def run_dag(root: Path, ds: str, log_path: Path) -> str:
-    """``airflow dags test`` the daily DAG for ``ds``; returns the run's final state."""
-    env = airflow_env(root)
-    airflow = _bin("airflow")
-    with open(log_path, "a") as log:
-        subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=log, stderr=log)
-        subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, stdout=log, stderr=log)
-        proc = subprocess.run([airflow, "dags", "test", DAG_ID, ds], env=env, stdout=log, stderr=log)
-    state = dag_run_state(root, ds)
-    if proc.returncode != 0 and state == "success":
-        state = "failed"
-    return state
-
-
-def dag_run_state(root: Path, ds: str) -> str:
-    """The state Airflow recorded for the DAG run of ``ds`` (read from its metadata DB)."""
-    out = subprocess.run([_bin("airflow"), "dags", "list-runs", DAG_ID, "-o", "json"],
-                         env=airflow_env(root), capture_output=True, text=True)
-    try:
-        runs = json.loads(out.stdout[out.stdout.index("["):])
-    except ValueError:
-        return "unknown"
-    for run in runs:
-        if str(run.get("logical_date", "")).startswith(ds):
-            return run.get("state", "unknown")
-    return "missing"
 
 
 def fetch(port: int, user: str) -> dict:

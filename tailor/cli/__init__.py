@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # module name in tailor.cli -> registered in this order in --help
-COMMANDS = ("simulate", "run", "sql", "serve", "publish", "tables")
+COMMANDS = ("simulate", "run", "sql", "serve", "publish")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.

@@ -9,8 +9,13 @@ def test_incompatible_champion_is_judged_on_baseline_only(cfg, synth):
     frame = synth.ltv()
     old_features = [*synth.ltv_features, "old_feature"]
     assert train_and_register("ltv", frame.assign(old_feature=1.0), old_features, {}, cfg).promoted
-    loser = train_and_register("ltv", synth.ltv(shuffle_labels=True).assign(old_feature=1.0),
-                               old_features, {}, cfg)
+    # A model that learned nothing: its train split's labels are shuffled; the test split (on
+    # which the gate scores both it and the champion) keeps the real labels.
+    scrambled = frame.assign(old_feature=1.0)
+    train_rows = scrambled["split"] == "train"
+    scrambled.loc[train_rows, "label"] = scrambled.loc[train_rows, "label"].sample(
+        frac=1, random_state=0).to_numpy()
+    loser = train_and_register("ltv", scrambled, old_features, {}, cfg)
     assert not loser.promoted  # v2 is the challenger now
 
     third = train_and_register("ltv", frame, synth.ltv_features, {}, cfg)

@@ -1,0 +1,161 @@
+"""The whole loop on real components: a tiny simulated world, the real daily DAG through
+``airflow dags test``, real Delta tables, a real MLflow store and a real HTTP server.
+
+Slow (a few minutes): one world and one DAG run are shared by every test in this module.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+USERS, DAYS, SEED, START = 800, 30, 7, "2026-09-01"
+DS = (date.fromisoformat(START) + timedelta(days=DAYS - 1)).isoformat()
+TABLES = ["bronze.events", "silver.events", "silver.identity_map", "features.profile_v1",
+          "features.behaviour_v1", "features.item_stats_v1", "training.ltv", "training.churn",
+          "training.ranker", "gold.user_scores", "gold.recommendations", "gold.decisions",
+          "ops.ingest_log"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Simulate, then run the DAG once; yields (cfg, workdir). Environment restored after."""
+    work = tmp_path_factory.mktemp("e2e")
+    env = {
+        "TAILOR_HOME": str(REPO),
+        "TAILOR__PATHS__LAKEHOUSE": str(work / "lakehouse"),
+        "TAILOR__PATHS__LANDING": str(work / "landing"),
+        "TAILOR__PATHS__SERVING": str(work / "serving"),
+        "TAILOR__PATHS__RUNS": str(work / "runs"),
+        "TAILOR__PATHS__MLFLOW_TRACKING_URI": f"sqlite:///{work}/mlflow/mlflow.db",
+        "TAILOR__PATHS__MLFLOW_ARTIFACTS": str(work / "mlflow" / "artifacts"),
+        "TAILOR__SPARK__SHUFFLE_PARTITIONS": "2",
+        "TAILOR__QUALITY__DATA_DOCS": "false",
+        "AIRFLOW_HOME": str(work / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "PYSPARK_PYTHON": sys.executable,
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    (work / "mlflow").mkdir()
+    try:
+        from tailor.config import load_config
+        from tailor.dagrun import run_dag
+        from tailor.simulator import simulate
+
+        cfg = load_config(root=REPO)
+        simulate(users=USERS, days=DAYS, seed=SEED, out_dir=str(work), items=120,
+                 start_date=START, progress=False)
+        log = work / "airflow-run-1.log"
+        state = run_dag(REPO, DS, log)
+        assert state == "success", f"DAG run {state}; log tail:\n" + log.read_text()[-6000:]
+        yield cfg, work
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _counts(cfg) -> dict[str, int]:
+    from tailor.lakehouse import Lakehouse
+
+    lh = Lakehouse(cfg)
+    return {t: lh.read_arrow(t, columns=[]).num_rows for t in TABLES}
+
+
+def test_tables_exist_with_versions(world):
+    cfg, _ = world
+    from tailor.lakehouse import Lakehouse
+
+    lh = Lakehouse(cfg)
+    versions = {t: lh.version(t) for t in TABLES}
+    assert all(v is not None and v >= 0 for v in versions.values()), versions
+    counts = _counts(cfg)
+    assert all(n > 0 for n in counts.values()), counts
+    decision = lh.read_arrow("gold.decisions", partitions={"ds": DS}).slice(0, 1).to_pylist()[0]
+    provenance = {k: json.loads(decision[k]) for k in ("model_versions", "feature_versions", "data_versions")}
+    assert set(provenance["model_versions"]) == {"ltv", "churn", "ranker"}
+    assert provenance["data_versions"]["silver.events"] == lh.version("silver.events")
+
+
+def test_three_models_registered_with_champion(world):
+    cfg, _ = world
+    from mlflow import MlflowClient
+
+    client = MlflowClient(cfg.mlflow_tracking_uri, cfg.mlflow_tracking_uri)
+    for name in ("ltv", "churn", "ranker"):
+        model = client.get_registered_model(f"{cfg.models.registry_prefix}_{name}")
+        assert "champion" in model.aliases, (name, model.aliases)
+
+
+def test_no_message_on_a_refused_channel(world):
+    """Checked against the simulator's ground truth, not against the pipeline's own view."""
+    cfg, work = world
+    from tailor.lakehouse import Lakehouse
+    from tailor.privacy import pseudonymise
+
+    truth = pq.read_table(work / "ground_truth" / "users.parquet").to_pylist()
+    consented = {pseudonymise(u["customer_id"], cfg.privacy.pseudonym_key, cfg.privacy.person_id_length):
+                 {c for c in ("email", "push", "sms", "in_app") if u[f"consent_final_{c}"]} for u in truth}
+    refusers = {pseudonymise(u["customer_id"], cfg.privacy.pseudonym_key, cfg.privacy.person_id_length)
+                for u in truth if u["refuses_all"]}
+    decisions = Lakehouse(cfg).read_arrow("gold.decisions", partitions={"ds": DS}).to_pylist()
+    messaged = [d for d in decisions if d["channel"] is not None]
+    assert messaged, "the policy sent no message at all"
+    for d in messaged:
+        assert d["channel"] in consented[d["person_id"]], d
+    refusing = [d for d in decisions if d["person_id"] in refusers]
+    assert refusing and all(d["action_id"] == "no_message" for d in refusing)
+
+
+def test_server_answers_known_and_unknown_users(world):
+    cfg, work = world
+    from tailor.serving.server import serve_in_thread
+
+    examples = json.loads((work / "world.json").read_text())["examples"]
+    with serve_in_thread(cfg.serving_dir, cfg.privacy.pseudonym_key, cfg.privacy.person_id_length) as srv:
+        def get(user):
+            with urllib.request.urlopen(f"{srv.url}/v1/decisions/{user}", timeout=10) as resp:
+                return json.loads(resp.read())
+
+        known = get(examples["active"][0])
+        refuser = get(examples["opted_out_everywhere"][0])
+        unknown = get("NOT-A-CUSTOMER")
+    assert known["known"] is True and known["recommendations"]
+    assert refuser["known"] is True and refuser["message"] is None
+    assert unknown["known"] is False and unknown["message"] is None and unknown["recommendations"]
+
+
+def test_analyst_notebook_runs(world):
+    cfg, work = world
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(REPO / "notebooks" / "tour.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(work)}}).execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the tour draws no plot"
+    assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_rerunning_the_same_day_is_idempotent(world):
+    cfg, work = world
+    from tailor.dagrun import run_dag
+
+    before = _counts(cfg)
+    state = run_dag(REPO, DS, work / "airflow-run-2.log")
+    assert state == "success"
+    assert _counts(cfg) == before
