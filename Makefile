@@ -1,6 +1,6 @@
 # Tailor — the two commands: `make demo` and `make test`. Everything else is a friend of theirs.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -57,6 +57,12 @@ class Lakehouse:
         """Latest committed version of ``name`` (None if never written). No Spark needed."""
         return arrow_io.table_version(self.uri(name))
 
+    def count(self, name: str, version: int | None = None,
+              partitions: dict[str, Any] | None = None) -> int:
+        """Row count from the Delta log's per-file statistics (reads no data files)."""
+        dt = arrow_io.open_table(self.uri(name), version)
+        return sum(int(f["num_records"] or 0) for f in arrow_io.live_files(dt, partitions))
+
     def history(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
         return arrow_io.open_table(self.uri(name)).history(limit)
 

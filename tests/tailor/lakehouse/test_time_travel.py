@@ -11,6 +11,8 @@ def test_read_old_version_and_partition(spark, lakehouse):
     assert [r.id for r in lakehouse.read("silver.t", partitions={"ds": "d2"}).collect()] == [2]
     history = lakehouse.history("silver.t")
     assert [h["version"] for h in history] == [1, 0]
+    assert lakehouse.count("silver.t") == 2 and lakehouse.count("silver.t", version=0) == 2
+    assert lakehouse.count("silver.t", partitions={"ds": "d1"}) == 1
     assert history[0]["tailor.mode"] == "overwrite_partitions"
 
 

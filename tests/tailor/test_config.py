@@ -1,0 +1,29 @@
+"""Configuration: base + overlay + environment, typed, with errors that name the problem."""
+import pytest
+
+from tailor.config import ConfigError, load_config
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def test_overlay_and_environment_override():
+    local = load_config(env="local", root=REPO, environ={})
+    assert local.spark.master == "local[2]" and local.lakehouse.engine == "bridge"
+    cluster = load_config(env="cluster", root=REPO, environ={})
+    assert cluster.lakehouse.engine == "native" and cluster.lakehouse_root.startswith("s3://")
+    env = load_config(root=REPO, environ={"TAILOR__POLICY__EPSILON": "0.25",
+                                          "TAILOR__PATHS__LAKEHOUSE": "/data/lh"})
+    assert env.policy.epsilon == 0.25 and env.lakehouse_root == "/data/lh"
+
+
+def test_relative_paths_hang_off_the_project_root():
+    cfg = load_config(root=REPO, environ={})
+    assert cfg.lakehouse_root == str(REPO / "lakehouse")
+    assert cfg.mlflow_tracking_uri == f"sqlite:///{REPO}/mlflow/mlflow.db"
+
+
+def test_unknown_key_and_unknown_env_fail_clearly():
+    with pytest.raises(ConfigError, match="epsilonn"):
+        load_config(root=REPO, environ={"TAILOR__POLICY__EPSILONN": "1"})
+    with pytest.raises(ConfigError, match="staging.yaml"):
+        load_config(env="staging", root=REPO, environ={})
