@@ -102,22 +102,41 @@ def test_three_models_registered_with_champion(world):
         assert "champion" in model.aliases, (name, model.aliases)
 
 
+def consent_at_period_end(landing: Path) -> dict[str, set[str]]:
+    """Replay the raw landing stream per customer id (no pipeline code): the channels each
+    customer had granted, and not since revoked or unsubscribed, when the period ended.
+    (The simulator's ``consent_final_*`` is the state after its hidden future days, which the
+    pipeline cannot know.)"""
+    changes = []
+    for path in sorted(landing.glob("*.jsonl")):
+        for line in path.open():
+            if '"consent_change"' in line or '"unsubscribe"' in line:
+                e = json.loads(line)
+                changes.append((e["ts"], e["event_type"] == "unsubscribe", e))
+    state: dict[str, dict[str, bool]] = {}
+    for _, is_unsub, e in sorted(changes, key=lambda c: (c[0], c[1])):
+        state.setdefault(e["customer_id"], {})[e["channel"]] = False if is_unsub else e["granted"]
+    return {cid: {c for c, ok in chans.items() if ok} for cid, chans in state.items()}
+
+
 def test_no_message_on_a_refused_channel(world):
-    """Checked against the simulator's ground truth, not against the pipeline's own view."""
+    """Checked against the raw event stream and the simulator's ground truth, not against the
+    pipeline's own view of consent."""
     cfg, work = world
     from tailor.lakehouse import Lakehouse
     from tailor.privacy import pseudonymise
 
+    def pid(customer_id):
+        return pseudonymise(customer_id, cfg.privacy.pseudonym_key, cfg.privacy.person_id_length)
+
+    consented = {pid(c): chans for c, chans in consent_at_period_end(work / "landing").items()}
     truth = pq.read_table(work / "ground_truth" / "users.parquet").to_pylist()
-    consented = {pseudonymise(u["customer_id"], cfg.privacy.pseudonym_key, cfg.privacy.person_id_length):
-                 {c for c in ("email", "push", "sms", "in_app") if u[f"consent_final_{c}"]} for u in truth}
-    refusers = {pseudonymise(u["customer_id"], cfg.privacy.pseudonym_key, cfg.privacy.person_id_length)
-                for u in truth if u["refuses_all"]}
+    refusers = {pid(u["customer_id"]) for u in truth if u["refuses_all"]}
     decisions = Lakehouse(cfg).read_arrow("gold.decisions", partitions={"ds": DS}).to_pylist()
     messaged = [d for d in decisions if d["channel"] is not None]
     assert messaged, "the policy sent no message at all"
     for d in messaged:
-        assert d["channel"] in consented[d["person_id"]], d
+        assert d["channel"] in consented.get(d["person_id"], set()), d
     refusing = [d for d in decisions if d["person_id"] in refusers]
     assert refusing and all(d["action_id"] == "no_message" for d in refusing)
 
