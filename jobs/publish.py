@@ -38,3 +38,17 @@ def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
     return {"table": TABLE, "ds": ds, "decisions_version": version,
             "snapshot_id": info.snapshot_id, "path": info.path, "rows": info.row_count,
             "build_seconds": info.manifest["build_seconds"], "current": info.snapshot_id}
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    from tailor.config import get_config
+
+    parser = argparse.ArgumentParser(description="publish: one ds of gold.decisions -> the "
+                                                 "served snapshot (CURRENT points at it)")
+    parser.add_argument("--ds", required=True, help="the day to publish, YYYY-MM-DD")
+    parser.add_argument("--version", type=int, help="gold.decisions version (default: latest)")
+    args = parser.parse_args()
+    print(json.dumps(run(args.ds, get_config(), args.version), indent=2, default=str))

@@ -18,6 +18,11 @@ JOBS = {
 }
 
 
+# Job name -> module in jobs/ where they differ: a jobs/features.py would shadow the `features`
+# package for every job started as a script (spark-submit puts jobs/ first on sys.path).
+MODULES = {"features": "materialize_features"}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     epilog = "jobs:\n" + "\n".join(f"  {k:<14} {v}" for k, v in JOBS.items())
     epilog += ("\n\nexamples:\n  tailor run ingest --ds 2026-10-15\n"
@@ -37,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from tailor.runtime import record_run
 
     cfg = get_config()
-    module = importlib.import_module(f"jobs.{args.job}")
+    module = importlib.import_module(f"jobs.{MODULES.get(args.job, args.job)}")
     if args.job == "validate":
         if not args.table:
             raise SystemExit("tailor run validate needs --table, e.g. --table bronze.events")

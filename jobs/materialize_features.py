@@ -1,4 +1,4 @@
-"""features: silver.events → every registered feature group, as of ds and the extra as-of days
+"""features (``tailor run features``): silver.events → every registered feature group, as of ds and the extra as-of days
 the training sets need (partition ``ds`` = the as-of day; overwrite of that partition makes
 reruns idempotent)."""
 from __future__ import annotations
