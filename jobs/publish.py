@@ -2,22 +2,25 @@
 
 Thin glue: read the partition with delta-rs (no Spark: publishing must not need a cluster),
 compile it into an immutable snapshot, then atomically point CURRENT at it. A running server
-picks the new snapshot up by itself; the previous snapshots stay on disk for rollback.
+picks the new snapshot up by itself; the previous ``serving.keep_snapshots`` stay on disk for
+rollback (``tailor serve rollback``). The summary reports rows, bytes and each phase's time.
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from tailor.config import Config
 from tailor.lakehouse.arrow_io import read_arrow, table_version
 from tailor.lakehouse.tables import table_uri
-from tailor.serving.snapshot import build_snapshot, set_current
+from tailor.serving.snapshot import build_snapshot, prune_snapshots, set_current
 
 TABLE = "gold.decisions"
 
 
 def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
     """Publish partition ``ds`` of gold.decisions at ``version`` (default: latest)."""
+    started = time.perf_counter()
     uri = table_uri(cfg.lakehouse_root, TABLE)
     latest = table_version(uri)
     if latest is None:
@@ -30,14 +33,24 @@ def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
     if rows.num_rows == 0:
         raise ValueError(f"{TABLE} version {version} has no rows for ds={ds}: nothing to "
                          f"publish (did the decide step run for that day?)")
+    read_seconds = time.perf_counter() - started
     info = build_snapshot(rows, cfg.serving_dir,
                           {"decisions_table": TABLE, "decisions_uri": uri,
                            "decisions_version": version, "ds": ds},
-                          fallback_top_k=cfg.serving.top_k)
+                          fallback_top_k=cfg.serving.top_k, engine=cfg.serving.store)
+    del rows
+    verify_started = time.perf_counter()
     set_current(cfg.serving_dir, info.snapshot_id)  # verifies checksums + row count first
+    verify_seconds = time.perf_counter() - verify_started
+    pruned = prune_snapshots(cfg.serving_dir, cfg.serving.keep_snapshots)
     return {"table": TABLE, "ds": ds, "decisions_version": version,
             "snapshot_id": info.snapshot_id, "path": info.path, "rows": info.row_count,
-            "build_seconds": info.manifest["build_seconds"], "current": info.snapshot_id}
+            "store": info.manifest["store"], "bytes": info.manifest["bytes"],
+            "read_seconds": round(read_seconds, 3),
+            "build_seconds": info.manifest["build_seconds"],
+            "verify_seconds": round(verify_seconds, 3),
+            "total_seconds": round(time.perf_counter() - started, 3),
+            "current": info.snapshot_id, "pruned": pruned}
 
 
 if __name__ == "__main__":

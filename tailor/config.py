@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -79,6 +79,9 @@ class PromotionConfig(_Section):
 
 class ModelsConfig(_Section):
     label_horizon_days: int
+    # training sets: this many cutoffs, cutoff_step_days apart, the latest at ds - horizon
+    training_cutoffs: int = 4
+    cutoff_step_days: int = 7
     test_share: float
     split_salt: str
     random_seed: int
@@ -99,10 +102,40 @@ class PolicyConfig(_Section):
     actions: str
 
 
+class IdentityConfig(_Section):
+    max_iterations: int = 30
+    identified_events: bool = True
+    ground_truth: str | None = None
+
+
 class QualityConfig(_Section):
     fail_on_breach: bool
     max_quarantine_share: float
     data_docs: bool = True
+
+
+class ServingApiKeysConfig(_Section):
+    events: list[str] = []
+    admin: list[str] = []
+
+
+class ServingEventsConfig(_Section):
+    fsync: Literal["always", "interval", "never"] = "always"
+    fsync_interval_ms: int = 200
+    rotate_seconds: float = 30.0
+    rotate_bytes: int = 64 * 1024 * 1024
+    max_per_request: int = 1000
+
+
+class ServingDecisionLogConfig(_Section):
+    enabled: bool = True
+    rotate_seconds: float = 60.0
+    rotate_bytes: int = 256 * 1024 * 1024
+
+
+class ServingOverlayConfig(_Section):
+    poll_seconds: float = 5.0
+    local_consent_ttl_hours: float = 168.0
 
 
 class ServingConfig(_Section):
@@ -110,6 +143,19 @@ class ServingConfig(_Section):
     port: int
     fallback_policy: str
     top_k: int
+    store: Literal["tkv", "sqlite"] = "tkv"
+    reload_interval_seconds: float = 1.0
+    keep_snapshots: int = 5
+    max_messages_per_day: int = 2
+    max_k: int = 100
+    max_batch: int = 1000
+    max_body_bytes: int = 1024 * 1024
+    surfaces: list[str] = []
+    landing_dir: str = ""
+    api_keys: ServingApiKeysConfig = ServingApiKeysConfig()
+    events: ServingEventsConfig = ServingEventsConfig()
+    decision_log: ServingDecisionLogConfig = ServingDecisionLogConfig()
+    overlay: ServingOverlayConfig = ServingOverlayConfig()
 
 
 class AirflowConfig(_Section):
@@ -126,6 +172,17 @@ class SimulatorConfig(_Section):
     start_date: str
 
 
+class NearlineConfig(_Section):
+    """The nearline DAG (every few minutes): incremental ingest, behaviour refresh, overlay."""
+
+    schedule: str                 # cron of dags/personalization_nearline.py
+    checkpoint: str               # streaming checkpoint; relative = under paths.lakehouse
+    max_files_per_trigger: int    # landing files per micro-batch (bounds one batch's work)
+    max_file_age: str             # file source maxFileAge: older files are not listed
+    behaviour_group: str          # features.registry.GROUPS key refreshed as of now
+    overlay_table: str            # where the lookup server reads the overlay
+
+
 class Config(_Section):
     """The whole configuration. ``root`` is the project directory relative paths resolve against."""
 
@@ -139,10 +196,12 @@ class Config(_Section):
     features: FeaturesConfig
     models: ModelsConfig
     policy: PolicyConfig
+    identity: IdentityConfig = IdentityConfig()
     quality: QualityConfig
     serving: ServingConfig
     airflow: AirflowConfig
     simulator: SimulatorConfig
+    nearline: NearlineConfig
 
     def path(self, value: str) -> str:
         """Resolve a configured path: URIs pass through, relative paths hang off ``root``."""
@@ -163,8 +222,22 @@ class Config(_Section):
         return self.path(self.paths.serving)
 
     @property
+    def serving_landing_dir(self) -> str:
+        """Where the lookup server writes events and decision logs (a POSIX path)."""
+        return self.path(self.serving.landing_dir) if self.serving.landing_dir else str(
+            Path(self.landing_dir, "server"))
+
+    @property
     def runs_dir(self) -> str:
         return self.path(self.paths.runs)
+
+    @property
+    def nearline_checkpoint(self) -> str:
+        """The nearline ingest's streaming checkpoint (relative paths hang off the lakehouse)."""
+        value = self.nearline.checkpoint
+        if "://" in value or os.path.isabs(value):
+            return value
+        return f"{self.lakehouse_root.rstrip('/')}/{value}"
 
     @property
     def mlflow_tracking_uri(self) -> str:

@@ -1,23 +1,59 @@
-"""The response contract of ``GET /v1/decisions/{user_id}``, compiled ahead of time.
+"""The response contract of ``GET /v1/decisions/{user_id}`` and its precompiled stored form.
 
-All JSON encoding happens at publish time: each person's response is stored as bytes *minus*
-the leading ``{"user_id":...,`` (the only per-request part, since the table holds pseudonymous
-ids, never the customer id the app sends). Serving a request is then one lookup plus one
-concatenation; this module is the single place that knows the shape on both sides.
+All JSON encoding happens at publish time. The response body (minus the leading
+``{"user_id":...,``, the only per-request part: the table holds pseudonymous ids, never the
+customer id the app sends) is ``head + middle + tail``:
+
+* ``head`` (``"known":..,"snapshot_id":..,"decisions_version":..,"policy_version":..,
+  "recommendations":[``) and ``tail`` (``],"provenance":{...}}``) repeat across persons, so a
+  snapshot stores each distinct one once (manifest ``heads`` / ``tails``);
+* a person's stored *value* is ``header | rec offsets | log fragment | middle``, where
+  ``middle`` holds the recommendations, message, action, propensity, holdout, explanation and
+  guardrails; ``log fragment`` is the precompiled ``"propensity":..,"action_id":..[,"channel":
+  ..]`` part of the ``decision_served`` event logged for every served decision; the header
+  holds the head / tail indexes and byte offsets into ``middle`` (each recommendation, the
+  message span, the guardrail count), so the request-time edits (``k``, just-bought items, a
+  consent revocation or frequency cap from the overlay) are byte slicing, never a JSON decode.
+
+A plain request is therefore one lookup, one header unpack and one concatenation.
+``compile_value`` is the reference encoder (used for the fallback record and as the spec of the
+vectorised compiler in ``compile``); ``render`` applies the request-time edits. This module is
+the single place that knows the layout on both sides.
 """
 from __future__ import annotations
 
 import json
 import math
-import re
 from functools import lru_cache
+from struct import Struct
 from typing import Any, Iterable, Sequence
 
 NO_MESSAGE = "no_message"
+CHANNELS = ("email", "push", "sms", "in_app")  # == tailor.events.CHANNELS; code = index + 1
+CHANNEL_CODES = {name: i + 1 for i, name in enumerate(CHANNELS)}
+
+# lf_len, head index, tail index, n_recs (the fast path reads only these: FAST), then lf_p
+# (length of the "propensity":x prefix of the log fragment), channel code of the message
+# (0 = none), msg_a / msg_b (the "message":..,"action_id":".." span in middle), g_n (number of
+# guardrails; the list closes at the end of middle)
+HEADER = Struct("<HHHBHBHHB")
+FAST = Struct("<HHHB")
+CHANNEL_OFFSET = 9
+HEADER_SIZE = HEADER.size  # 15
+MAX_BODY = 0xFFFF
+MAX_RECS = 0xFF
+MAX_SHARED = 0xFFFF  # distinct heads / tails per snapshot
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 # customer ids made only of these characters need no JSON escaping (the common case)
-_PLAIN_ID = re.compile(rb"[A-Za-z0-9_.:@+\-]*")
+PLAIN_ID_BYTES = (b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@+-")
+_SUPPRESSED_MSG = b'"message":null,"action_id":"no_message"'
+_SUPPRESSED_LOG = b',"action_id":"no_message"'
+
+
+def jbytes(value: Any) -> bytes:
+    """Compact JSON (UTF-8, non-ASCII kept) of ``value``; NaN / inf are refused."""
+    return _dumps(value).encode()
 
 
 def _number(value: Any) -> float | None:
@@ -95,20 +131,128 @@ def decision_record(row: dict[str, Any], snapshot_id: str,
                     "ds": row.get("ds")})
 
 
-def encode_record(record: dict[str, Any]) -> bytes:
-    """The stored form: the record's JSON without its opening brace (see module docstring)."""
+# ------------------------------------------------------------------------ the stored value
+
+def _shared_index(table: list[bytes], part: bytes) -> int:
+    try:
+        return table.index(part)
+    except ValueError:
+        if len(table) >= MAX_SHARED:
+            raise ValueError(f"more than {MAX_SHARED} distinct heads / tails") from None
+        table.append(part)
+        return len(table) - 1
+
+
+def compile_value(record: dict[str, Any], heads: list[bytes], tails: list[bytes]) -> bytes:
+    """The stored value of a response record (reference encoder; see the module docstring).
+
+    Its head and tail are looked up in (or appended to) ``heads`` / ``tails``.
+    """
     if "user_id" in record:
         raise ValueError("records are stored without user_id; the server adds it per request")
-    return _dumps(record).encode()[1:]
+    message = record["message"]
+    head = (b'"known":' + jbytes(record["known"]) + b',"snapshot_id":'
+            + jbytes(record["snapshot_id"]) + b',"decisions_version":'
+            + jbytes(record["decisions_version"]) + b',"policy_version":'
+            + jbytes(record["policy_version"]) + b',"recommendations":[')
+    tail = b'],"provenance":' + jbytes(record["provenance"]) + b"}"
+    recs = [jbytes(r) for r in record["recommendations"]]
+    starts, pos = [], 0
+    for r in recs:
+        starts.append(pos)
+        pos += len(r) + 1
+    joined = b",".join(recs)
+    msg = b'"message":' + jbytes(message) + b',"action_id":' + jbytes(record["action_id"])
+    propensity = jbytes(record["propensity"])
+    middle = (joined + b"]," + msg + b',"propensity":' + propensity + b',"holdout":'
+              + jbytes(record["holdout"]) + b',"explanation":' + jbytes(record["explanation"])
+              + b',"guardrails":[' + b",".join(jbytes(g) for g in record["guardrails"]))
+    msg_a = len(joined) + 2
+    logfrag = b'"propensity":' + propensity
+    lf_p = len(logfrag)
+    logfrag += b',"action_id":' + jbytes(record["action_id"] or NO_MESSAGE)
+    channel = 0
+    if message is not None:
+        channel = CHANNEL_CODES.get(message["channel"], 0)
+        if not channel:
+            raise ValueError(f"unknown message channel {message['channel']!r}; "
+                             f"known: {CHANNELS}")
+        logfrag += (b',"channel":' + jbytes(message["channel"]) + b',"send_hour":'
+                    + jbytes(message["send_hour"]) + b',"discount":'
+                    + jbytes(message["discount"]))
+    if len(middle) > MAX_BODY or len(recs) > MAX_RECS:
+        raise ValueError(f"record too large to store: {len(middle)} bytes, {len(recs)} items "
+                         f"(limits {MAX_BODY} bytes, {MAX_RECS} items)")
+    header = HEADER.pack(len(logfrag), _shared_index(heads, head), _shared_index(tails, tail),
+                         len(recs), lf_p, channel, msg_a, msg_a + len(msg),
+                         len(record["guardrails"]))
+    offsets = Struct(f"<{len(recs) + 1}H").pack(*starts, len(joined))
+    return header + offsets + logfrag + middle
+
+
+def split_value(value: bytes) -> tuple[tuple[int, ...], tuple[int, ...], bytes, bytes]:
+    """(header fields, rec offsets, log fragment, middle) of a stored value (tests, tools)."""
+    fields = HEADER.unpack_from(value)
+    n = fields[3]
+    offsets = Struct(f"<{n + 1}H").unpack_from(value, HEADER_SIZE)
+    start = HEADER_SIZE + 2 * (n + 1)
+    return fields, offsets, value[start:start + fields[0]], value[start + fields[0]:]
+
+
+def render(value: bytes, heads: list[bytes], tails: list[bytes], k: int | None = None,
+           drop_items: frozenset[str] | None = None,
+           suppress: bytes | None = None) -> tuple[bytes, bytes]:
+    """(body, log fragment) of ``value`` after the request-time edits.
+
+    ``drop_items`` removes those item ids (just bought), then ``k`` keeps the first k;
+    ``suppress`` (a JSON string literal, e.g. ``b'"consent_revoked:email"'``) replaces the
+    message by null / no_message and appends that guardrail.
+    """
+    lf_len, head, tail, n, lf_p, _, msg_a, msg_b, g_n = HEADER.unpack_from(value)
+    start = HEADER_SIZE + 2 * (n + 1)
+    logfrag = value[start:start + lf_len]
+    middle = value[start + lf_len:]
+    parts = [heads[head]]
+    pos = 0
+    if n and ((k is not None and k < n) or drop_items):
+        offsets = Struct(f"<{n + 1}H").unpack_from(value, HEADER_SIZE)
+        keep = []
+        limit = n if k is None else k
+        for i in range(n):
+            if len(keep) >= limit:
+                break
+            element = middle[offsets[i]:offsets[i + 1] - (1 if i < n - 1 else 0)]
+            if drop_items and json.loads(element)["item_id"] in drop_items:
+                continue
+            keep.append(element)
+        parts.append(b",".join(keep))
+        pos = offsets[n]
+    if suppress is not None:
+        parts.append(middle[pos:msg_a])
+        parts.append(_SUPPRESSED_MSG)
+        parts.append(middle[msg_b:])
+        parts.append(b"," + suppress if g_n else suppress)
+        logfrag = logfrag[:lf_p] + _SUPPRESSED_LOG
+    else:
+        parts.append(middle[pos:] if pos else middle)
+    parts.append(tails[tail])
+    return b"".join(parts), logfrag
+
+
+def message_channel(value: bytes) -> int:
+    """Channel code of the stored decision's message (0 = no message)."""
+    return value[CHANNEL_OFFSET]
 
 
 def user_id_json(raw: bytes) -> bytes:
     """``raw`` (UTF-8 customer id from the URL) as a JSON string; UnicodeDecodeError if invalid."""
-    if _PLAIN_ID.fullmatch(raw):
+    if not raw.translate(None, PLAIN_ID_BYTES):  # only characters that need no escaping
         return b'"' + raw + b'"'
     return _dumps(raw.decode("utf-8")).encode()
 
 
-def response_body(user_id: bytes, stored: bytes) -> bytes:
-    """Full JSON body: ``{"user_id":<id>,`` + the stored record (``user_id`` already JSON)."""
-    return b'{"user_id":' + user_id + b"," + stored
+def response_body(user_id: bytes, body: bytes, surface: bytes | None = None) -> bytes:
+    """Full JSON body: ``{"user_id":<id>,`` + the stored body (``user_id`` already JSON)."""
+    if surface is None:
+        return b'{"user_id":' + user_id + b"," + body
+    return b'{"user_id":' + user_id + b',"surface":' + surface + b"," + body

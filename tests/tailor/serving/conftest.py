@@ -66,3 +66,115 @@ def server(published: SnapshotInfo, cfg: Config):
 def client(server):
     with httpx.Client(base_url=server.url, trust_env=False, timeout=5) as c:
         yield c
+
+
+EVENTS_KEY, ADMIN_KEY = "test-events-key", "test-admin-key"
+
+
+@pytest.fixture
+def start_server(cfg):
+    """Factory for real servers on ``cfg``'s serving dir with a landing dir, the overlay table
+    (``cfg`` lakehouse), API keys and fast polling; every one started is stopped."""
+    from tailor.serving.server import RunningServer, ServerSettings
+
+    running = []
+
+    def _start(**overrides):
+        options = dict(port=0, reload_interval=0.1, overlay_poll=0.1,
+                       events_keys=(EVENTS_KEY,), admin_keys=(ADMIN_KEY,),
+                       events_rotate_seconds=0.5, decisions_rotate_seconds=0.5)
+        options.update(overrides)
+        srv = RunningServer(ServerSettings.from_config(cfg, **options))
+        running.append(srv)
+        return srv
+
+    yield _start
+    for srv in running:
+        srv.stop()
+
+
+@pytest.fixture
+def full_server(published, start_server):
+    """A server with everything on (landing, decision log, overlay polling, keys)."""
+    return start_server()
+
+
+@pytest.fixture
+def full_client(full_server):
+    with httpx.Client(base_url=full_server.url, trust_env=False, timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def write_overlay(cfg):
+    """Overwrite gold.overlay with rows {customer: (revoked, messages_today, bought)}."""
+    from datetime import datetime, timezone
+
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    from tailor.lakehouse.tables import table_uri
+    from tailor.privacy import pseudonymise
+
+    schema = pa.schema([("person_id", pa.string()), ("revoked_channels", pa.list_(pa.string())),
+                        ("messages_today", pa.int32()), ("bought_items", pa.list_(pa.string())),
+                        ("updated_at", pa.timestamp("us", tz="UTC"))])
+    uri = table_uri(cfg.lakehouse_root, "gold.overlay")
+
+    def _write(rows: dict) -> None:
+        now = datetime.now(timezone.utc)
+        data = [{"person_id": pseudonymise(c, cfg.privacy.pseudonym_key,
+                                           cfg.privacy.person_id_length),
+                 "revoked_channels": list(r[0]), "messages_today": r[1],
+                 "bought_items": list(r[2]), "updated_at": now} for c, r in rows.items()]
+        write_deltalake(uri, pa.Table.from_pylist(data, schema=schema), mode="overwrite")
+
+    return _write
+
+
+def _wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def wait_until():
+    """``wait_until(predicate, timeout=10)``: poll until truthy (returned), else fail."""
+    return _wait_until
+
+
+@pytest.fixture
+def events_auth() -> dict:
+    return {"Authorization": f"Bearer {EVENTS_KEY}"}
+
+
+@pytest.fixture
+def admin_auth() -> dict:
+    return {"X-API-Key": ADMIN_KEY}
+
+
+@pytest.fixture
+def message_customer(decisions, cfg):
+    """``message_customer(channel=None)``: a fixture customer whose precomputed decision
+    sends a message (on ``channel``)."""
+    from tailor.privacy import pseudonymise
+
+    rows = {r["person_id"]: r for r in decisions.to_pylist()}
+
+    def _pick(channel: str | None = None, skip: int = 0) -> str:
+        found = []
+        for c in CUSTOMERS:
+            row = rows[pseudonymise(c, cfg.privacy.pseudonym_key, cfg.privacy.person_id_length)]
+            if row["channel"] and (channel is None or row["channel"] == channel):
+                found.append(c)
+        return found[skip]
+
+    return _pick
