@@ -54,5 +54,8 @@ airflow: install
 serve: install
 	$(BIN)/tailor serve
 
+bench: install
+	$(BIN)/python bench/serve.py
+
 clean:
 	rm -rf lakehouse landing ground_truth world.json serving runs mlflow airflow spark-warehouse

@@ -10,11 +10,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pyarrow.compute as pc
+
 from tailor.config import Config
 from tailor.lakehouse.arrow_io import read_arrow, table_version
 from tailor.lakehouse.tables import table_uri
 from tailor.serving.snapshot import build_snapshot, prune_snapshots, set_current
 
+ANON_PREFIX = "anon-"
 TABLE = "gold.decisions"
 
 
@@ -33,6 +36,14 @@ def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
     if rows.num_rows == 0:
         raise ValueError(f"{TABLE} version {version} has no rows for ds={ds}: nothing to "
                          f"publish (did the decide step run for that day?)")
+    # Apps look users up by their customer id, which the server pseudonymises: decisions for
+    # anonymous persons (person_id "anon-...", never logged in) cannot be asked for, so they are
+    # not compiled into the snapshot (unknown visitors get the fallback).
+    identified = pc.invert(pc.starts_with(rows["person_id"], ANON_PREFIX))
+    anonymous = rows.num_rows - pc.sum(identified.cast("int64")).as_py()
+    rows = rows.filter(identified)
+    if rows.num_rows == 0:
+        raise ValueError(f"{TABLE} version {version} has only anonymous persons for ds={ds}")
     read_seconds = time.perf_counter() - started
     info = build_snapshot(rows, cfg.serving_dir,
                           {"decisions_table": TABLE, "decisions_uri": uri,
@@ -50,7 +61,7 @@ def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
             "build_seconds": info.manifest["build_seconds"],
             "verify_seconds": round(verify_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
-            "current": info.snapshot_id, "pruned": pruned}
+            "current": info.snapshot_id, "pruned": pruned, "anonymous_skipped": anonymous}
 
 
 if __name__ == "__main__":
