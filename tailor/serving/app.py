@@ -186,13 +186,7 @@ class DecisionApp:
         o.update(h.digest())
         pid = o.hexdigest()[:self._pid_len].encode()
         snap = self.snapshot
-        value = snap.lookup(pid)
-        if value is None:
-            self.n_unknown += 1
-            value = snap.fallback[stable_share(pid.decode(), self._holdout_salt)
-                                  < self._holdout_share]
-        else:
-            self.n_known += 1
+        value = self._lookup(snap, pid)
         entry = self.overlay.view.get(pid)
         if entry is None and k is None and not want:
             lf_len, hi, ti, n = _FAST(value)
@@ -323,6 +317,16 @@ class DecisionApp:
                              f"(serving.surfaces)")
         return literal
 
+    def _lookup(self, snap, pid: bytes) -> bytes:
+        """The snapshot's record for ``pid``; unknown users get the fallback of their holdout arm."""
+        value = snap.lookup(pid)
+        if value is None:
+            self.n_unknown += 1
+            return snap.fallback[stable_share(pid.decode(), self._holdout_salt)
+                                 < self._holdout_share]
+        self.n_known += 1
+        return value
+
     def decide(self, user_id: str, surface: bytes | None = None, want: int = 0,
                k: int | None = None) -> bytes:
         """One decision as JSON bytes (batch path; same rules and logging as GET)."""
@@ -330,13 +334,7 @@ class DecisionApp:
         uid = user_id_json(raw)
         pid = self._pseudonymise(raw)
         snap = self.snapshot
-        value = snap.lookup(pid)
-        if value is None:
-            self.n_unknown += 1
-            value = snap.fallback[stable_share(pid.decode(), self._holdout_salt)
-                                  < self._holdout_share]
-        else:
-            self.n_known += 1
+        value = self._lookup(snap, pid)
         rendered, logfrag = self._edit(value, snap, self.overlay.view.get(pid), want, k)
         if self._log is not None:
             self._log((uid, logfrag, snap.snapshot_id_bytes))
