@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from tailor.serving.fsutil import fsync_dir
+
 log = logging.getLogger("tailor.serving")
 
 OPEN_DIR = ".open"
@@ -44,13 +46,6 @@ class _Segment:
         self.synced = 0
         self.created = time.monotonic()
 
-
-def _fsync_dir(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class LandingWriter:
@@ -183,7 +178,7 @@ class LandingWriter:
                 return
             os.rename(seg.open_path, seg.final_path)
             if sync:
-                _fsync_dir(self.directory)
+                fsync_dir(self.directory)
         except OSError:
             log.exception("could not hand landing file %s to ingest; recover() will at the "
                           "next start", seg.open_path)
@@ -313,7 +308,7 @@ def recover(directory: str | os.PathLike) -> list[str]:
         finally:
             os.close(fd)
     if moved:
-        _fsync_dir(directory)
+        fsync_dir(directory)
         log.warning("recovered %d landing file(s) left open by a previous server", len(moved))
     return moved
 

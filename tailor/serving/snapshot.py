@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 
 from tailor.serving import store
 from tailor.serving.fallback import fallback_record, popular_items
+from tailor.serving.fsutil import fsync_dir
 from tailor.serving.records import compile_value, parse_versions
 
 MANIFEST = "manifest.json"
@@ -130,7 +131,7 @@ def set_current(serving_dir: str | Path, snapshot_id: str, verify: bool = True,
     tmp = target.with_name(f".{CURRENT}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     _write_durably(tmp, (snapshot_id + "\n").encode())
     os.replace(tmp, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     _append_history(serving_dir, {"at": _now(), "action": action, "snapshot_id": snapshot_id,
                                   "previous": previous})
 
@@ -313,9 +314,9 @@ def build_snapshot(table: pa.Table, serving_dir: str | Path, manifest_fields: di
             "tails": [t.decode() for t in tails],
         }
         _write_durably(tmp / MANIFEST, json.dumps(manifest, indent=2, sort_keys=False).encode())
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         os.rename(tmp, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -460,11 +461,3 @@ def _write_durably(path: Path, data: bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
