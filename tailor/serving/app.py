@@ -40,6 +40,8 @@ _ROUTES_HINT = "routes: see GET /openapi.json"
 _REVOKED = {code: jbytes(f"consent_revoked:{name}") for name, code in CHANNEL_CODES.items()}
 _NOT_REQUESTED = {code: jbytes(f"channel_not_requested:{name}")
                   for name, code in CHANNEL_CODES.items()}
+_RULES = {rule: jbytes(rule) for rule in ("consent_revoked", "frequency_cap",
+                                          "channel_not_requested")}  # the log's overridden_by
 _PROM = b"text/plain; version=0.0.4; charset=utf-8"
 _FAST = FAST.unpack_from
 _RESPONSE = _OK + b'%d\r\n\r\n{"user_id":%b,%b%b%b'
@@ -249,7 +251,8 @@ class DecisionApp:
     # -------------------------------------------------------------------------- decisions
     def _edit(self, value: bytes, snap: Snapshot, entry: Any, want: int,
               k: int | None) -> tuple[bytes, bytes]:
-        """The slow path: overlay and request edits through ``records.render``."""
+        """The slow path: overlay and request edits through ``records.render``; a suppressed
+        message is logged as overridden (``records``: what OPE must do with such rows)."""
         suppress = drop = reason = None
         chan = value[CHANNEL_OFFSET]
         if entry is not None:
@@ -264,9 +267,10 @@ class DecisionApp:
                 self.metrics.overlay_applied["bought_items"] += 1
         if suppress is None and want and chan and chan != want:
             suppress, reason = _NOT_REQUESTED[chan], "channel_not_requested"
-        if reason is not None:
-            self.metrics.overlay_applied[reason] += 1
-        return render(value, snap.heads, snap.tails, k, drop, suppress)
+        if reason is None:
+            return render(value, snap.heads, snap.tails, k, drop)
+        self.metrics.overlay_applied[reason] += 1
+        return render(value, snap.heads, snap.tails, k, drop, suppress, _RULES[reason])
 
     def _params(self, query: bytes) -> tuple[bytes | None, int, int | None]:
         surface, want, k, seen = None, 0, None, set()

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tailor.serving.records import (CHANNELS, HEADER_SIZE, MAX_BODY, MAX_RECS, MAX_SHARED,
-                                    NO_MESSAGE, jbytes, parse_versions)
+                                    NO_MESSAGE, NOT_OVERRIDDEN, jbytes, parse_versions)
 
 _NULL = b"null"
 _EMPTY = pa.scalar(b"", pa.binary())
@@ -152,7 +152,8 @@ def compile_values(table: pa.Table, snapshot_id: str, decisions_version: int | N
     logged_action = pc.if_else(pc.is_valid(action), j_action, jbytes(NO_MESSAGE))
     msg_log = pc.if_else(has_msg, _cat(b',"channel":', j_channel, b',"send_hour":', j_hour,
                                        b',"discount":', j_discount), b"")
-    logfrag = _cat(b'"propensity":', propensity, b',"action_id":', logged_action, msg_log)
+    logfrag = _cat(b'"propensity":', propensity, b',"action_id":', logged_action, msg_log,
+                   NOT_OVERRIDDEN)
 
     # -- header: offsets from segment lengths (numpy)
     middle_len = _lengths(middle)

@@ -214,7 +214,8 @@ _LINE_END = b'"}\n'
 class DecisionLog:
     """Buffered ``decision_served`` events.
 
-    The request path appends ``(customer id as JSON, log fragment, snapshot id)`` (a bound
+    The request path appends ``(customer id as JSON, log fragment, snapshot id)`` (the fragment
+    says what was served and whether a rule overrode the policy: ``records``; a bound
     ``list.append``); every 5 ms the buffer is turned into landing lines with one
     ``bytes.join`` over precomputed pieces and written with one ``os.write`` (a crash loses at
     most the last 5 ms of the log, never an acknowledged event). ``event_id`` = a per-process

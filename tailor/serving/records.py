@@ -10,7 +10,8 @@ customer id the app sends) is ``head + middle + tail``:
 * a person's stored *value* is ``header | rec offsets | log fragment | middle``, where
   ``middle`` holds the recommendations, message, action, propensity, holdout, explanation and
   guardrails; ``log fragment`` is the precompiled ``"propensity":..,"action_id":..[,"channel":
-  ..]`` part of the ``decision_served`` event logged for every served decision; the header
+  ..],"overridden_by":null`` part of the ``decision_served`` event logged for every served
+  decision (see below); the header
   holds the head / tail indexes and byte offsets into ``middle`` (each recommendation, the
   message span, the guardrail count), so the request-time edits (``k``, just-bought items, a
   consent revocation or frequency cap from the overlay) are byte slicing, never a JSON decode.
@@ -19,6 +20,20 @@ A plain request is therefore one lookup, one header unpack and one concatenation
 ``compile_value`` is the reference encoder (used for the fallback record and as the spec of the
 vectorised compiler in ``compile``); ``render`` applies the request-time edits. This module is
 the single place that knows the layout on both sides.
+
+Decision log and off-policy evaluation (OPE). A ``decision_served`` event says what was served:
+``action_id`` is the served action and ``propensity`` the probability of serving *it*. When a
+request-time rule replaces the policy's message by no message (``overridden_by``: the overlay's
+``consent_revoked`` or ``frequency_cap``, or ``channel_not_requested`` for a ``?channel=`` the
+message is not on), ``render`` rewrites the fragment to ``"propensity":1.0,"action_id":
+"no_message","overridden_by":"<rule>","policy_action_id":<a>,"policy_propensity":<p>``: the
+rule made the served action certain, and ``policy_propensity`` belongs to ``policy_action_id``,
+never to the served one. OPE must therefore either drop overridden rows from the logged data
+(the estimate then covers traffic no rule touched) or evaluate candidate policies behind the
+same rules, where such a row has importance weight 1 (any candidate would also have served
+no message); never weight the served outcome by ``policy_propensity``. Rows the rules left
+alone carry ``"overridden_by":null`` (absent in snapshots built before the field existed).
+``bronze.events`` keeps ``action_id`` and ``propensity`` only, which stays correct.
 """
 from __future__ import annotations
 
@@ -48,7 +63,11 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=F
 # customer ids made only of these characters need no JSON escaping (the common case)
 PLAIN_ID_BYTES = (b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@+-")
 _SUPPRESSED_MSG = b'"message":null,"action_id":"no_message"'
-_SUPPRESSED_LOG = b',"action_id":"no_message"'
+NOT_OVERRIDDEN = b',"overridden_by":null'  # ends every stored log fragment
+_PROPENSITY = b'"propensity":'
+_ACTION = b',"action_id":'
+_OVERRIDDEN_LOG = (b'"propensity":1.0,"action_id":"no_message","overridden_by":%b,'
+                   b'"policy_action_id":%b,"policy_propensity":%b')
 
 
 def jbytes(value: Any) -> bytes:
@@ -168,9 +187,9 @@ def compile_value(record: dict[str, Any], heads: list[bytes], tails: list[bytes]
               + jbytes(record["holdout"]) + b',"explanation":' + jbytes(record["explanation"])
               + b',"guardrails":[' + b",".join(jbytes(g) for g in record["guardrails"]))
     msg_a = len(joined) + 2
-    logfrag = b'"propensity":' + propensity
+    logfrag = _PROPENSITY + propensity
     lf_p = len(logfrag)
-    logfrag += b',"action_id":' + jbytes(record["action_id"] or NO_MESSAGE)
+    logfrag += _ACTION + jbytes(record["action_id"] or NO_MESSAGE)
     channel = 0
     if message is not None:
         channel = CHANNEL_CODES.get(message["channel"], 0)
@@ -180,6 +199,7 @@ def compile_value(record: dict[str, Any], heads: list[bytes], tails: list[bytes]
         logfrag += (b',"channel":' + jbytes(message["channel"]) + b',"send_hour":'
                     + jbytes(message["send_hour"]) + b',"discount":'
                     + jbytes(message["discount"]))
+    logfrag += NOT_OVERRIDDEN
     if len(middle) > MAX_BODY or len(recs) > MAX_RECS:
         raise ValueError(f"record too large to store: {len(middle)} bytes, {len(recs)} items "
                          f"(limits {MAX_BODY} bytes, {MAX_RECS} items)")
@@ -200,15 +220,17 @@ def split_value(value: bytes) -> tuple[tuple[int, ...], tuple[int, ...], bytes, 
 
 
 def render(value: bytes, heads: list[bytes], tails: list[bytes], k: int | None = None,
-           drop_items: frozenset[str] | None = None,
-           suppress: bytes | None = None) -> tuple[bytes, bytes]:
+           drop_items: frozenset[str] | None = None, suppress: bytes | None = None,
+           overridden_by: bytes | None = None) -> tuple[bytes, bytes]:
     """(body, log fragment) of ``value`` after the request-time edits.
 
     ``drop_items`` removes those item ids (just bought), then ``k`` keeps the first k;
     ``suppress`` (a JSON string literal, e.g. ``b'"consent_revoked:email"'``) replaces the
-    message by null / no_message and appends that guardrail.
+    message by null / no_message and appends that guardrail; if there was a message, the log
+    fragment then records the override (module docstring) with ``overridden_by`` (a JSON
+    string literal; default: the guardrail up to its ``:``).
     """
-    lf_len, head, tail, n, lf_p, _, msg_a, msg_b, g_n = HEADER.unpack_from(value)
+    lf_len, head, tail, n, lf_p, chan, msg_a, msg_b, g_n = HEADER.unpack_from(value)
     start = HEADER_SIZE + 2 * (n + 1)
     logfrag = value[start:start + lf_len]
     middle = value[start + lf_len:]
@@ -232,11 +254,22 @@ def render(value: bytes, heads: list[bytes], tails: list[bytes], k: int | None =
         parts.append(_SUPPRESSED_MSG)
         parts.append(middle[msg_b:])
         parts.append(b"," + suppress if g_n else suppress)
-        logfrag = logfrag[:lf_p] + _SUPPRESSED_LOG
+        if chan:
+            logfrag = _overridden_log(logfrag, lf_p, overridden_by or
+                                      suppress.split(b":", 1)[0].rstrip(b'"') + b'"')
     else:
         parts.append(middle[pos:] if pos else middle)
     parts.append(tails[tail])
     return b"".join(parts), logfrag
+
+
+def _overridden_log(logfrag: bytes, lf_p: int, rule: bytes) -> bytes:
+    """The log fragment of a message a rule suppressed: served no_message, policy's choice kept."""
+    start = lf_p + len(_ACTION)
+    # the action id ends where the message's channel starts (a quote inside the id is escaped,
+    # so the id cannot contain this); render only calls this for values with a message
+    end = logfrag.find(b',"channel":', start)
+    return _OVERRIDDEN_LOG % (rule, logfrag[start:end], logfrag[len(_PROPENSITY):lf_p])
 
 
 def message_channel(value: bytes) -> int:

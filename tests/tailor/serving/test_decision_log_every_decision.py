@@ -1,6 +1,6 @@
 """Every served decision (single and batch) is logged as a valid decision_served landing event
-with the served action, its propensity and the snapshot id, in a file ingest picks up once the
-segment is rotated (here: on shutdown)."""
+with the served action, the propensity of serving it and the snapshot id, in a file ingest
+picks up once the segment is rotated (here: on shutdown)."""
 import json
 
 from tailor.events import validate_event
@@ -33,6 +33,7 @@ def test_every_served_decision_is_logged(published, start_server, cfg, message_c
         assert event["event_type"] == "decision_served"
         assert event["customer_id"] == answer["user_id"]
         assert event["action_id"] == (answer["message"] or {}).get("action_id", "no_message")
-        assert event["propensity"] == answer["propensity"]
+        # an overridden message is logged as a certain no_message (test_decision_log_overrides)
+        assert event["propensity"] == (1.0 if event["overridden_by"] else answer["propensity"])
         assert event["message_id"] == answer["snapshot_id"] == published.snapshot_id
         assert event.get("channel") == (answer["message"] or {}).get("channel")
