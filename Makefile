@@ -20,6 +20,7 @@ export AIRFLOW__API__HOST := 127.0.0.1
 USERS ?= 3000
 DAYS ?= 45
 SEED ?= 42
+BENCH_ARGS ?= --pin
 DATA ?= sim
 
 .PHONY: help install demo test test-fast airflow serve bench clean
@@ -29,6 +30,7 @@ help:
 	@echo "make test    - install and run the test suite (what CI runs)"
 	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8793)"
 	@echo "make serve   - the lookup server on the published snapshot"
+	@echo "make bench   - serving benchmark vs Feast and a bare ceiling (needs wrk; ~20 min)"
 	@echo "make clean   - remove generated data (lakehouse, landing, serving, mlflow, airflow, runs)"
 
 $(STAMP): setup.cfg pyproject.toml
@@ -54,8 +56,8 @@ airflow: install
 serve: install
 	$(BIN)/tailor serve
 
-bench: install
-	$(BIN)/python bench/serve.py
+bench: install  # servers on CPU 0, wrk on CPU 1 (bench/README.md); BENCH_ARGS= to share cores
+	$(BIN)/python bench/serve.py $(BENCH_ARGS)
 
 clean:
 	rm -rf lakehouse landing ground_truth world.json serving runs mlflow airflow spark-warehouse

@@ -10,7 +10,7 @@ rollback served, the corrupt snapshot refused, every served decision in the deci
 valid per tailor.events), a clean SIGTERM exit. Prints the figures, writes
 bench/results/serve_soak.json, exits 1 if a check failed. The load generator is a correctness
 tool (Python asyncio), so its requests/s are far below what the server can do (see
-bench/serve_ceiling.py for throughput).
+bench/serve.py for throughput).
 """
 from __future__ import annotations
 

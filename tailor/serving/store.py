@@ -4,8 +4,8 @@ The server only needs ``get(key: bytes) -> bytes | None``; the publisher writes 
 from two Arrow arrays (keys, values). The engine is named in the manifest, so snapshots built
 with an older engine stay servable.
 
-Engines (chosen by measurement, ``bench/serve_ceiling.py --stores-only``: 1M keys, ~0.6 KB
-values, random keys, 2 shared cores; build / size / lookup from Python):
+Engines (chosen by measurement, ``bench/serve_stores.py``: 1M keys, ~0.6 KB values, random
+keys, 2 shared cores; build / size / lookup from Python):
 
     tkv      2.4 s   601 MB   1.07 µs      (a Python dict: 0.50 µs, ~1 GB of heap)
     LMDB     3.6 s   647 MB   1.55 µs      (sorted append; measured only, not an engine)
