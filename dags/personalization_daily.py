@@ -1,7 +1,10 @@
 """personalization_daily: raw events → features → models → decisions → published snapshot.
 
-One run per day (the data interval's ds). Every task is idempotent for its ds; the data
-contracts gate publish, so a breach keeps yesterday's snapshot serving.
+One run per day (the data interval's ds). Every task is idempotent for its ds. Data contracts
+(expectations/, GX) check every table the run writes right after the task that writes it; a
+breach fails the run with a readable report (HTML data docs under runs/<ds>/), and because the
+contract on gold.* gates publish, yesterday's snapshot keeps serving. Drift (PSI against the
+champions' training data) warns, or blocks the train task past drift.block_psi.
 """
 from datetime import datetime
 
@@ -20,15 +23,24 @@ with DAG(
     tags=["tailor", "daily"],
 ) as dag:
     ingest = job_task("ingest")
-    bronze_contract = contract_task("bronze.events")
+    bronze_contract = contract_task("bronze.events,bronze.quarantine,ops.ingest_log",
+                                    task_id="validate_bronze")
+    quality_report = job_task("quality_report")
     identity = job_task("identity")
     features = job_task("features")
+    features_contract = contract_task("silver.*,features.*", task_id="validate_features")
+    drift = job_task("drift")
     training_sets = job_task("training_sets")
+    training_contract = contract_task("training.*", task_id="validate_training")
     train = job_task("train")
     score = job_task("score")
     decide = job_task("decide")
-    decisions_contract = contract_task("gold.decisions")
+    gold_contract = contract_task("gold.user_scores,gold.recommendations,gold.decisions,ops.quality",
+                                  task_id="validate_gold")
     publish = job_task("publish")
 
-    ingest >> bronze_contract >> identity >> features >> training_sets >> train >> score
-    score >> decide >> decisions_contract >> publish
+    ingest >> bronze_contract >> [identity, quality_report]
+    identity >> features >> features_contract >> [drift, training_sets]
+    training_sets >> training_contract
+    [drift, training_contract] >> train >> score >> decide
+    [decide, quality_report] >> gold_contract >> publish

@@ -1,24 +1,59 @@
-"""behaviour_v1: what a person did in the last hour / day / week (short-lived intent)."""
+"""behaviour_v2: what a person did in the last hour / day / week (short-lived intent).
+
+Counts of views, carts and orders (purchases + conversions) per window, hours since the last
+event / view / order (capped at the 7-day window: "at least a week"), distinct items viewed and
+bought, and the most recent distinct items viewed and bought (newest first).
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if, is_order, within
+from features.windows import count_if, hours_before, is_interaction, is_order, last_window, within
 
 WINDOWS = {"1h": 1, "24h": 24, "7d": 168}
+LOOKBACK_HOURS = 168
+RECENT_ITEMS = 10
 
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
-    """Windowed counts of views, carts and purchases + hours since the last event."""
-    ev = as_of(events, at).where(F.col("event_ts") >= F.lit(at) - F.expr("INTERVAL 7 DAYS"))
+    """One row per person with any event in the 7 days before ``at``."""
+    ev = last_window(events, at, LOOKBACK_HOURS)
+    view, cart, order = F.col("event_type") == "view", F.col("event_type") == "add_to_cart", is_order()
     aggs = []
-    kinds = {"views": F.col("event_type") == "view", "carts": F.col("event_type") == "add_to_cart",
-             "purchases": is_order()}
-    for short, cond in kinds.items():
+    for short, cond in {"views": view, "carts": cart, "purchases": order}.items():
         for label, hours in WINDOWS.items():
             aggs.append(count_if(cond & within(at, hours)).alias(f"{short}_{label}"))
-    hours_since = (F.lit(at).cast("long") - F.max("event_ts").cast("long")) / 3600.0
-    return ev.groupBy("person_id").agg(*aggs, hours_since.alias("hours_since_last_event"))
+    since = hours_before(at)
+    capped = lambda c: F.coalesce(c, F.lit(float(LOOKBACK_HOURS)))  # noqa: E731
+    counts = ev.groupBy("person_id").agg(
+        *aggs,
+        capped(F.min(since)).alias("hours_since_last_event"),
+        capped(F.min(F.when(view, since))).alias("hours_since_last_view"),
+        capped(F.min(F.when(order, since))).alias("hours_since_last_purchase"),
+        F.countDistinct(F.when(view, F.col("item_id"))).alias("items_viewed_7d"),
+        F.countDistinct(F.when(order & F.col("item_id").isNotNull(), F.col("item_id")))
+        .alias("items_bought_7d"))
+    return (counts
+            .join(recent_items(ev, view, "last_viewed_items"), "person_id", "left")
+            .join(recent_items(ev, order, "last_bought_items"), "person_id", "left")
+            .withColumn("last_viewed_items", F.coalesce("last_viewed_items", _empty()))
+            .withColumn("last_bought_items", F.coalesce("last_bought_items", _empty())))
+
+
+def recent_items(ev: DataFrame, cond: Column, name: str, n: int = RECENT_ITEMS) -> DataFrame:
+    """(person_id, ``name``): up to ``n`` distinct items matching ``cond``, newest first (ties
+    on the timestamp → item id)."""
+    latest = (ev.where(cond & is_interaction()).groupBy("person_id", "item_id")
+              .agg(F.max("event_ts").alias("last_ts")))
+    order = Window.partitionBy("person_id").orderBy(F.col("last_ts").desc(), F.col("item_id"))
+    top = latest.withColumn("r", F.row_number().over(order)).where(F.col("r") <= n)
+    return top.groupBy("person_id").agg(
+        F.sort_array(F.collect_list(F.struct("r", "item_id"))).alias("ranked")) \
+        .select("person_id", F.col("ranked.item_id").alias(name))
+
+
+def _empty() -> Column:
+    return F.array().cast("array<string>")

@@ -1,4 +1,8 @@
-"""item_stats_v1: per-item category, price and popularity as of a day (ranker + fallback)."""
+"""item_stats_v2: per-item category, price and popularity as of a day (ranker + fallback).
+
+v2: ``price`` is the unit price of the item's latest *priced* event (a purchase or priced cart
+add). v1 took the latest event of any kind, usually a view without a price, so most items had
+none; conversions carry an order value, not a unit price, and are left out too."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,13 +14,15 @@ from features.windows import as_of, count_if, is_order, within
 
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
-    """Latest category and price, 7/30-day views and purchases, and a popularity rank."""
+    """Latest category and unit price, 7/30-day views and purchases, and a popularity rank."""
     ev = as_of(events, at).where(F.col("item_id").isNotNull() & F.col("event_type").isin(
         "view", "add_to_cart", "purchase", "conversion"))
     view, buy = F.col("event_type") == "view", is_order()
     stats = ev.groupBy("item_id").agg(
         F.max_by("category", "event_ts").alias("category"),
-        F.max_by("price", "event_ts").alias("price"),
+        F.max_by("price", F.when(F.col("price").isNotNull() &
+                                 (F.col("event_type") != "conversion"), F.col("event_ts"))
+                 ).alias("price"),
         count_if(view & within(at, 168)).alias("views_7d"),
         count_if(view & within(at, 720)).alias("views_30d"),
         count_if(buy & within(at, 168)).alias("purchases_7d"),

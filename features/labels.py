@@ -1,17 +1,95 @@
-"""Labels observed after a cutoff, and the point-in-time join of labels to features."""
+"""Labels observed after each cutoff, and the point-in-time join of labels to features.
+
+Training sets are built for many cutoffs at once (:func:`training_cutoffs`). Each materialised
+feature row is treated as an observation whose event time is the end of its ``ds`` day (the
+as-of instant it was computed for) and whose write time is its ``written_at`` column;
+:func:`asof_group` hands both to :func:`features.pit.pit_join`, so a value is only used at a
+cutoff if it was computed for, *and written by*, that instant (late/backfilled rows never leak).
+"""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Sequence
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf
 
+from features.pit import pit_join
 from features.windows import count_if, is_order, order_value, sum_if
 from tailor.privacy import stable_share
 
-PERSON_FEATURES_EXCLUDED = {"person_id", "ds", "favourite_category"}
+PERSON_FEATURES_EXCLUDED = {"person_id", "ds", "favourite_category", "cutoff", "written_at"}
+WRITTEN_AT = "written_at"         # when a feature row was written to the lakehouse (UTC)
+EVENT_TS = "__asof_ts"            # end of the row's ds day: the instant its values describe
+KNOWN = "__known_{}"              # marker: the group had a usable row for this entity row
+
+
+def training_cutoffs(ds: str, horizon_days: int, count: int, step_days: int) -> list[str]:
+    """The cutoff days of a training run for ``ds``, newest first: ds - horizon, then one every
+    ``step_days`` further back (``count`` in all). Labels of each are fully observed by ds."""
+    if count < 1 or step_days < 1 or horizon_days < 0:
+        raise ValueError(f"training cutoffs need count >= 1, step_days >= 1, horizon >= 0 "
+                         f"(got {count}, {step_days}, {horizon_days})")
+    last = date.fromisoformat(ds) - timedelta(days=horizon_days)
+    return [(last - timedelta(days=k * step_days)).isoformat() for k in range(count)]
+
+
+def cutoffs_for(ds: str, cfg) -> list[str]:
+    """The cutoff days the daily run for ``ds`` trains on (``models.*`` settings), newest first;
+    the features job materialises them, training_sets / train / contracts read them."""
+    m = cfg.models
+    return training_cutoffs(ds, m.label_horizon_days, m.training_cutoffs, m.cutoff_step_days)
+
+
+def day_end(day: str) -> datetime:
+    """Exclusive end of ``day`` in UTC: the as-of instant of that day (as JobContext.day_end)."""
+    return datetime.combine(date.fromisoformat(day), time(), timezone.utc) + timedelta(days=1)
+
+
+def cutoff_frame(spark, cutoffs: Sequence[str],
+                 decision_delay: timedelta = timedelta(0)) -> DataFrame:
+    """(cutoff, ts, known_at): each cutoff day, its as-of instant (end of the day: labels start
+    there) and the instant its decision is made (``ts + decision_delay``, when the daily run
+    writes and scores: features are point-in-time joined as of then, exactly like scoring)."""
+    return spark.createDataFrame([(c, day_end(c), day_end(c) + decision_delay) for c in cutoffs],
+                                 "cutoff string, ts timestamp, known_at timestamp")
+
+
+def known_persons(events: DataFrame, cutoffs: DataFrame) -> DataFrame:
+    """(person_id, cutoff, ts, known_at): everyone with an event before each cutoff's instant."""
+    first = events.groupBy("person_id").agg(F.min("event_ts").alias("__first"))
+    return (first.crossJoin(F.broadcast(cutoffs)).where(F.col("__first") < F.col("ts"))
+            .select("person_id", "cutoff", "ts", "known_at"))
+
+
+def label_windows(events: DataFrame, cutoffs: DataFrame, horizon_days: int) -> DataFrame:
+    """Events tagged with every ``cutoff`` whose window [ts, ts + horizon) contains them."""
+    c = F.broadcast(cutoffs.select("cutoff", F.col("ts").alias("__cut_ts")))
+    return (events.join(c, (events["event_ts"] >= F.col("__cut_ts")) &
+                        (events["event_ts"] < F.col("__cut_ts") + F.lit(timedelta(days=horizon_days))))
+            .drop("__cut_ts"))
+
+
+def feature_columns(frame: DataFrame, key: str) -> list[str]:
+    """A materialised group's value columns (not its key or bookkeeping)."""
+    return [c for c in frame.columns if c not in (key, "ds", WRITTEN_AT)]
+
+
+def asof_group(entities: DataFrame, table: DataFrame, group,
+               ts_col: str = "known_at") -> DataFrame:
+    """``entities`` + ``group``'s values known at each row's ``ts_col`` (its TTL, event and write
+    time rules), + a boolean ``__known_<group>`` column. Without a ``written_at`` column (tables
+    written before it existed) only the event-time rule applies."""
+    key = group.entity
+    cols = feature_columns(table, key)
+    rows = (table.withColumn(EVENT_TS, F.date_add(F.to_date("ds"), 1).cast("timestamp"))
+            .withColumn(KNOWN.format(group.name), F.lit(True)))
+    written = WRITTEN_AT if WRITTEN_AT in table.columns else None
+    return pit_join(entities, rows, timedelta(days=group.ttl_days), keys=key, ts_col=ts_col,
+                    event_ts_col=EVENT_TS, written_at_col=written,
+                    feature_cols=[*cols, KNOWN.format(group.name)])
 
 
 def label_window(events: DataFrame, cutoff_end: datetime, horizon_days: int) -> DataFrame:
@@ -20,18 +98,19 @@ def label_window(events: DataFrame, cutoff_end: datetime, horizon_days: int) -> 
                         (F.col("event_ts") < F.lit(cutoff_end + timedelta(days=horizon_days))))
 
 
-def person_labels(future: DataFrame) -> DataFrame:
-    """Per person: future spend (LTV label) and whether they bought at all (churn = not)."""
+def person_labels(future: DataFrame, keys: Sequence[str] = ("person_id",)) -> DataFrame:
+    """Per person (and cutoff, with ``keys``): future spend (LTV label) and whether they bought
+    at all (churn = not)."""
     buy = is_order()
-    return future.groupBy("person_id").agg(sum_if(buy, order_value()).alias("future_spend"),
+    return future.groupBy(*keys).agg(sum_if(buy, order_value()).alias("future_spend"),
                                            count_if(buy).alias("future_purchases"))
 
 
-def interaction_labels(future: DataFrame) -> DataFrame:
-    """(person_id, item_id) pairs the person viewed, carted or bought in the window."""
+def interaction_labels(future: DataFrame, keys: Sequence[str] = ("person_id", "item_id")) -> DataFrame:
+    """(person_id, item_id[, cutoff]) pairs the person viewed, carted or bought in the window."""
     return (future.where(F.col("item_id").isNotNull() &
                          F.col("event_type").isin("view", "add_to_cart", "purchase", "conversion"))
-            .select("person_id", "item_id").distinct().withColumn("label", F.lit(1.0)))
+            .select(*keys).distinct().withColumn("label", F.lit(1.0)))
 
 
 def numeric_feature_columns(frame: DataFrame) -> list[str]:

@@ -38,3 +38,22 @@ def order_value() -> Column:
     order value (after discount) in ``price`` (see tailor/events.py)."""
     return F.when(F.col("event_type") == "conversion", F.col("price")).otherwise(
         F.col("price") * F.coalesce(F.col("quantity"), F.lit(1)))
+
+
+def hours_before(at: datetime, ts: Column | str = "event_ts") -> Column:
+    """Hours between ``ts`` and ``at`` (positive for the past)."""
+    ts = F.col(ts) if isinstance(ts, str) else ts
+    return (F.lit(at).cast("long") - ts.cast("long")) / 3600.0
+
+
+def last_window(events: DataFrame, at: datetime, hours: float) -> DataFrame:
+    """Events in [at - hours, at): the as-of lookback window of a short-lived group."""
+    return as_of(events, at).where(within(at, hours))
+
+
+INTERACTIONS = ("view", "add_to_cart", "purchase", "conversion")
+
+
+def is_interaction() -> Column:
+    """An event about an item (view, cart, purchase or conversion) that names the item."""
+    return F.col("item_id").isNotNull() & F.col("event_type").isin(*INTERACTIONS)

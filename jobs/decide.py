@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import pandas as pd
 from pyspark.sql import functions as F
 
+from features.assemble import person_features
 from features.registry import GROUPS
 from tailor.agents.actions import build_bank
 from tailor.agents.guardian import consent_state
@@ -52,7 +53,7 @@ def _decider(bank, params: PolicyParams, provenance: dict[str, str]):
 def run(ctx: JobContext) -> dict:
     """Decide for every person scored on ds."""
     cfg, lh = ctx.cfg, ctx.lakehouse
-    profile = lh.read(GROUPS["profile"].table, partitions={"ds": ctx.ds})
+    features = person_features(lh, ctx.ds).drop("ds")
     scores = (lh.read("gold.user_scores", partitions={"ds": ctx.ds})
               .select("person_id", "ltv_pred", "churn_prob"))
     recs = (lh.read("gold.recommendations", partitions={"ds": ctx.ds})
@@ -61,7 +62,7 @@ def run(ctx: JobContext) -> dict:
             .select("person_id", F.col("ranked.item_id").alias("items"),
                     F.col("ranked.score").alias("item_scores")))
     consent = consent_state(lh.read("silver.events"), ctx.day_end())
-    frame = (profile.join(scores, "person_id").join(recs, "person_id", "left")
+    frame = (features.join(scores, "person_id").join(recs, "person_id", "left")
              .join(consent, "person_id", "left")
              .withColumn("items", F.coalesce("items", F.array().cast("array<string>")))
              .withColumn("item_scores", F.coalesce("item_scores", F.array().cast("array<double>")))

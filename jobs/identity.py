@@ -1,27 +1,49 @@
 """identity: bronze.events → silver.identity_map + silver.events (pseudonymous person ids).
 
-Recomputed from all of bronze on every run (overwrite), so a rerun gives the same tables and a
-late login re-attributes a device's earlier anonymous events to its person.
+Builds the identity graph (login / identified-event / co-occurrence evidence, connected
+components in Spark, see tailor/identity/resolve.py for the over-merge rule) from all of bronze
+on every run (overwrite), so a rerun gives the same tables and a late login re-attributes a
+device's earlier anonymous events to its person. With ``identity.ground_truth`` set (e.g. the
+simulator's ground_truth/identity.parquet) it prints and records precision / recall.
 """
 from __future__ import annotations
 
-from tailor.identity.resolve import identity_links, identity_map, resolve_events
+import os
+
+from tailor.identity.evaluation import evaluate_assignments
+from tailor.identity.resolve import identity_map, resolve_events, resolve_identities
 from tailor.runtime import JobContext, main
 
 
 def run(ctx: JobContext) -> dict:
     """Resolve identities and write silver."""
-    lh, privacy = ctx.lakehouse, ctx.cfg.privacy
+    lh, privacy, conf = ctx.lakehouse, ctx.cfg.privacy, ctx.cfg.identity
     bronze = lh.read("bronze.events")
-    links = identity_links(bronze).cache()
+    resolution = resolve_identities(bronze, max_iterations=conf.max_iterations,
+                                    identified_events=conf.identified_events)
+    links = resolution.links.persist()
     idmap = lh.write(identity_map(links, privacy.pseudonym_key, privacy.person_id_length),
                      "silver.identity_map", mode="overwrite", partition_by=[])
     events = lh.write(resolve_events(bronze, links, privacy.pseudonym_key, privacy.person_id_length),
                       "silver.events", mode="overwrite", partition_by=["event_date"])
+    summary = {"identity_map_version": idmap.version, "identity_links": idmap.rows_written,
+               "silver_events_version": events.version, "silver_events": events.rows_written,
+               "bronze_version": lh.version("bronze.events"),
+               "graph_iterations": resolution.iterations,
+               "evidence": {r["evidence"]: r["count"]
+                            for r in links.groupBy("evidence").count().collect()}}
+    if conf.ground_truth:
+        path = ctx.cfg.path(conf.ground_truth)
+        if os.path.exists(path) or "://" in path:
+            metrics = evaluate_assignments(links, ctx.spark.read.parquet(path))
+            summary["identity_quality"] = metrics
+            print(f"identity precision={metrics['precision']:.4f} recall={metrics['recall']:.4f} "
+                  f"({metrics['correct']} of {metrics['truth']} ground-truth ids correct, "
+                  f"{metrics['assigned']} assigned)", flush=True)
+        else:
+            summary["identity_quality"] = f"ground truth {path} not found"
     links.unpersist()
-    return {"identity_map_version": idmap.version, "identity_links": idmap.rows_written,
-            "silver_events_version": events.version, "silver_events": events.rows_written,
-            "bronze_version": lh.version("bronze.events")}
+    return summary
 
 
 if __name__ == "__main__":

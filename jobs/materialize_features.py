@@ -1,32 +1,62 @@
-"""features (``tailor run features``): silver.events → every registered feature group, as of ds and the extra as-of days
-the training sets need (partition ``ds`` = the as-of day; overwrite of that partition makes
-reruns idempotent)."""
+"""features (``tailor run features``): silver.events → every registered feature group, as of ds
+and every training cutoff day (partition ``ds`` = the as-of day).
+
+Every row carries ``written_at``, which point-in-time joins use to tell what was knowable when
+(``tailor/clock.py``). Replay clock: each as-of day is computed only from events that had arrived
+by that day's write instant and stamped with it, so a rerun writes identical rows. Live clock:
+ds is (re)written now; a past cutoff day whose partition a earlier run already wrote is kept as
+it is (rewriting it would stamp it with today and make it unusable for its own cutoff), and a
+missing one is backfilled, stamped with today, and so never used for that cutoff.
+"""
 from __future__ import annotations
 
 from pyspark.sql import functions as F
 
-from features.registry import GROUPS
+from features.labels import cutoffs_for
+from features.registry import GROUPS, check_lock
+from tailor.clock import is_replay, run_instant
 from tailor.runtime import JobContext, main
 
 
 def asof_days(ctx: JobContext) -> list[str]:
-    """ds plus ds minus each configured extra as-of offset (e.g. the label horizon)."""
-    return [ctx.ds] + [ctx.shift(-d) for d in ctx.cfg.features.extra_asof_days]
+    """ds plus every training cutoff day of the run (newest first, no repeats)."""
+    return list(dict.fromkeys([ctx.ds] + cutoffs_for(ctx.ds, ctx.cfg)))
+
+
+def _existing_days(lh, table: str, days: list[str]) -> set[str]:
+    if not lh.exists(table):
+        return set()
+    present = lh.read_arrow(table, columns=["ds"], partitions={"ds": days})
+    return set(present.column("ds").to_pylist())
 
 
 def run(ctx: JobContext) -> dict:
-    """Materialise every feature group for ds and its extra as-of days."""
-    lh = ctx.lakehouse
+    """Materialise every feature group for ds and the training cutoff days."""
+    problems = check_lock()
+    if problems:  # never write new logic under an old table name
+        raise RuntimeError("feature definitions do not match features/fingerprints.json:\n  "
+                           + "\n  ".join(problems))
+    lh, cfg = ctx.lakehouse, ctx.cfg
+    replay = is_replay(cfg)
     events = lh.read("silver.events").cache()
-    written = {}
+    written, kept = {}, {}
     for day in asof_days(ctx):
+        stamp = run_instant(cfg, day if replay else ctx.ds)
+        known = events.where(F.col("ingested_at") <= F.lit(stamp)) if replay else events
         for group in GROUPS.values():
-            frame = group.compute(events, ctx.day_end(day)).withColumn("ds", F.lit(day))
+            if not replay and day != ctx.ds and day in _existing_days(lh, group.table, [day]):
+                kept[f"{group.table}@{day}"] = "written by an earlier run; kept"
+                continue
+            frame = (group.compute(known, ctx.day_end(day)).withColumn("ds", F.lit(day))
+                     .withColumn("written_at", F.lit(stamp)))
             result = lh.write(frame, group.table, mode="overwrite_partitions", partition_by=["ds"],
                               replace_partitions={"ds": day})
-            written[f"{group.table}@{day}"] = {"version": result.version, "rows": result.rows_written}
+            written[f"{group.table}@{day}"] = {"version": result.version,
+                                               "rows": result.rows_written,
+                                               "written_at": stamp.isoformat()}
     events.unpersist()
-    return {"asof_days": asof_days(ctx), "written": written,
+    return {"clock": cfg.clock.mode, "asof_days": asof_days(ctx), "written": written,
+            "kept": kept, "fingerprints": {g.table: g.fingerprint() for g in GROUPS.values()},
             "silver_events_version": lh.version("silver.events")}
 
 

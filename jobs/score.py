@@ -1,24 +1,26 @@
 """score: features as of ds → gold.user_scores (LTV, churn risk) and gold.recommendations
-(top-K ranked items per person) with the champion models from MLflow."""
+(top-K ranked items per person) with the champion models from MLflow, or, for a model that has
+none yet, the baseline its gate compared against (version ``baseline:<rule>``,
+models/serving_model.py)."""
 from __future__ import annotations
 
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
+from features.assemble import person_features
 from features.candidates import candidates
 from features.registry import GROUPS
-from models.catalog import predict
-from models.registry import load_champion
+from models.serving_model import ServingModel, serving_model
 from tailor.runtime import JobContext, main
 
 
-def _scorer(name: str, model, out_col: str, keys: list[str]):
+def _scorer(model: ServingModel, out_col: str, keys: list[str]):
     """A ``mapInPandas`` body that appends ``out_col`` = model score (model shipped by pickle)."""
 
     def score(frames):
         for pdf in frames:
             out = pdf[keys].copy()
-            out[out_col] = predict(name, model, pdf).astype("float64") if len(pdf) else []
+            out[out_col] = model.predict(pdf).astype("float64") if len(pdf) else []
             yield out
 
     return score
@@ -27,17 +29,18 @@ def _scorer(name: str, model, out_col: str, keys: list[str]):
 def run(ctx: JobContext) -> dict:
     """Score every person known on ds."""
     cfg, lh = ctx.cfg, ctx.lakehouse
-    profile = lh.read(GROUPS["profile"].table, partitions={"ds": ctx.ds})
-    behaviour = lh.read(GROUPS["behaviour"].table, partitions={"ds": ctx.ds}).drop("ds")
+    features = person_features(lh, ctx.ds).cache()
     items = lh.read(GROUPS["item_stats"].table, partitions={"ds": ctx.ds})
-    persons = profile.drop("ds").join(behaviour, "person_id", "left").fillna(0)
+    covisitation = lh.read(GROUPS["covisitation"].table, partitions={"ds": ctx.ds})
+    # models take numbers; arrays (recent items, top categories) stay out of the pandas batches
+    persons = features.select(*[c for c, t in features.dtypes if not t.startswith("array")])
 
     versions = {}
     scored = persons.select("person_id")
     for name, col in (("ltv", "ltv_pred"), ("churn", "churn_prob")):
-        model, version, _ = load_champion(name, cfg)
-        versions[name] = version
-        scored = scored.join(persons.mapInPandas(_scorer(name, model, col, ["person_id"]),
+        model = serving_model(name, cfg, lh)
+        versions[name] = model.version
+        scored = scored.join(persons.mapInPandas(_scorer(model, col, ["person_id"]),
                                                  f"person_id string, {col} double"), "person_id")
     scored = (scored.withColumn("ltv_pred", F.greatest(F.col("ltv_pred"), F.lit(0.0)))
               .withColumn("ltv_version", F.lit(versions["ltv"]))
@@ -46,10 +49,11 @@ def run(ctx: JobContext) -> dict:
     user_scores = lh.write(scored, "gold.user_scores", mode="overwrite_partitions",
                            partition_by=["ds"], replace_partitions={"ds": ctx.ds})
 
-    ranker, versions["ranker"], _ = load_champion("ranker", cfg)
-    cands = candidates(profile, items, lh.read("silver.events"), ctx.day_end(),
-                       cfg.models.ranker.candidates_per_user)
-    ranked = cands.mapInPandas(_scorer("ranker", ranker, "score", ["person_id", "item_id"]),
+    ranker = serving_model("ranker", cfg, lh)
+    versions["ranker"] = ranker.version
+    cands = candidates(features, items, lh.read("silver.events"), ctx.day_end(),
+                       cfg.models.ranker.candidates_per_user, covisitation=covisitation)
+    ranked = cands.mapInPandas(_scorer(ranker, "score", ["person_id", "item_id"]),
                                "person_id string, item_id string, score double")
     order = Window.partitionBy("person_id").orderBy(F.col("score").desc(), F.col("item_id"))
     top = (ranked.withColumn("rank", F.row_number().over(order))
@@ -57,6 +61,7 @@ def run(ctx: JobContext) -> dict:
            .withColumn("ranker_version", F.lit(versions["ranker"])))
     recs = lh.write(top, "gold.recommendations", mode="overwrite_partitions", partition_by=["ds"],
                     replace_partitions={"ds": ctx.ds})
+    features.unpersist()
     return {"model_versions": versions, "user_scores_version": user_scores.version,
             "persons_scored": user_scores.rows_written, "recommendations_version": recs.version,
             "recommendations": recs.rows_written}

@@ -2,7 +2,9 @@
 Delta versions it read and promoted to ``champion`` only past the evaluation gate."""
 from __future__ import annotations
 
+from features.labels import cutoffs_for
 from models.training import train_and_register
+from tailor.drift import assert_trainable
 from tailor.runtime import JobContext, main
 
 KEYS = {"person_id", "item_id", "cutoff", "split", "label"}
@@ -11,20 +13,21 @@ KEYS = {"person_id", "item_id", "cutoff", "split", "label"}
 def run(ctx: JobContext) -> dict:
     """Train, evaluate against baseline and champion, register."""
     lh = ctx.lakehouse
-    cutoff = ctx.shift(-ctx.cfg.models.label_horizon_days)
+    drift = assert_trainable(ctx.cfg, ctx.ds, lh)   # raises DriftBlocked past drift.block_psi
+    cutoffs = cutoffs_for(ctx.ds, ctx.cfg)   # every cutoff the training_sets run for ds wrote
     results = {}
     for name in ("ltv", "churn", "ranker"):
         table = f"training.{name}"
         version = lh.version(table)
-        frame = lh.read_arrow(table, version=version, partitions={"cutoff": cutoff}).to_pandas()
+        frame = lh.read_arrow(table, version=version, partitions={"cutoff": cutoffs}).to_pandas()
         if frame.empty:
-            raise ValueError(f"{table} has no rows for cutoff {cutoff}: run training_sets first")
+            raise ValueError(f"{table} has no rows for cutoffs {cutoffs}: run training_sets first")
         feature_cols = [c for c in frame.columns if c not in KEYS]
         result = train_and_register(name, frame, feature_cols, {table: version}, ctx.cfg)
         results[name] = {"version": result.version, "promoted": result.promoted,
                          "reason": result.reason, "metrics": result.metrics,
                          "baseline_metrics": result.baseline_metrics}
-    return {"cutoff": cutoff, "models": results}
+    return {"cutoffs": cutoffs, "drift": drift, "models": results}
 
 
 if __name__ == "__main__":

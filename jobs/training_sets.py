@@ -1,57 +1,138 @@
-"""training_sets: labels from (cutoff, cutoff + horizon] joined to features as of the cutoff.
+"""training_sets: labels from [cutoff, cutoff + horizon) joined to the features known at each
+cutoff, for many cutoffs at once.
 
-cutoff = ds - models.label_horizon_days, so labels are fully observed by ds. Features come from
-the ``ds = cutoff`` partitions, which only contain events before the cutoff (point in time).
+Cutoffs: ``models.training_cutoffs`` days, ``models.cutoff_step_days`` apart, the latest at
+ds - ``models.label_horizon_days`` (so every label window is fully observed by ds). Entity rows
+are (person, cutoff) for everyone with an event before the cutoff; every person-entity feature
+group in the registry is point-in-time joined to them (``features.pit.pit_join``: the latest
+materialised row whose as-of day ended by the cutoff, that was *written* by the cutoff, within
+the group's ``ttl_days``), then the group's declared fills apply. Persons the base group
+(profile) knows nothing about at a cutoff are left out of that cutoff (they have no features a
+model could use; the summary counts them). Item groups are joined the same way for the ranker.
+Each cutoff is one ``cutoff`` partition of training.{ltv,churn,ranker}; a rerun replaces them.
 """
 from __future__ import annotations
 
+import logging
+from datetime import date, timedelta
+from functools import reduce
+
 from pyspark.sql import functions as F
 
+from features.assemble import fill
 from features.candidates import candidates
-from features.labels import (interaction_labels, label_window, numeric_feature_columns,
-                             person_labels, split_column)
-from features.registry import GROUPS
+from features.labels import (KNOWN, asof_group, cutoff_frame, cutoffs_for, interaction_labels,
+                             known_persons, label_windows, numeric_feature_columns, person_labels,
+                             split_column)
+from features.registry import GROUPS, person_groups
 from tailor.runtime import JobContext, main
+
+log = logging.getLogger(__name__)
+
+
+def _candidate_days(cutoffs: list[str], ttl_days: int) -> list[str]:
+    """The ``ds`` partitions that can hold a value usable at some cutoff (prunes the read)."""
+    newest, oldest = date.fromisoformat(cutoffs[0]), date.fromisoformat(cutoffs[-1])
+    span = (newest - oldest).days + ttl_days + 1
+    return [(newest - timedelta(days=k)).isoformat() for k in range(span)]
+
+
+def _group_table(lh, group, cutoffs):
+    return lh.read(group.table, partitions={"ds": _candidate_days(cutoffs, group.ttl_days)})
 
 
 def run(ctx: JobContext) -> dict:
-    """Build training.ltv, training.churn and training.ranker for the cutoff."""
-    cfg, lh = ctx.cfg, ctx.lakehouse
+    """Build training.ltv, training.churn and training.ranker for every cutoff of the run."""
+    cfg, lh, spark = ctx.cfg, ctx.lakehouse, ctx.spark
     horizon = cfg.models.label_horizon_days
-    if horizon not in cfg.features.extra_asof_days:
-        raise ValueError(f"models.label_horizon_days={horizon} must be listed in "
-                         f"features.extra_asof_days={cfg.features.extra_asof_days} so the "
-                         "features job materialises the cutoff's features")
-    cutoff = ctx.shift(-horizon)
-    cutoff_end = ctx.day_end(cutoff)
-    profile = lh.read(GROUPS["profile"].table, partitions={"ds": cutoff})
-    behaviour = lh.read(GROUPS["behaviour"].table, partitions={"ds": cutoff}).drop("ds")
-    items = lh.read(GROUPS["item_stats"].table, partitions={"ds": cutoff})
+    cutoffs = cutoffs_for(ctx.ds, cfg)
+    cut = cutoff_frame(spark, cutoffs, timedelta(minutes=cfg.clock.run_delay_minutes))
     events = lh.read("silver.events")
-    future = label_window(events, cutoff_end, horizon).cache()
+    future = label_windows(events, cut, horizon).cache()
     split = split_column(cfg.models.split_salt, cfg.models.test_share)
 
-    persons = (profile.drop("ds").join(behaviour, "person_id", "left").fillna(0)
-               .join(person_labels(future), "person_id", "left")
+    groups = person_groups()
+    base = groups[0]
+    persons = known_persons(events, cut)
+    owner: dict[str, str] = {}
+    for g in groups:
+        table = _group_table(lh, g, cutoffs)
+        for c in table.columns:
+            if c in ("person_id", "ds", "written_at"):
+                continue
+            if c in owner or c in persons.columns:
+                raise ValueError(f"column {c!r} is defined by both {owner.get(c, 'the entity rows')} "
+                                 f"and {g.name}: rename it in one group (and bump its version)")
+            owner[c] = g.name
+        persons = asof_group(persons, table, g)
+        if g is not base:
+            persons = fill(persons, g)
+    persons = persons.cache()
+    known = F.col(KNOWN.format(base.name)).isNotNull()
+    coverage = {r["cutoff"]: {"persons": r["n"], "without_" + base.name: r["n"] - r["k"],
+                              **{f"with_{g.name}": r[g.name] for g in groups}}
+                for r in persons.groupBy("cutoff").agg(
+                    F.count("*").alias("n"), F.count(KNOWN.format(base.name)).alias("k"),
+                    *[F.count(KNOWN.format(g.name)).alias(g.name) for g in groups]).collect()}
+    persons = (persons.where(known).drop("ts", "known_at", *[KNOWN.format(g.name) for g in groups])
+               .join(person_labels(future, ["person_id", "cutoff"]), ["person_id", "cutoff"], "left")
                .fillna({"future_spend": 0.0, "future_purchases": 0})
-               .withColumn("cutoff", F.lit(cutoff)).withColumn("split", split))
-    feats = [c for c in numeric_feature_columns(profile.drop("ds").join(behaviour, "person_id"))]
+               .withColumn("split", split))
+    feats = [c for c in numeric_feature_columns(persons)
+             if c not in ("future_spend", "future_purchases")]
     keep = ["person_id", "cutoff", "split", *feats]
     ltv = persons.select(*keep, F.col("future_spend").cast("double").alias("label"))
-    churn = persons.where(F.col("frequency") > 0).select(
-        *keep, (F.col("future_purchases") == 0).cast("int").alias("label"))
-    ranker = (candidates(profile, items, events, cutoff_end, cfg.models.ranker.candidates_per_user)
-              .join(interaction_labels(future), ["person_id", "item_id"], "left")
-              .fillna({"label": 0.0}).withColumn("cutoff", F.lit(cutoff)).withColumn("split", split))
+    churn = persons.where(F.col("frequency") > 0) if "frequency" in persons.columns else persons
+    churn = churn.select(*keep, (F.col("future_purchases") == 0).cast("int").alias("label"))
+
+    # Ranker: item groups as of each cutoff (same point-in-time rules), candidates per cutoff.
+    item_frames = {}
+    for name in ("item_stats", "covisitation"):
+        if name not in GROUPS:
+            continue
+        g = GROUPS[name]
+        table = _group_table(lh, g, cutoffs)
+        ids = table.select(g.entity).distinct().crossJoin(F.broadcast(cut))
+        item_frames[name] = (asof_group(ids, table, g).where(F.col(KNOWN.format(g.name)).isNotNull())
+                             .drop("ts", "known_at", KNOWN.format(g.name)))
+    per_cutoff = []
+    for c in cutoffs:
+        people = persons.where(F.col("cutoff") == c)
+        covis = item_frames["covisitation"].where(F.col("cutoff") == c) \
+            if "covisitation" in item_frames else None
+        items = item_frames["item_stats"].where(F.col("cutoff") == c)
+        per_cutoff.append(
+            candidates(people, items, events, ctx.day_end(c), cfg.models.ranker.candidates_per_user,
+                       covisitation=covis)
+            .withColumn("cutoff", F.lit(c)))
+    ranker = (reduce(lambda a, b: a.unionByName(b), per_cutoff)
+              .join(interaction_labels(future, ["person_id", "item_id", "cutoff"]),
+                    ["person_id", "item_id", "cutoff"], "left")
+              .fillna({"label": 0.0}).withColumn("split", split))
+
     out = {}
     for name, frame in (("ltv", ltv), ("churn", churn), ("ranker", ranker)):
         res = lh.write(frame, f"training.{name}", mode="overwrite_partitions",
-                       partition_by=["cutoff"], replace_partitions={"cutoff": cutoff})
+                       partition_by=["cutoff"], replace_partitions={"cutoff": cutoffs})
         out[name] = {"version": res.version, "rows": res.rows_written}
+    persons.unpersist()
     future.unpersist()
-    return {"cutoff": cutoff, "tables": out, "feature_columns": feats,
-            "inputs": {t: lh.version(t) for t in (GROUPS["profile"].table, GROUPS["behaviour"].table,
-                                                   GROUPS["item_stats"].table, "silver.events")}}
+    empty = [c for c in cutoffs if coverage.get(c, {}).get("persons", 0) -
+             coverage.get(c, {}).get("without_" + base.name, 0) == 0]
+    if empty:
+        log.warning("training_sets: no %s values were known (event and write time) at cutoffs %s; "
+                    "those cutoffs have no rows. Materialise features for them before the cutoff "
+                    "(written_at <= cutoff) or drop them from models.training_cutoffs.",
+                    base.table, empty)
+    if out["ltv"]["rows"] == 0:
+        raise ValueError(
+            f"no training rows for any cutoff {cutoffs}: {base.table} has no row whose as-of day "
+            f"ended and whose written_at is at or before a cutoff. Feature rows written after a "
+            f"cutoff (backfills) are never used for it; materialise features on time or choose "
+            f"later cutoffs.")
+    tables = [g.table for g in groups] + [GROUPS[n].table for n in item_frames] + ["silver.events"]
+    return {"cutoffs": cutoffs, "tables": out, "feature_columns": feats, "coverage": coverage,
+            "empty_cutoffs": empty, "inputs": {t: lh.version(t) for t in tables}}
 
 
 if __name__ == "__main__":

@@ -1,64 +1,172 @@
-"""Job ``validate``: check one partition of a table against its data contract (a DAG task).
+"""Job ``validate``: check tables against their data contracts (a DAG task).
 
-Reads the ``ds`` partition of ``table`` (partition column from the contract registry, e.g.
-``bronze.events`` → ``event_date == ds``, ``gold.decisions`` → ``ds == ds``) with delta-rs, runs
-the suite from ``expectations/``, writes the report to ``<runs>/<ds>/quality/<table>/`` and
-raises :class:`ContractBreach` when a critical expectation failed and
-``quality.fail_on_breach`` is true (the Airflow task fails and downstream tasks do not run).
+For each table, reads the rows its contract selects for ``ds`` with delta-rs (the registry in
+``expectations/`` says which: a partition, e.g. ``bronze.events`` → ``event_date == ds``; the
+rows of an unpartitioned table whose ``ds`` column matches, e.g. ``ops.ingest_log``; the
+training cutoffs of the run; or the whole table, e.g. ``silver.identity_map``), runs the suite,
+writes the report to ``<runs>/<ds>/quality/<table>/`` (report.html, report.json, GX data docs)
+plus an index of every report of the day at ``<runs>/<ds>/quality/index.html``, and raises
+:class:`ContractBreach` when a critical expectation failed and ``quality.fail_on_breach`` is
+true (the Airflow task fails and downstream tasks do not run).
+
+``--table`` takes one table, a comma-separated list, a pattern (``features.*``: every feature
+group's table), or ``all`` (every registered table that exists; tables not written yet are
+listed as skipped). With several tables every contract runs
+before the job fails, so one breach does not hide another.
 
     python -m jobs.validate --table gold.decisions --ds 2026-10-15
+    python -m jobs.validate --table bronze.events,silver.events --ds 2026-10-15
+    python -m jobs.validate --table 'features.*' --ds 2026-10-15
+    python -m jobs.validate --table all --ds 2026-10-15
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Any
+from typing import Any, Iterable
 
 from tailor.config import Config, get_config, load_config
 from tailor.lakehouse.arrow_io import read_arrow, table_version
 from tailor.lakehouse.tables import table_uri
 from tailor.quality.contracts import (
     ContractBreach,
+    ContractsBreached,
     arrow_to_pandas,
     report_dir_for,
     validate_frame,
+    write_index,
 )
 
-__all__ = ["ContractBreach", "run", "main"]
+__all__ = ["ContractBreach", "ContractsBreached", "run", "run_many", "resolve_tables", "main"]
+
+ALL = "all"
 
 
-def run(table: str, ds: str, cfg: Config | None = None, *,
+def resolve_tables(spec: str | Iterable[str]) -> list[str]:
+    """``"all"`` → every registered table; ``"a,b"`` or a list → those tables (validated);
+    a pattern such as ``"features.*"`` or ``"training.*"`` → the registered tables it matches."""
+    from fnmatch import fnmatchcase
+
+    from expectations import get_contract, registered_tables
+
+    names = ([t.strip() for t in spec.split(",")] if isinstance(spec, str)
+             else [t.strip() for t in spec])
+    names = [n for n in names if n]
+    if names == [ALL]:
+        return registered_tables()
+    out: list[str] = []
+    for name in names:
+        if "*" in name or "?" in name:
+            matched = [t for t in registered_tables() if fnmatchcase(t, name)]
+            if not matched:
+                raise KeyError(f"no data contract matches {name!r}; known: {registered_tables()}")
+            out += matched
+        else:
+            get_contract(name)  # KeyError listing the known tables
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def _is_many(table: str | Iterable[str]) -> bool:
+    return (not isinstance(table, str) or table == ALL or "," in table or "*" in table
+            or "?" in table)
+
+
+def run(table: str | Iterable[str], ds: str, cfg: Config | None = None, *,
         data_docs: bool | None = None) -> dict[str, Any]:
-    """Validate partition ``ds`` of ``table``; return a summary dict, raise on a breach.
+    """Validate ``table``'s rows for ``ds``; return a summary dict, raise on a breach.
 
-    ``data_docs`` (default: ``quality.data_docs`` if configured, else True) also renders GX
-    data docs (~4 MB of static assets per report) next to the JSON + HTML report.
+    ``table`` may also be ``"all"``, ``"a,b"`` or a list: see :func:`run_many`.
+    ``data_docs`` (default: ``quality.data_docs``) also renders GX data docs (~4 MB of static
+    assets per report) next to the JSON + HTML report.
     """
+    if _is_many(table):
+        return run_many(table, ds, cfg, data_docs=data_docs)
+    cfg = cfg or get_config()
+    summary = _validate_one(table, ds, cfg, data_docs=data_docs, skip_missing=False)
+    if not summary["success"] and cfg.quality.fail_on_breach:
+        raise ContractBreach(summary.pop("_result"))
+    summary.pop("_result", None)
+    return summary
+
+
+def run_many(tables: str | Iterable[str], ds: str, cfg: Config | None = None, *,
+             data_docs: bool | None = None) -> dict[str, Any]:
+    """Validate several tables (``"all"``, ``"a,b"`` or a list), then fail once for all breaches.
+
+    With ``"all"``, registered tables that have not been written yet are skipped (listed in
+    ``skipped``); a table named explicitly must exist unless its contract is ``OPTIONAL``.
+    """
+    cfg = cfg or get_config()
+    everything = isinstance(tables, str) and tables.strip() == ALL
+    names = resolve_tables(tables)
+    summaries: dict[str, dict[str, Any]] = {}
+    breaches, skipped, errors = [], [], {}
+    for name in names:
+        try:
+            summary = _validate_one(name, ds, cfg, data_docs=data_docs, skip_missing=everything)
+        except Exception as exc:  # noqa: BLE001 - reported together below
+            errors[name] = f"{type(exc).__name__}: {exc}"
+            print(f"data contract {name} (ds={ds}): could not run: {exc}", file=sys.stderr)
+            continue
+        result = summary.pop("_result", None)
+        if summary.get("skipped"):
+            skipped.append(name)
+        elif not summary["success"] and result is not None:
+            breaches.append(result)
+        summaries[name] = summary
+    out = {"ds": ds, "tables": names, "success": not breaches and not errors,
+           "breached": [r.table for r in breaches], "skipped": skipped, "errors": errors,
+           "index": os.path.join(cfg.runs_dir, ds, "quality", "index.html"),
+           "results": summaries}
+    if breaches and cfg.quality.fail_on_breach:
+        raise ContractsBreached(breaches, errors=errors)
+    if errors:
+        raise RuntimeError(f"{len(errors)} data contract(s) could not run for ds={ds}: "
+                           + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+    return out
+
+
+def _validate_one(table: str, ds: str, cfg: Config, *, data_docs: bool | None,
+                  skip_missing: bool) -> dict[str, Any]:
+    import pyarrow.compute as pc
+
     from expectations import get_contract
 
-    cfg = cfg or get_config()
     if data_docs is None:
         data_docs = bool(getattr(cfg.quality, "data_docs", True))
     contract = get_contract(table)
+    selection = contract.selection(ds, cfg)
     uri = table_uri(cfg.lakehouse_root, table)
     version = table_version(uri)
     if version is None:
+        if contract.optional or skip_missing:
+            why = ("optional table not written yet" if contract.optional
+                   else "table not written yet")
+            print(f"data contract {table} (ds={ds}): skipped, {why} ({uri})")
+            return {"table": table, "ds": ds, "table_version": None, "success": True,
+                    "skipped": why, "rows": 0, "partition": selection.describe(),
+                    "expectations": 0, "failed": [], "warnings": [], "report": None,
+                    "report_json": None, "data_docs": None}
         raise FileNotFoundError(f"cannot validate {table}: no Delta table at {uri} "
                                 "(has the job that writes it run for this ds?)")
-    arrow = read_arrow(uri, version=version, partitions={contract.partition_column: ds})
+    arrow = read_arrow(uri, version=version, partitions=selection.partitions)
+    if selection.row_filter:
+        column, value = selection.row_filter
+        arrow = arrow.filter(pc.equal(arrow[column].cast("string"), value))
     frame = arrow_to_pandas(arrow)
-    result = validate_frame(frame, contract.build_suite(), table=table, ds=ds,
+    report_dir = report_dir_for(cfg.runs_dir, ds, table)
+    result = validate_frame(frame, contract.suite(frame), table=table, ds=ds,
                             prepare=contract.prepare, id_column=contract.id_column,
-                            report_dir=report_dir_for(cfg.runs_dir, ds, table),
-                            data_docs=data_docs)
+                            report_dir=report_dir, data_docs=data_docs)
     print(result.summary())
-    if not result.success and cfg.quality.fail_on_breach:
-        raise ContractBreach(result)
+    write_index(os.path.dirname(report_dir))
     return {
         "table": table,
         "ds": ds,
         "table_version": version,
-        "partition": {contract.partition_column: ds},
+        "partition": selection.describe(),
         "success": result.success,
         "rows": result.row_count,
         "expectations": len(result.outcomes),
@@ -67,12 +175,15 @@ def run(table: str, ds: str, cfg: Config | None = None, *,
         "report": result.reports.get("html"),
         "report_json": result.reports.get("json"),
         "data_docs": result.reports.get("data_docs"),
+        "_result": result,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jobs.validate", description=__doc__.splitlines()[0])
-    parser.add_argument("--table", required=True, help="layer.name, e.g. gold.decisions")
+    parser.add_argument("--table", required=True,
+                        help="layer.name (e.g. gold.decisions), a comma-separated list, a pattern "
+                             "('features.*'), or 'all'")
     parser.add_argument("--ds", required=True, help="partition date, YYYY-MM-DD")
     parser.add_argument("--no-data-docs", action="store_true",
                         help="skip rendering GX data docs (JSON + HTML report only)")

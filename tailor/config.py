@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 ENV_PREFIX = "TAILOR__"
 
@@ -57,7 +57,32 @@ class IngestConfig(_Section):
 class FeaturesConfig(_Section):
     profile_lookback_days: int
     behaviour_windows_hours: list[int]
-    extra_asof_days: list[int]
+
+
+class ClockConfig(_Section):
+    """Where write and arrival times come from (tailor/clock.py)."""
+
+    mode: str = "live"            # live: wall clock; replay: landing-file days + run delay
+    run_delay_minutes: int = 60   # the daily run writes this long after its day ends
+
+
+class DriftConfig(_Section):
+    """Feature drift (PSI) gates: see tailor/drift.py."""
+
+    warn_psi: float = 0.1        # PSI at or above this: status warn (logged, task succeeds)
+    block_psi: float = 0.25      # PSI at or above this: status block (train refuses to run)
+    bins: int = 10               # quantile bins cut on the reference, per numeric feature
+    epsilon: float = 1e-4        # smoothing added to every bin share (no log(0))
+    models: list[str] = ["churn", "ltv"]  # whose champion's training snapshot is the reference
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DriftConfig":
+        if not 0 <= self.warn_psi <= self.block_psi:
+            raise ValueError(f"drift: need 0 <= warn_psi ({self.warn_psi}) <= block_psi "
+                             f"({self.block_psi})")
+        if self.bins < 2 or self.epsilon <= 0:
+            raise ValueError("drift: bins must be >= 2 and epsilon > 0")
+        return self
 
 
 class XGBoostConfig(_Section):
@@ -194,6 +219,8 @@ class Config(_Section):
     privacy: PrivacyConfig
     ingest: IngestConfig
     features: FeaturesConfig
+    clock: ClockConfig = ClockConfig()
+    drift: DriftConfig = DriftConfig()
     models: ModelsConfig
     policy: PolicyConfig
     identity: IdentityConfig = IdentityConfig()

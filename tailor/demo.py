@@ -1,5 +1,9 @@
 """``make demo``: simulate a world, run the daily DAG through real Airflow, publish, serve, and
 print decisions fetched over HTTP for a few users (one opted out of every channel, one unknown).
+
+``make demo DATA=cdnow`` imports the real CDNOW purchases instead of simulating (dates shifted so
+the last order day is the usual run date, see :mod:`tailor.importers.cdnow`), runs the same DAG
+for that day and fetches decisions for real CDNOW customers picked from the imported data.
 """
 from __future__ import annotations
 
@@ -77,24 +81,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=3000)
     parser.add_argument("--days", type=int, default=45)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--data", default="sim", choices=["sim"],
-                        help="sim: the simulated world (real datasets come with `tailor import`)")
+    parser.add_argument("--data", default="sim", choices=["sim", "cdnow"],
+                        help="sim: the simulated world; cdnow: the real CDNOW purchases "
+                             "(23,570 customers, `tailor import cdnow`)")
     args = parser.parse_args(argv)
     cfg = get_config()
     root = Path(cfg.root)
     started = time.time()
 
-    t = _step(f"world: {args.users} users x {args.days} days, seed {args.seed} (fresh state)")
+    start = date.fromisoformat(cfg.simulator.start_date)
+    ds = (start + timedelta(days=args.days - 1)).isoformat()
+    if args.data == "cdnow":
+        t = _step(f"data: CDNOW (real purchases), last order day shifted to {ds} (fresh state)")
+    else:
+        t = _step(f"world: {args.users} users x {args.days} days, seed {args.seed} (fresh state)")
     for name in GENERATED:
         shutil.rmtree(root / name, ignore_errors=True) if (root / name).is_dir() else \
             (root / name).unlink(missing_ok=True)
-    from tailor.simulator import simulate
+    if args.data == "cdnow":
+        from tailor.importers.cdnow import import_cdnow
 
-    start = date.fromisoformat(cfg.simulator.start_date)
-    summary = simulate(users=args.users, days=args.days, seed=args.seed, out_dir=str(root),
-                       items=cfg.simulator.items, start_date=start.isoformat(), progress=True)
-    ds = (start + timedelta(days=args.days - 1)).isoformat()
-    print(f"  {summary.get('events', '?')} events in landing/ ({time.time() - t:.0f}s); DAG run for ds={ds}")
+        report = import_cdnow(cfg.landing_dir, end_date=date.fromisoformat(ds))
+        ds = report.last_day or ds
+        print(f"  {report.events} events for {report.customers} customers in landing/ "
+              f"({report.first_day}..{report.last_day}, {len(report.files)} files, "
+              f"{report.rejected} rejected; {time.time() - t:.0f}s); DAG run for ds={ds}")
+    else:
+        from tailor.simulator import simulate
+
+        summary = simulate(users=args.users, days=args.days, seed=args.seed, out_dir=str(root),
+                           items=cfg.simulator.items, start_date=start.isoformat(), progress=True)
+        print(f"  {summary.get('events', '?')} events in landing/ ({time.time() - t:.0f}s); "
+              f"DAG run for ds={ds}")
 
     t = _step("airflow: dags test personalization_daily (real scheduler code, SQLite metadata DB)")
     log = root / "runs" / "demo-airflow.log"
@@ -104,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if state != "success":
         print(f"  the DAG run did not succeed: see {log}", file=sys.stderr)
         return 1
-    for job in ("ingest", "train", "decide"):
+    for job in ("ingest", "drift", "train", "decide"):
         record = root / "runs" / ds / f"{job}.json"
         if record.exists():
             data = json.loads(record.read_text())
@@ -112,16 +130,42 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {job}: {json.dumps(data, default=str)[:400]}")
 
     t = _step("serve: lookup server on the published snapshot, decisions over HTTP")
-    world = json.loads((root / "world.json").read_text())
-    ex = world.get("examples", {})
-    active = list(ex.get("active", []))[:2]
-    opted_out = list(ex.get("opted_out_everywhere", []))[:1]
-    examples = [("active customer", u) for u in active] + \
-        [("opted out of every channel", u) for u in opted_out] + [("unknown user", "NOBODY-123")]
+    if args.data == "cdnow":
+        examples = cdnow_examples(Path(cfg.landing_dir), ds) + [("unknown user", "NOBODY-123")]
+    else:
+        world = json.loads((root / "world.json").read_text())
+        ex = world.get("examples", {})
+        active = list(ex.get("active", []))[:2]
+        opted_out = list(ex.get("opted_out_everywhere", []))[:1]
+        examples = [("active customer", u) for u in active] + \
+            [("opted out of every channel", u) for u in opted_out] + [("unknown user", "NOBODY-123")]
     serve_and_show(root, examples)
-    print(f"\ndemo finished in {time.time() - started:.0f}s "
-          f"(world {args.users} users x {args.days} days). Try: .venv/bin/tailor sql --list")
+    what = "CDNOW" if args.data == "cdnow" else f"world {args.users} users x {args.days} days"
+    print(f"\ndemo finished in {time.time() - started:.0f}s ({what}). "
+          f"Try: .venv/bin/tailor sql --list")
     return 0
+
+
+def cdnow_examples(landing: Path, ds: str) -> list[tuple[str, str]]:
+    """Real CDNOW customers from the imported landing files: the one with the most orders,
+    one who bought on the run day, and one who has not bought for a year (lapsed)."""
+    import polars as pl
+
+    frame = pl.concat([pl.read_ndjson(p, schema={"customer_id": pl.String, "ts": pl.String})
+                       for p in sorted(landing.glob("events-*.jsonl"))])
+    per = (frame.group_by("customer_id")
+           .agg(pl.len().alias("orders"), pl.col("ts").max().str.slice(0, 10).alias("last"))
+           .sort(["orders", "customer_id"], descending=[True, False]))
+    top = per.row(0, named=True)["customer_id"]
+    today = per.filter((pl.col("last") == ds) & (pl.col("customer_id") != top)).sort("customer_id")
+    cutoff = (date.fromisoformat(ds) - timedelta(days=365)).isoformat()
+    lapsed = per.filter(pl.col("last") < cutoff).sort("customer_id")
+    out = [("most orders (CDNOW)", top)]
+    if today.height:
+        out.append(("bought on the run day", today.row(0, named=True)["customer_id"]))
+    if lapsed.height:
+        out.append(("lapsed > 1 year", lapsed.row(0, named=True)["customer_id"]))
+    return out
 
 
 if __name__ == "__main__":

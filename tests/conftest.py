@@ -46,6 +46,13 @@ def cfg(tmp_path):
 
 
 @pytest.fixture
+def cfg_with(tmp_path):
+    """A factory for a test's config with some sections overridden, e.g.
+    ``cfg_with(clock={"mode": "live"})`` (same paths as ``cfg``)."""
+    return lambda **sections: make_config(tmp_path, **sections)
+
+
+@pytest.fixture
 def lakehouse(cfg, spark):
     from tailor.lakehouse import Lakehouse
 

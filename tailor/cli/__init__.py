@@ -7,14 +7,16 @@ import importlib
 import sys
 
 # module name in tailor.cli -> registered in this order in --help
-COMMANDS = ("simulate", "run", "sql", "serve", "publish")
+COMMANDS = ("simulate", "importing", "run", "features", "sql", "serve", "publish")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.
 
 Typical flow on one machine:
   tailor simulate --users 3000 --days 45 --out .   # a deterministic demo world -> ./landing
+  tailor import cdnow                               # or real data: CDNOW purchases -> ./landing
   tailor run ingest --ds 2026-10-15                 # one pipeline step (as Airflow runs it)
+  tailor features list                              # the feature registry
   tailor sql "SELECT action_id, count(*) FROM gold.decisions GROUP BY 1"
   tailor serve                                      # HTTP lookup server on 127.0.0.1:8730
 

@@ -4,18 +4,27 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 
 JOBS = {
     "ingest": "landing JSON-lines -> bronze.events (+ bronze.quarantine, ops.ingest_log)",
     "identity": "bronze.events -> silver.identity_map + silver.events (pseudonymous person ids)",
-    "features": "silver.events -> features.<group>_v<N> as of ds (and the training cutoff)",
-    "training_sets": "labels after the cutoff joined to features as of the cutoff -> training.*",
+    "quality_report": "quarantine rates per reason for ds -> ops.quality",
+    "features": "silver.events -> features.<group>_v<N> as of ds and every training cutoff",
+    "drift": "PSI of today's features vs the champions' training sets -> ops.feature_drift",
+    "training_sets": "labels after each cutoff point-in-time joined to features -> training.*",
     "train": "training.* -> XGBoost models in MLflow; champion alias behind the gate",
     "score": "champion models -> gold.user_scores + gold.recommendations",
     "decide": "scores + consent + action bank -> gold.decisions",
-    "validate": "run the data contract of --table on its ds partition (fails on a breach)",
+    "validate": "data contracts of --table (a table, a,b, features.* or all) for ds",
     "publish": "gold.decisions for ds -> immutable serving snapshot; CURRENT points at it",
+    "nearline_ingest": "nearline: new landing files -> bronze (Structured Streaming, exactly once)",
+    "overlay": "nearline: consent revocations, message counts, items bought -> gold.overlay",
+    "behaviour_refresh": "nearline: the short-lived behaviour group as of now",
 }
+
+# Jobs without Spark: run(ds, cfg) instead of run(JobContext).
+PLAIN = {"publish", "quality_report"}
 
 
 # Job name -> module in jobs/ where they differ: a jobs/features.py would shadow the `features`
@@ -47,10 +56,11 @@ def run(args: argparse.Namespace) -> int:
         if not args.table:
             raise SystemExit("tailor run validate needs --table, e.g. --table bronze.events")
         summary = module.run(args.table, args.ds, cfg)
-        record_run(cfg, f"validate_{args.table.replace('.', '_')}", args.ds, summary)
-    elif args.job == "publish":
+        name = re.sub(r"[^A-Za-z0-9]+", "_", args.table).strip("_")
+        record_run(cfg, f"validate_{name}", args.ds, summary)
+    elif args.job in PLAIN:
         summary = module.run(args.ds, cfg)
-        record_run(cfg, "publish", args.ds, summary)
+        record_run(cfg, args.job, args.ds, summary)
     else:
         from tailor.runtime import execute
 

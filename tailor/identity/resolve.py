@@ -1,21 +1,67 @@
-"""Link devices and anonymous sessions to customers through login events, then key every event
-by a pseudonymous ``person_id`` (HMAC of the customer id; never the id in the clear).
+"""Stitch device and anonymous ids to a person through an identity graph, then key every event by
+a pseudonymous ``person_id`` (HMAC of the customer id; never the id in the clear).
 
-Walking-skeleton rule: an id belongs to the customer of its most recent login. Unlinked
-visitors get a person id derived from their anonymous id (prefixed ``anon-``).
+Evidence (one edge per pair of ids, weighted by the number of events behind it):
+
+* ``login`` — a login event carries customer_id with the session's anonymous_id / device_id;
+* ``identified_event`` — any other event carrying customer_id together with an anonymous_id or
+  device_id (the app knew who was logged in);
+* ``co-occurrence`` — an event carrying both an anonymous_id and a device_id links the cookie
+  to the device.
+
+**Ownership and the over-merge rule.** A device (or cookie) on which several customers log in
+must not glue those customers into one person. So, before the graph is built:
+
+1. every id with direct customer evidence (login / identified_event) gets exactly one *owner*:
+   the customer with the most login events on it, then the most identified events, then the
+   latest evidence, then the smallest customer id; only the id→owner edge enters the graph
+   (``customers`` > 1 in the map flags such shared ids, ``confidence`` is the owner's share);
+2. a co-occurrence edge between two ids owned by *different* customers is dropped.
+
+Connected components (:mod:`tailor.identity.graph`, large-star / small-star in Spark) then run
+over customers + ids. An id without direct evidence joins the customer of its component. If a
+component still holds more than one customer (ids owned by different customers bridged by an
+unowned id), every owned id keeps its owner and every unowned id goes to the owner of its
+strongest co-occurrence neighbour (most events, then latest); an unowned id with no owned
+neighbour stays anonymous rather than being guessed. Components without any customer are one
+anonymous person, ``anon-`` + HMAC of the component's *anchor*: its earliest-seen id (ties: the
+smallest), which stays the anchor when later cookies join, so anonymous person ids are stable
+from run to run.
+
+``silver.identity_map`` (:data:`MAP_COLUMNS`), one row per anonymous / device id seen in bronze:
+``id_hash`` = HMAC(``<id_type>:<id_value>``); ``person_id`` = HMAC(customer id) or ``anon-…``;
+``evidence`` = ``login`` / ``identified_event`` (direct, the strongest kind the owner has),
+``co-occurrence`` (reached through other ids) or ``none`` (anonymous person); ``links`` = events
+behind the assignment (the owner's direct events; co-occurrence events with the ids it was
+reached through; for ``none`` its co-occurrence events, else the events carrying it: always
+>= 1); ``first_seen`` / ``last_seen`` = the id's first / last event; ``component_size`` = ids in
+its graph component; ``customers`` = customers with direct evidence on the id (> 1: shared);
+``confidence`` = share of that evidence (or of co-occurrence links, for a split component)
+supporting the chosen customer, null for anonymous persons.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf
 
+from tailor.identity.graph import connected_components
 from tailor.privacy import pseudonymise
 
 SILVER_COLUMNS = ["person_id", "event_id", "event_type", "event_ts", "event_date", "item_id",
                   "category", "price", "quantity", "channel", "message_id", "action_id",
                   "send_hour", "discount", "propensity", "granted", "ingested_at"]
+
+# id_type → bronze column carrying it
+ID_COLUMNS = {"anonymous": "anonymous_id", "device": "device_id"}
+
+LINK_COLUMNS = ["id_type", "id_value", "customer_id", "anon_anchor", "evidence", "links",
+                "first_seen", "last_seen", "component_size", "customers", "confidence"]
+MAP_COLUMNS = ["id_type", "id_hash", "person_id", "evidence", "links", "first_seen", "last_seen",
+               "component_size", "customers", "confidence"]
 
 
 def pseudonymise_column(key: str, length: int):
@@ -28,44 +74,222 @@ def pseudonymise_column(key: str, length: int):
     return _pseudo
 
 
-def identity_links(bronze: DataFrame) -> DataFrame:
-    """(id_type, id_value, customer_id, links, first_seen, last_seen) from login events."""
-    logins = bronze.where(F.col("event_type") == "login")
-    pairs = (logins.select(F.lit("anonymous").alias("id_type"), F.col("anonymous_id").alias("id_value"),
-                           "customer_id", "event_ts")
-             .unionByName(logins.select(F.lit("device").alias("id_type"),
-                                        F.col("device_id").alias("id_value"), "customer_id", "event_ts"))
-             .where(F.col("id_value").isNotNull()))
-    per_pair = pairs.groupBy("id_type", "id_value", "customer_id").agg(
+def _vertex(id_type, value) -> F.Column:
+    """Typed vertex name, e.g. ``device:d-12ab…`` (types never collide)."""
+    return F.concat(id_type if isinstance(id_type, F.Column) else F.lit(id_type), F.lit(":"), value)
+
+
+def id_occurrences(bronze: DataFrame) -> DataFrame:
+    """One row per (event, id it carries): event_id, event_type, event_ts, customer_id,
+    id_type, id_value."""
+    parts = [bronze.where(F.col(col).isNotNull()).select(
+        "event_id", "event_type", "event_ts", "customer_id",
+        F.lit(id_type).alias("id_type"), F.col(col).alias("id_value"))
+        for id_type, col in ID_COLUMNS.items()]
+    return parts[0].unionByName(parts[1])
+
+
+def customer_evidence(bronze: DataFrame, identified_events: bool = True) -> DataFrame:
+    """(id_type, id_value, customer_id, login_links, event_links, links, first_seen, last_seen)."""
+    occ = id_occurrences(bronze).where(F.col("customer_id").isNotNull())
+    if not identified_events:
+        occ = occ.where(F.col("event_type") == "login")
+    is_login = (F.col("event_type") == "login").cast("long")
+    return occ.groupBy("id_type", "id_value", "customer_id").agg(
+        F.sum(is_login).alias("login_links"), F.sum(1 - is_login).alias("event_links"),
         F.count("*").alias("links"), F.min("event_ts").alias("first_seen"),
         F.max("event_ts").alias("last_seen"))
-    latest = Window.partitionBy("id_type", "id_value").orderBy(F.col("last_seen").desc(),
-                                                               F.col("customer_id"))
-    return (per_pair.withColumn("rank", F.row_number().over(latest))
-            .where(F.col("rank") == 1).drop("rank"))
 
 
-def resolve_events(bronze: DataFrame, links: DataFrame, key: str, length: int) -> DataFrame:
-    """Every bronze event keyed by a pseudonymous person_id; direct identifiers dropped."""
-    pseudo = pseudonymise_column(key, length)
-    anon = links.where(F.col("id_type") == "anonymous").select(
-        F.col("id_value").alias("anonymous_id"), F.col("customer_id").alias("anon_customer"))
-    dev = links.where(F.col("id_type") == "device").select(
-        F.col("id_value").alias("device_id"), F.col("customer_id").alias("device_customer"))
-    resolved = (bronze.join(anon, "anonymous_id", "left")
-                .join(dev, "device_id", "left")
-                .withColumn("resolved", F.coalesce("customer_id", "anon_customer", "device_customer")))
-    person = F.when(F.col("resolved").isNotNull(), pseudo(F.col("resolved"))).otherwise(
-        F.concat(F.lit("anon-"), pseudo(F.concat(F.lit("anon:"),
-                                                 F.coalesce("anonymous_id", "device_id")))))
-    return resolved.withColumn("person_id", person).select(*SILVER_COLUMNS)
+def co_occurrence(bronze: DataFrame) -> DataFrame:
+    """(anonymous_id, device_id, links, first_seen, last_seen): ids carried by the same event."""
+    return (bronze.where(F.col("anonymous_id").isNotNull() & F.col("device_id").isNotNull())
+            .groupBy("anonymous_id", "device_id")
+            .agg(F.count("*").alias("links"), F.min("event_ts").alias("first_seen"),
+                 F.max("event_ts").alias("last_seen")))
+
+
+def owners(evidence: DataFrame) -> DataFrame:
+    """One owner per id (the over-merge rule, step 1): (id_type, id_value, owner, owner_login_links,
+    owner_links, customers, confidence)."""
+    rank = Window.partitionBy("id_type", "id_value").orderBy(
+        F.col("login_links").desc(), F.col("event_links").desc(), F.col("last_seen").desc(),
+        F.col("customer_id"))
+    per_id = Window.partitionBy("id_type", "id_value")
+    return (evidence
+            .withColumn("customers", F.count("*").over(per_id))
+            .withColumn("all_links", F.sum("links").over(per_id))
+            .withColumn("rank", F.row_number().over(rank))
+            .where(F.col("rank") == 1)
+            .select("id_type", "id_value", F.col("customer_id").alias("owner"),
+                    F.col("login_links").alias("owner_login_links"),
+                    F.col("links").alias("owner_links"), "customers",
+                    (F.col("links") / F.col("all_links")).alias("confidence")))
+
+
+@dataclass
+class IdentityResolution:
+    """The resolved links (raw ids: never leave the job) and graph statistics."""
+
+    links: DataFrame
+    iterations: int
+
+
+def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
+                       identified_events: bool = True) -> IdentityResolution:
+    """Build the identity graph from ``bronze`` events and assign every id to a person.
+
+    ``links`` has :data:`LINK_COLUMNS`: one row per anonymous / device id seen in ``bronze``,
+    ``customer_id`` null for anonymous persons (then ``anon_anchor`` names their anchor id).
+    """
+    occ = id_occurrences(bronze)
+    seen = occ.groupBy("id_type", "id_value").agg(
+        F.min("event_ts").alias("first_seen"), F.max("event_ts").alias("last_seen"),
+        F.count("*").alias("events"))
+    own = owners(customer_evidence(bronze, identified_events))
+    cooc = co_occurrence(bronze)
+
+    # Over-merge rule, step 2: no co-occurrence edge between ids owned by different customers.
+    anon_own = own.where(F.col("id_type") == "anonymous").select(
+        F.col("id_value").alias("anonymous_id"), F.col("owner").alias("anon_owner"))
+    dev_own = own.where(F.col("id_type") == "device").select(
+        F.col("id_value").alias("device_id"), F.col("owner").alias("device_owner"))
+    cooc = (cooc.join(anon_own, "anonymous_id", "left").join(dev_own, "device_id", "left")
+            .where(F.col("anon_owner").isNull() | F.col("device_owner").isNull()
+                   | (F.col("anon_owner") == F.col("device_owner")))
+            .select("anonymous_id", "device_id", "links", "last_seen"))
+
+    edges = (own.select(_vertex(F.col("id_type"), F.col("id_value")).alias("src"),
+                        _vertex("customer", F.col("owner")).alias("dst"))
+             .unionByName(cooc.select(_vertex("anonymous", F.col("anonymous_id")).alias("src"),
+                                      _vertex("device", F.col("device_id")).alias("dst"))))
+    vertices = seen.select(_vertex(F.col("id_type"), F.col("id_value")).alias("vertex"))
+    cc = connected_components(edges, vertices, max_iterations=max_iterations)
+    comp = cc.vertices
+
+    ids = (seen.withColumn("vertex", _vertex(F.col("id_type"), F.col("id_value")))
+           .join(comp, "vertex").join(own, ["id_type", "id_value"], "left"))
+    size = ids.groupBy("component").agg(
+        F.count("*").alias("component_size"),
+        F.countDistinct("owner").alias("n_owners"), F.min("owner").alias("only_owner"))
+    anchor_rank = Window.partitionBy("component").orderBy("first_seen", "vertex")
+    anchors = (ids.withColumn("r", F.row_number().over(anchor_rank)).where(F.col("r") == 1)
+               .select("component", F.col("id_value").alias("component_anchor")))
+
+    # Neighbour owners for unowned ids in multi-customer components (one hop, strongest link).
+    nb = (cooc.select(F.lit("anonymous").alias("id_type"), F.col("anonymous_id").alias("id_value"),
+                      F.lit("device").alias("nb_type"), F.col("device_id").alias("nb_value"),
+                      "links", "last_seen")
+          .unionByName(cooc.select(F.lit("device").alias("id_type"),
+                                   F.col("device_id").alias("id_value"),
+                                   F.lit("anonymous").alias("nb_type"),
+                                   F.col("anonymous_id").alias("nb_value"), "links", "last_seen")))
+    nb_owner = (nb.join(own.select(F.col("id_type").alias("nb_type"),
+                                   F.col("id_value").alias("nb_value"), "owner"),
+                        ["nb_type", "nb_value"])
+                .groupBy("id_type", "id_value", "owner")
+                .agg(F.sum("links").alias("nb_links"), F.max("last_seen").alias("nb_last")))
+    nb_total = nb_owner.groupBy("id_type", "id_value").agg(F.sum("nb_links").alias("nb_all"))
+    nb_rank = Window.partitionBy("id_type", "id_value").orderBy(
+        F.col("nb_links").desc(), F.col("nb_last").desc(), F.col("owner"))
+    nb_best = (nb_owner.withColumn("r", F.row_number().over(nb_rank)).where(F.col("r") == 1)
+               .join(nb_total, ["id_type", "id_value"])
+               .select("id_type", "id_value", F.col("owner").alias("nb_owner"), "nb_links",
+                       (F.col("nb_links") / F.col("nb_all")).alias("nb_confidence")))
+    cooc_links = nb.groupBy("id_type", "id_value").agg(F.sum("links").alias("cooc_links"))
+
+    out = (ids.join(size, "component").join(anchors, "component")
+           .join(nb_best, ["id_type", "id_value"], "left")
+           .join(cooc_links, ["id_type", "id_value"], "left"))
+    owned = F.col("owner").isNotNull()
+    single = F.col("n_owners") == 1
+    split = (F.col("n_owners") > 1) & F.col("nb_owner").isNotNull()
+    customer = (F.when(owned, F.col("owner")).when(single, F.col("only_owner"))
+                .when(split, F.col("nb_owner")))
+    evidence = (F.when(owned & (F.col("owner_login_links") > 0), F.lit("login"))
+                .when(owned, F.lit("identified_event"))
+                .when(single | split, F.lit("co-occurrence")).otherwise(F.lit("none")))
+    links = (F.when(owned, F.col("owner_links")).when(split, F.col("nb_links"))
+             .otherwise(F.coalesce(F.col("cooc_links"), F.col("events"))))
+    confidence = (F.when(owned, F.col("confidence"))
+                  .when(single, F.lit(1.0))
+                  .when(split, F.col("nb_confidence")))
+    anchor = (F.when(F.col("n_owners") == 0, F.col("component_anchor"))
+              .when(customer.isNull(), F.col("id_value")))
+    links_df = out.select(
+        "id_type", "id_value", customer.alias("customer_id"), anchor.alias("anon_anchor"),
+        evidence.alias("evidence"), links.cast("long").alias("links"), "first_seen", "last_seen",
+        F.col("component_size").cast("long").alias("component_size"),
+        F.coalesce(F.col("customers"), F.lit(0)).cast("long").alias("customers"),
+        confidence.cast("double").alias("confidence"))
+    return IdentityResolution(links_df, cc.iterations)
+
+
+def identity_links(bronze: DataFrame, max_iterations: int = 30,
+                   identified_events: bool = True) -> DataFrame:
+    """Resolved links (:data:`LINK_COLUMNS`, raw ids) — see :func:`resolve_identities`."""
+    return resolve_identities(bronze, max_iterations, identified_events).links
+
+
+def _person_expr(pseudo, customer: str, anchor: str) -> F.Column:
+    return F.when(F.col(customer).isNotNull(), pseudo(F.col(customer))).otherwise(
+        F.concat(F.lit("anon-"), pseudo(F.concat(F.lit("anon:"), F.col(anchor)))))
 
 
 def identity_map(links: DataFrame, key: str, length: int) -> DataFrame:
-    """silver.identity_map: hashed id → person_id with the evidence for the link."""
+    """silver.identity_map (:data:`MAP_COLUMNS`): hashed id → person_id with the evidence."""
     pseudo = pseudonymise_column(key, length)
     return links.select(
         "id_type",
         pseudo(F.concat(F.col("id_type"), F.lit(":"), F.col("id_value"))).alias("id_hash"),
-        pseudo(F.col("customer_id")).alias("person_id"),
-        F.lit("login").alias("evidence"), "links", "first_seen", "last_seen")
+        _person_expr(pseudo, "customer_id", "anon_anchor").alias("person_id"),
+        *MAP_COLUMNS[3:])
+
+
+def _pseudonyms(values: DataFrame, pseudo, prefix: str = "") -> DataFrame:
+    """(value, pseudonym) for the distinct non-null values of the one-column ``values``: the HMAC
+    runs once per distinct id, not once per event."""
+    col = values.columns[0]
+    return (values.where(F.col(col).isNotNull()).distinct()
+            .select(F.col(col).alias("value"),
+                    pseudo(F.concat(F.lit(prefix), F.col(col))).alias("pseudonym")))
+
+
+def resolve_events(bronze: DataFrame, links: DataFrame, key: str, length: int) -> DataFrame:
+    """Every bronze event keyed by a pseudonymous person_id; direct identifiers dropped.
+
+    ``links`` is either the raw output of :func:`identity_links` (joined on id values) or
+    ``silver.identity_map`` itself (columns id_type, id_hash, person_id: the events' ids are
+    hashed the same way and joined on id_hash) — the nearline path. Precedence: the event's own
+    customer_id, then its anonymous id's person, then its device's person; an id the map does
+    not know yet gets ``anon-`` + HMAC of itself (what the batch job gives a new lone id).
+    """
+    pseudo = pseudonymise_column(key, length)
+    customers = _pseudonyms(bronze.select("customer_id"), pseudo).select(
+        F.col("value").alias("customer_id"), F.col("pseudonym").alias("_customer_person"))
+    resolved = bronze.join(customers, "customer_id", "left")
+    for id_type, col in ID_COLUMNS.items():
+        seen = bronze.select(F.col(col).alias("value"))
+        if "id_hash" in links.columns:
+            hashed = _pseudonyms(seen, pseudo, f"{id_type}:")
+            known = (links.where(F.col("id_type") == id_type)
+                     .select(F.col("id_hash").alias("pseudonym"), "person_id")
+                     .join(hashed, "pseudonym").select("value", "person_id"))
+        else:
+            known = (links.where(F.col("id_type") == id_type)
+                     .select(F.col("id_value").alias("value"),
+                             _person_expr(pseudo, "customer_id", "anon_anchor").alias("person_id")))
+        unknown = (_pseudonyms(seen.join(known, "value", "left_anti"), pseudo, "anon:")
+                   .select("value", F.concat(F.lit("anon-"), F.col("pseudonym")).alias("person_id")))
+        side = (known.withColumn("known", F.lit(True))
+                .unionByName(unknown.withColumn("known", F.lit(False)))
+                .select(F.col("value").alias(col), F.col("person_id").alias(f"_{id_type}_person"),
+                        F.col("known").alias(f"_{id_type}_known")))
+        resolved = resolved.join(side, col, "left")
+
+    def pick(id_type: str, known: bool) -> F.Column:
+        return F.when(F.col(f"_{id_type}_known") == F.lit(known), F.col(f"_{id_type}_person"))
+
+    person = F.coalesce(F.col("_customer_person"), pick("anonymous", True), pick("device", True),
+                        pick("anonymous", False), pick("device", False))
+    return resolved.withColumn("person_id", person).select(*SILVER_COLUMNS)

@@ -4,13 +4,15 @@ Importing this package is cheap; ``great_expectations`` is imported when a contr
 """
 from tailor.quality.contracts import (
     ContractBreach,
+    ContractsBreached,
     ContractResult,
     ExpectationOutcome,
     arrow_to_pandas,
     report_dir_for,
     validate_frame,
+    write_index,
     write_report,
 )
 
-__all__ = ["ContractBreach", "ContractResult", "ExpectationOutcome", "arrow_to_pandas",
-           "report_dir_for", "validate_frame", "write_report"]
+__all__ = ["ContractBreach", "ContractsBreached", "ContractResult", "ExpectationOutcome", "arrow_to_pandas",
+           "report_dir_for", "validate_frame", "write_index", "write_report"]

@@ -163,6 +163,29 @@ class ContractBreach(RuntimeError):
         super().__init__("\n".join(lines))
 
 
+class ContractsBreached(ContractBreach):
+    """Several tables broke their contracts in one validate run (``--table all`` / a list)."""
+
+    def __init__(self, results: list[ContractResult], errors: dict[str, str] | None = None):
+        self.results = list(results)
+        self.errors = dict(errors or {})
+        first = self.results[0]
+        self.result = first
+        self.table = ", ".join(r.table for r in self.results)
+        self.ds = first.ds
+        self.failed = [f"{r.table}: {name}" for r in self.results
+                       for name in r.failed_expectations]
+        self.report_path = first.reports.get("html") or first.reports.get("json")
+        lines = [f"data contracts breached ds={first.ds}: "
+                 f"{len(self.results)} table(s): {self.table}"]
+        for r in self.results:
+            lines.append(f"- {r.table}: failed {len(r.failures)} of {len(r.outcomes)} "
+                         f"expectations (report: {r.reports.get('html') or '(not written)'})")
+            lines += [f"    - {o.explain()}" for o in r.failures]
+        lines += [f"- {t}: could not run: {e}" for t, e in self.errors.items()]
+        RuntimeError.__init__(self, "\n".join(lines))
+
+
 # ----------------------------------------------------------------------------- helpers
 
 def arrow_to_pandas(table: "pa.Table") -> "pd.DataFrame":
@@ -462,3 +485,56 @@ def render_html(result: ContractResult) -> str:
 {''.join(rows)}
 </table></body></html>
 """
+
+
+INDEX_HTML = "index.html"
+
+
+def write_index(quality_dir: str) -> str | None:
+    """``<runs>/<ds>/quality/index.html``: one line per table report of the day, breaches first.
+
+    Rebuilt from the ``report.json`` files in ``quality_dir`` after every contract run, so it
+    is complete however the contracts were split into tasks.
+    """
+    if not os.path.isdir(quality_dir):
+        return None
+    rows = []
+    for name in sorted(os.listdir(quality_dir)):
+        path = os.path.join(quality_dir, name, REPORT_JSON)
+        if not os.path.isfile(path):
+            continue
+        try:
+            with open(path) as fh:
+                rep = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        rows.append((bool(rep.get("success")), name, rep))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    esc = html.escape
+    body = []
+    for ok, name, rep in rows:
+        status = "<span class='ok'>passed</span>" if ok else "<span class='bad'>BREACHED</span>"
+        failed = rep.get("failed_expectations") or []
+        docs = (rep.get("reports") or {}).get("data_docs")
+        docs_link = (f" · <a href='{esc(os.path.relpath(docs, quality_dir))}'>data docs</a>"
+                     if docs else "")
+        body.append(
+            f"<tr class='{'' if ok else 'fail'}'><td><a href='{esc(name)}/{REPORT_HTML}'>"
+            f"{esc(name)}</a>{docs_link}</td><td>{status}</td><td>{rep.get('row_count')}</td>"
+            f"<td>{len(failed)}</td><td>{len(rep.get('warnings') or [])}</td>"
+            f"<td>{esc('; '.join(failed)[:400])}</td><td>{esc(rep.get('validated_at') or '')}</td></tr>")
+    ds = os.path.basename(os.path.dirname(os.path.abspath(quality_dir)))
+    page = f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>data contracts {esc(ds)}</title>
+<style>{_CSS}</style></head><body>
+<h1>Data contracts, ds={esc(ds)}</h1>
+<p>{sum(1 for r in rows if r[0])} passed · <span class='bad'>{sum(1 for r in rows if not r[0])} breached</span></p>
+<table><tr><th>table</th><th>status</th><th>rows</th><th>failed</th><th>warnings</th>
+<th>failed expectations</th><th>validated</th></tr>
+{''.join(body)}
+</table></body></html>
+"""
+    out = os.path.join(quality_dir, INDEX_HTML)
+    with open(out, "w") as fh:
+        fh.write(page)
+    return out

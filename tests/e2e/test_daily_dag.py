@@ -22,10 +22,11 @@ REPO = Path(__file__).resolve().parents[2]
 # model had 160 training rows and, honestly, did not), small enough for a few minutes.
 USERS, DAYS, SEED, START = 3000, 45, 42, "2026-09-01"
 DS = (date.fromisoformat(START) + timedelta(days=DAYS - 1)).isoformat()
-TABLES = ["bronze.events", "silver.events", "silver.identity_map", "features.profile_v1",
-          "features.behaviour_v1", "features.item_stats_v1", "training.ltv", "training.churn",
+TABLES = ["bronze.events", "silver.events", "silver.identity_map", "features.profile_v2",
+          "features.channel_v1", "features.discount_v1", "features.behaviour_v2",
+          "features.item_stats_v2", "features.covisitation_v1", "training.ltv", "training.churn",
           "training.ranker", "gold.user_scores", "gold.recommendations", "gold.decisions",
-          "ops.ingest_log"]
+          "ops.ingest_log", "ops.quality"]
 
 
 @pytest.fixture(scope="module")

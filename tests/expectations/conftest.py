@@ -71,3 +71,137 @@ def good_decisions() -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df["send_hour"] = df["send_hour"].astype("Int64")
     return df
+
+
+# ---------------------------------------------------------------- frames for the other tables
+
+def _strings(df: pd.DataFrame, cols) -> pd.DataFrame:
+    for col in cols:
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
+@pytest.fixture
+def good_silver_events(good_events) -> pd.DataFrame:
+    """The bronze fixture as identity writes it: person_id added, direct identifiers dropped."""
+    columns = ["person_id", "event_id", "event_type", "event_ts", "event_date", "item_id",
+               "category", "price", "quantity", "channel", "message_id", "action_id",
+               "send_hour", "discount", "propensity", "granted", "ingested_at"]
+    df = good_events.assign(person_id=["anon-p0", "p1", "p1", "p2"])
+    return df[columns].copy()
+
+
+@pytest.fixture
+def good_quarantine() -> pd.DataFrame:
+    df = pd.DataFrame({
+        "quarantine_id": ["q1", "q2"], "landing_file": ["landing/b1.jsonl"] * 2,
+        "raw_line": ["{not json", '{"event_id": "e9", "event_type": "view"}'],
+        "reason": ["invalid_json", "missing:ts"],
+        "quarantined_at": [_ts(f"{DS}T23:00:00")] * 2, "ingest_date": [DS, DS]})
+    return df
+
+
+@pytest.fixture
+def good_ingest_log() -> pd.DataFrame:
+    df = pd.DataFrame({"landing_file": ["landing/b1.jsonl", "landing/b2.jsonl"],
+                       "rows_good": [98, 50], "rows_quarantined": [2, 0], "ds": [DS, DS],
+                       "ingested_at": [_ts(f"{DS}T23:00:00")] * 2, "bronze_version": [3, 4]})
+    return df
+
+
+@pytest.fixture
+def good_quality() -> pd.DataFrame:
+    return pd.DataFrame({"reason": ["invalid_json", "missing:ts"], "count": [3, 1],
+                         "lines": [200, 200], "share": [0.015, 0.005], "ds": [DS, DS],
+                         "computed_at": [_ts(f"{DS}T23:30:00")] * 2})
+
+
+@pytest.fixture
+def good_identity_map() -> pd.DataFrame:
+    return pd.DataFrame({
+        "id_type": ["anonymous", "device", "anonymous"], "id_hash": ["h1", "h2", "h3"],
+        "person_id": ["p1", "p1", "p2"], "evidence": ["login"] * 3, "links": [1, 3, 2],
+        "first_seen": [_ts(f"{DS}T08:00:00")] * 3,
+        "last_seen": [_ts(f"{DS}T08:00:00"), _ts(f"{DS}T09:00:00"), _ts(f"{DS}T10:00:00")]})
+
+
+@pytest.fixture
+def good_user_scores() -> pd.DataFrame:
+    return pd.DataFrame({"person_id": ["p1", "p2"], "ltv_pred": [120.0, 0.0],
+                         "churn_prob": [0.2, 0.9], "ltv_version": ["3", "3"],
+                         "churn_version": ["2", "2"], "ds": [DS, DS]})
+
+
+@pytest.fixture
+def good_recommendations() -> pd.DataFrame:
+    df = pd.DataFrame({"person_id": ["p1", "p1", "p2"], "item_id": ["i1", "i2", "i1"],
+                       "score": [1.5, -0.2, 0.7], "rank": [1, 2, 1], "ds": [DS] * 3,
+                       "ranker_version": ["5"] * 3})
+    df["rank"] = df["rank"].astype("int32")
+    return df
+
+
+@pytest.fixture
+def good_overlay() -> pd.DataFrame:
+    df = pd.DataFrame({"person_id": ["p1", "p2"], "revoked_channels": [["sms"], []],
+                       "messages_today": [1, 0], "bought_items": [[], ["i1", "i2"]],
+                       "updated_at": [_ts(f"{DS}T12:05:00")] * 2})
+    return df
+
+
+def feature_frame(group) -> pd.DataFrame:
+    """A valid two-entity frame for any feature group: key(s), ds, written_at, typical columns."""
+    keys = list(getattr(group, "keys", None) or [group.entity])
+    df = pd.DataFrame({k: [f"{k}-1", f"{k}-2"] for k in keys})
+    df["views_7d"] = pd.Series([3, 0], dtype="int64")
+    df["email_open_rate"] = [0.25, 0.0]
+    df["preferred_hour"] = pd.Series([18, 9], dtype="int32")
+    df["hours_since_last_event"] = [1.5, 160.0]
+    df["discount_sensitivity"] = [-0.2, 0.1]   # no convention: only finite
+    df["favourite_category"] = ["shoes", "unknown"]
+    df["ds"] = DS
+    df["written_at"] = _ts(f"{DS}T23:10:00")
+    return df
+
+
+def training_frame(table: str) -> pd.DataFrame:
+    """A valid training frame: three persons, one in test, with two numeric features."""
+    persons = ["p1", "p2", "p3"]
+    df = pd.DataFrame({"person_id": persons, "cutoff": ["2026-09-17"] * 3,
+                       "split": ["train", "test", "train"],
+                       "frequency": pd.Series([2, 1, 4], dtype="int64"),
+                       "email_response": [0.1, 0.0, 0.5]})
+    if table == "training.ranker":
+        df["item_id"] = ["i1", "i1", "i2"]
+        df["price"] = [10.0, None, 12.5]          # declared nullable: a warning, no breach
+        df["label"] = [1.0, 0.0, 0.0]
+    elif table == "training.churn":
+        df["label"] = pd.Series([0, 1, 0], dtype="int32")
+    else:
+        df["label"] = [120.0, 0.0, 35.5]
+    return df
+
+
+@pytest.fixture
+def good_frame(request):
+    """``good_frame(table)``: a frame that honours ``table``'s contract (any registered table)."""
+    from features.registry import GROUPS
+
+    fixtures = {"bronze.events": "good_events", "gold.decisions": "good_decisions",
+                "silver.events": "good_silver_events", "bronze.quarantine": "good_quarantine",
+                "ops.ingest_log": "good_ingest_log", "ops.quality": "good_quality",
+                "silver.identity_map": "good_identity_map",
+                "gold.user_scores": "good_user_scores",
+                "gold.recommendations": "good_recommendations", "gold.overlay": "good_overlay"}
+    groups = {g.table: g for g in GROUPS.values()}
+
+    def make(table: str) -> pd.DataFrame:
+        if table in fixtures:
+            return request.getfixturevalue(fixtures[table])
+        if table in groups:
+            return feature_frame(groups[table])
+        if table.startswith("training."):
+            return training_frame(table)
+        raise KeyError(f"no good frame for {table}: add one to tests/expectations/conftest.py")
+
+    return make

@@ -1,0 +1,30 @@
+"""personalization_nearline: every few minutes, new landing events → bronze → gold.overlay and the
+short-lived behaviour features, so the lookup server sees consent revocations, today's message
+counts and fresh purchases within minutes (the daily DAG rebuilds everything once a day).
+
+Runs never overlap (max_active_runs=1) and never catch up: each run drains whatever landed since
+the previous one (the ingest is a checkpointed, exactly-once stream). The overlay goes before
+the behaviour refresh because consent is the part that must not wait.
+"""
+from datetime import datetime
+
+from airflow.sdk import DAG
+
+from tailor.config import get_config
+from tailor.orchestration import default_args, job_task
+
+with DAG(
+    dag_id="personalization_nearline",
+    description="Tailor nearline: streaming ingest → overlay (consent, caps, bought) → behaviour",
+    schedule=get_config().nearline.schedule,   # "*/10 * * * *" by default
+    start_date=datetime(2026, 9, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=default_args(),
+    tags=["tailor", "nearline"],
+) as dag:
+    nearline_ingest = job_task("nearline_ingest")
+    overlay = job_task("overlay")
+    behaviour_refresh = job_task("behaviour_refresh")
+
+    nearline_ingest >> overlay >> behaviour_refresh

@@ -1,0 +1,64 @@
+"""Contract of ``bronze.quarantine``: landing lines that could not become events, with a reason.
+
+Checked on one ``ingest_date`` partition (the validate job reads ``ingest_date == ds``). The
+table only exists once a malformed line has been seen (``OPTIONAL``: no table = nothing to
+check) and most partitions are empty: an empty partition is fine. *How many* lines are
+quarantined is judged by ingest (``quality.max_quarantine_share``) and reported per reason in
+``ops.quality`` (``jobs/quality_report.py``); this contract checks the rows themselves.
+
+- Columns quarantine_id, landing_file, raw_line, reason, quarantined_at, ingest_date exist.
+- ``quarantine_id`` (sha1 of landing file + line) is non-null and unique: a line is
+  quarantined once, even when ingest is rerun.
+- ``landing_file`` (lineage), ``raw_line`` (the evidence, may be an empty string) and
+  ``reason`` are non-null strings.
+- ``reason`` is machine-readable: ``invalid_json``, ``not_an_object``, ``bad_ts`` or
+  ``missing:`` / ``bad_type:`` / ``bad_value:`` / ``unknown_event_type:`` + a detail (see
+  ``tailor.events.validate_event``).
+- ``quarantined_at`` is a non-null UTC timestamp; ``ingest_date`` the 'YYYY-MM-DD' partition.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from expectations import DATE_REGEX, STRING, TZ_TIMESTAMP
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+
+TABLE = "bronze.quarantine"
+PARTITION_COLUMN = "ingest_date"
+ID_COLUMN = "quarantine_id"
+OPTIONAL = True
+
+COLUMNS = ["quarantine_id", "landing_file", "raw_line", "reason", "quarantined_at",
+           "ingest_date"]
+REASON_REGEX = (r"^(?:invalid_json|not_an_object|bad_ts"
+                r"|(?:missing|bad_type|bad_value|unknown_event_type):.+)$")
+
+
+def build_suite() -> "gx.ExpectationSuite":
+    """The ``bronze.quarantine`` expectation suite (a fresh object on every call)."""
+    import great_expectations as gx
+    from great_expectations import expectations as gxe
+
+    expectations: list = []
+    add = expectations.append
+    add(gxe.ExpectTableColumnsToMatchSet(
+        column_set=COLUMNS, exact_match=False,
+        description="every bronze.quarantine column exists (extra columns are allowed)"))
+    for col in COLUMNS:
+        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
+    add(gxe.ExpectColumnValuesToBeUnique(
+        column="quarantine_id", description="a landing line is quarantined once"))
+    for col in ["quarantine_id", "landing_file", "raw_line", "reason", "ingest_date"]:
+        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=STRING,
+                                             description=f"{col} is a string"))
+    add(gxe.ExpectColumnValuesToMatchRegex(
+        column="reason", regex=REASON_REGEX,
+        description="reason is machine-readable (tailor.events.validate_event)"))
+    add(gxe.ExpectColumnValuesToBeOfType(column="quarantined_at", type_=TZ_TIMESTAMP,
+                                         description="quarantined_at is a UTC timestamp"))
+    add(gxe.ExpectColumnValuesToMatchRegex(column="ingest_date", regex=DATE_REGEX,
+                                           description="ingest_date looks like YYYY-MM-DD"))
+    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
+                               meta={"contract": __doc__.strip()})

@@ -1,0 +1,100 @@
+"""Contract of ``gold.overlay``: the nearline overlay merged over the published decisions.
+
+Unpartitioned current state (one row per person, upserted every few minutes by the nearline
+job): the whole table is checked. ``OPTIONAL``: until the nearline job has run there is no
+table, and that is not a breach.
+
+- Columns person_id, revoked_channels, messages_today, bought_items, updated_at exist
+  (extra columns are allowed).
+- ``person_id`` is a non-null string, unique (the overlay is keyed by person).
+- ``revoked_channels`` is a list (may be empty) whose elements are all in
+  ``tailor.events.CHANNELS`` (helper column ``_revoked_channels_known`` from :func:`prepare`).
+- ``bought_items`` is a list (may be empty) of non-empty item ids (``_bought_items_valid``).
+- ``messages_today`` is a non-null integer >= 0 (the frequency-cap counter).
+- ``updated_at`` is a non-null UTC timestamp.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from expectations import INT_TYPES, STRING, TZ_TIMESTAMP
+from tailor.events import CHANNELS
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+    import pandas as pd
+
+TABLE = "gold.overlay"
+PARTITION_COLUMN = None
+ID_COLUMN = "person_id"
+OPTIONAL = True
+
+COLUMNS = ["person_id", "revoked_channels", "messages_today", "bought_items", "updated_at"]
+CHANNELS_KNOWN = "_revoked_channels_known"
+ITEMS_VALID = "_bought_items_valid"
+
+
+def _as_list(value: Any) -> list | None:
+    import pandas as pd
+
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
+    if isinstance(value, str):      # a scalar string is not a list of channels
+        return None
+    try:
+        return list(value)
+    except TypeError:
+        return None
+
+
+def revoked_channels_known(value: Any) -> bool:
+    """True when ``value`` is a list (possibly empty) of known channels."""
+    items = _as_list(value)
+    return items is not None and all(c in CHANNELS for c in items)
+
+
+def bought_items_valid(value: Any) -> bool:
+    """True when ``value`` is a list (possibly empty) of non-empty item id strings."""
+    items = _as_list(value)
+    return items is not None and all(isinstance(i, str) and i for i in items)
+
+
+def prepare(df: "pd.DataFrame") -> "pd.DataFrame":
+    """A copy of ``df`` with one boolean helper column per list-valued rule."""
+    out = df.copy()
+    if "revoked_channels" in df.columns:
+        out[CHANNELS_KNOWN] = [revoked_channels_known(v) for v in df["revoked_channels"]]
+    if "bought_items" in df.columns:
+        out[ITEMS_VALID] = [bought_items_valid(v) for v in df["bought_items"]]
+    return out
+
+
+def build_suite() -> "gx.ExpectationSuite":
+    """The ``gold.overlay`` expectation suite (a fresh object on every call)."""
+    import great_expectations as gx
+    from great_expectations import expectations as gxe
+
+    expectations: list = []
+    add = expectations.append
+    add(gxe.ExpectTableColumnsToMatchSet(
+        column_set=COLUMNS, exact_match=False,
+        description="every gold.overlay column exists (extra columns are allowed)"))
+    for col in ["person_id", "messages_today", "updated_at"]:
+        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
+    add(gxe.ExpectColumnValuesToBeUnique(column="person_id", description="one row per person"))
+    add(gxe.ExpectColumnValuesToBeOfType(column="person_id", type_=STRING,
+                                         description="person_id is a string"))
+    add(gxe.ExpectColumnValuesToBeInTypeList(column="messages_today", type_list=INT_TYPES,
+                                             description="messages_today is an integer"))
+    add(gxe.ExpectColumnValuesToBeBetween(column="messages_today", min_value=0,
+                                          description="messages_today is >= 0"))
+    add(gxe.ExpectColumnValuesToBeOfType(column="updated_at", type_=TZ_TIMESTAMP,
+                                         description="updated_at is a UTC timestamp"))
+    add(gxe.ExpectColumnValuesToBeInSet(
+        column=CHANNELS_KNOWN, value_set=[True],
+        description="revoked_channels is a list of tailor.events.CHANNELS"))
+    add(gxe.ExpectColumnValuesToBeInSet(
+        column=ITEMS_VALID, value_set=[True],
+        description="bought_items is a list of item ids"))
+    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
+                               meta={"contract": __doc__.strip()})

@@ -1,0 +1,73 @@
+"""One row per person with every person-entity feature group joined, for one ds.
+
+Consumers (score, decide, candidates, notebooks) call :func:`person_features` instead of naming
+groups and tables: the persons are the profile group's rows for ds (everyone with any event
+before the as-of instant); every other person-entity group is left-joined and its missing values
+filled with the group's declared ``fills`` (e.g. no message yet → response 0, preferred hour 18;
+no event this week → counts 0, hours since last event capped at the window).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from features.registry import FeatureGroup, person_groups
+
+BOOKKEEPING = ("ds", "written_at")   # per-group columns that are not features
+
+
+def person_features(lakehouse, ds: str, groups: Iterable[FeatureGroup] | None = None) -> DataFrame:
+    """(person_id, ds, <every person feature>) for ``ds`` from the materialised tables."""
+    groups = list(groups) if groups is not None else person_groups()
+    frames = {g.name: lakehouse.read(g.table, partitions={"ds": ds}) for g in groups}
+    return assemble(frames, groups).withColumn("ds", F.lit(ds)).select(
+        "person_id", "ds", *[c for c in _feature_columns(frames, groups)])
+
+
+def assemble(frames: dict[str, DataFrame], groups: Iterable[FeatureGroup] | None = None) -> DataFrame:
+    """Left-join ``frames`` (group name → that group's rows) onto the first group's persons.
+
+    Raises if two groups define the same column (a silent overwrite would feed one group's
+    value under the other's name to a model)."""
+    groups = list(groups) if groups is not None else person_groups()
+    _check_disjoint(frames, groups)
+    base, *rest = groups
+    out = frames[base.name].drop(*BOOKKEEPING)
+    for g in rest:
+        out = out.join(frames[g.name].drop(*BOOKKEEPING), "person_id", "left")
+        out = fill(out, g)
+    return out
+
+
+def fill(frame: DataFrame, group: FeatureGroup) -> DataFrame:
+    """Apply the group's ``fills`` to ``frame`` (scalars with fillna, lists as typed arrays)."""
+    scalars = {k: v for k, v in group.fills.items() if not isinstance(v, (list, tuple))
+               and k in frame.columns}
+    out = frame.fillna(scalars) if scalars else frame
+    types = dict(frame.dtypes)
+    for k, v in group.fills.items():
+        if isinstance(v, (list, tuple)) and k in frame.columns:
+            literal = F.array(*[F.lit(x) for x in v]).cast(types[k])
+            out = out.withColumn(k, F.coalesce(F.col(k), literal))
+    return out
+
+
+def _feature_columns(frames: dict[str, DataFrame], groups: list[FeatureGroup]) -> list[str]:
+    return [c for g in groups for c in frames[g.name].columns
+            if c not in ("person_id", *BOOKKEEPING)]
+
+
+def _check_disjoint(frames: dict[str, DataFrame], groups: list[FeatureGroup]) -> None:
+    owner: dict[str, str] = {}
+    for g in groups:
+        if g.entity != "person_id":
+            raise ValueError(f"{g.table} is keyed by {g.entity}, not person_id")
+        for c in frames[g.name].columns:
+            if c in ("person_id", *BOOKKEEPING):
+                continue
+            if c in owner:
+                raise ValueError(f"column {c!r} is defined by both {owner[c]} and {g.name}: "
+                                 "rename it in one group (and bump that group's version)")
+            owner[c] = g.name

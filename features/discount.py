@@ -1,0 +1,53 @@
+"""discount_v1: does an offer make this person convert more? (lifecycle agent: offer lift).
+
+sensitivity = conversion rate of discounted sends − conversion rate of full-price sends, each
+smoothed with ``PRIOR_CONVERSIONS`` / ``PRIOR_SENDS`` pseudo-observations so a person with one
+lucky discounted conversion is not maximally sensitive. A send counts as converted once.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from features.windows import as_of, count_if, is_order
+
+PRIOR_CONVERSIONS = 0.5
+PRIOR_SENDS = 5.0
+
+
+def compute(events: DataFrame, at: datetime) -> DataFrame:
+    """Per messaged person: discounted / full-price sends, their smoothed conversion rates, the
+    sensitivity (their difference), mean discount received, and the share of the person's
+    orders placed in response to a message (conversions / all orders)."""
+    ev = as_of(events, at)
+    sends = (ev.where(F.col("event_type") == "message_sent").dropDuplicates(["message_id"])
+             .select("person_id", "message_id",
+                     F.coalesce("discount", F.lit(0.0)).cast("double").alias("discount"))
+             .withColumn("discounted", F.col("discount") > 0))
+    conv = (ev.where(F.col("event_type") == "conversion").select("message_id").distinct()
+            .withColumn("converted", F.lit(1)))
+    per = (sends.join(conv, "message_id", "left").fillna({"converted": 0})
+           .groupBy("person_id").agg(
+               count_if(F.col("discounted")).alias("discounted_sends"),
+               count_if(~F.col("discounted")).alias("full_price_sends"),
+               F.sum(F.when(F.col("discounted"), F.col("converted")).otherwise(0)).alias("conv_d"),
+               F.sum(F.when(~F.col("discounted"), F.col("converted")).otherwise(0)).alias("conv_f"),
+               F.avg("discount").alias("avg_discount_received")))
+    rate = lambda conv_col, n_col: ((F.col(conv_col) + PRIOR_CONVERSIONS)  # noqa: E731
+                                    / (F.col(n_col) + PRIOR_SENDS))
+    orders = ev.where(is_order()).groupBy("person_id").agg(
+        count_if(F.col("event_type") == "conversion").alias("conv_orders"),
+        F.count("*").alias("orders"))
+    return (per.join(orders, "person_id", "left").fillna(0, subset=["conv_orders", "orders"])
+            .select("person_id",
+                    F.col("discounted_sends").cast("long").alias("discounted_sends"),
+                    F.col("full_price_sends").cast("long").alias("full_price_sends"),
+                    rate("conv_d", "discounted_sends").alias("discounted_conversion_rate"),
+                    rate("conv_f", "full_price_sends").alias("full_price_conversion_rate"),
+                    (rate("conv_d", "discounted_sends") - rate("conv_f", "full_price_sends"))
+                    .alias("discount_sensitivity"),
+                    F.col("avg_discount_received").cast("double").alias("avg_discount_received"),
+                    F.when(F.col("orders") > 0, F.col("conv_orders") / F.col("orders"))
+                    .otherwise(0.0).alias("message_order_share")))

@@ -1,0 +1,107 @@
+"""Point-in-time (as-of) join of entity rows to feature rows, for many cutoffs at once.
+
+For every entity row ``(keys, ts)`` pick the feature row of the same entity with the greatest
+event time that was *known* at ``ts``:
+
+    event_ts <= ts   and   written_at <= ts   and   event_ts > ts - ttl
+
+and return exactly one output row per entity row (left semantics): its feature columns are null
+when no feature row qualifies. ``written_at`` is when the row reached the lakehouse, so a value
+that was late-arriving or backfilled after ``ts`` never leaks into a training row for ``ts``,
+even though its event time is before ``ts``.
+
+How (one shuffle, no cross join, no range join): entity rows and feature rows are unioned,
+hash-partitioned by entity and sorted by the instant each row becomes *visible*
+(``greatest(event_ts, written_at)`` for a feature row, ``ts`` for an entity row; feature rows
+first on equal instants, so ``<=`` is inclusive). A running ``max`` over
+``struct(event_ts, written_at, features...)`` — an O(1)-per-row running aggregate in Spark's
+window operator — then holds, at each entity row, the visible feature row with the latest event
+time. Ordering by visibility rather than by event time is what makes the write-time rule
+correct: a row backfilled late becomes visible late, yet once visible it still loses to any
+visible row with a later event time. The struct order also breaks ties deterministically:
+equal event times → the later ``written_at`` (the latest correction) wins, then the larger
+feature values, so the same inputs always give the same output. The TTL is checked on the
+chosen row: if the latest visible event is too old, every visible event is.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Sequence
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+_KIND, _T, _LEFT, _RIGHT, _BEST = "__pit_kind", "__pit_t", "__pit_left", "__pit_right", "__pit_best"
+_E, _W = "__pit_event_ts", "__pit_written_at"
+
+
+def pit_join(entities: DataFrame, features: DataFrame, ttl: timedelta | None,
+             keys: str | Sequence[str] = "person_id", *, ts_col: str = "ts",
+             event_ts_col: str = "event_ts", written_at_col: str | None = "written_at",
+             feature_cols: Sequence[str] | None = None, prefix: str = "") -> DataFrame:
+    """One row per row of ``entities`` (all its columns, same order) + the feature columns.
+
+    ``entities``: the entity key column(s), ``ts_col`` (the cutoff instant; timestamp) and any
+    other columns (labels, cutoff names, ...), which pass through untouched. Duplicate entity
+    rows stay duplicated; an entity may appear at many ``ts`` (many cutoffs at once).
+    ``features``: the key column(s), ``event_ts_col``, ``written_at_col`` (``None`` = no
+    write-time rule, e.g. for sources without one) and the feature columns (default: all the
+    others). Feature rows with a null key, event time or write time are never used.
+    ``ttl``: a value whose event time is ``ttl`` or more before ``ts`` is expired (``None``: no
+    expiry). ``prefix`` is prepended to the output feature column names (to join several groups
+    with overlapping column names).
+    """
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    meta = {*keys, event_ts_col, *([written_at_col] if written_at_col else [])}
+    feature_cols = list(feature_cols) if feature_cols is not None else [
+        c for c in features.columns if c not in meta]
+    missing = [c for c in (*keys, ts_col) if c not in entities.columns] + \
+        [c for c in (*meta, *feature_cols) if c not in features.columns]
+    if missing:
+        raise ValueError(f"pit_join: missing columns {missing} (entities: {entities.columns}, "
+                         f"features: {features.columns})")
+    out_names = [prefix + c for c in feature_cols]
+    clash = sorted(set(out_names) & set(entities.columns))
+    if clash:
+        raise ValueError(f"pit_join: feature columns {clash} already exist in the entity frame; "
+                         "pass prefix= or drop them")
+    if any(c.startswith("__pit_") for c in (*entities.columns, *features.columns)):
+        raise ValueError("pit_join: column names starting with '__pit_' are reserved")
+
+    event_ts = _col(event_ts_col).cast("timestamp")
+    written_at = _col(written_at_col).cast("timestamp") if written_at_col else event_ts
+    usable = F.lit(True)
+    for k in keys:
+        usable = usable & _col(k).isNotNull()
+    usable = usable & event_ts.isNotNull() & written_at.isNotNull()
+
+    right = features.where(usable).select(
+        *[_col(k) for k in keys],
+        F.greatest(event_ts, written_at).alias(_T),
+        F.lit(0).alias(_KIND),
+        F.struct(event_ts.alias(_E), written_at.alias(_W),
+                 *[_col(c) for c in feature_cols]).alias(_RIGHT))
+    left = entities.select(
+        *[_col(k) for k in keys],
+        _col(ts_col).cast("timestamp").alias(_T),
+        F.lit(1).alias(_KIND),
+        F.struct(*[_col(c) for c in entities.columns]).alias(_LEFT))
+    right_type = right.schema[_RIGHT].dataType
+    left_type = left.schema[_LEFT].dataType
+    union = (left.withColumn(_RIGHT, F.lit(None).cast(right_type))
+             .unionByName(right.withColumn(_LEFT, F.lit(None).cast(left_type))))
+
+    running = (Window.partitionBy(*[_col(k) for k in keys])
+               .orderBy(F.col(_T).asc_nulls_first(), F.col(_KIND))
+               .rowsBetween(Window.unboundedPreceding, Window.currentRow))
+    best = F.col(_BEST)
+    fresh: Column = best[_E] > (F.col(_T) - F.lit(ttl)) if ttl is not None else F.lit(True)
+    return (union.withColumn(_BEST, F.max(_RIGHT).over(running))
+            .where(F.col(_KIND) == 1)
+            .select(*[F.col(_LEFT).getField(c).alias(c) for c in entities.columns],
+                    *[F.when(fresh, best[c]).alias(n) for c, n in zip(feature_cols, out_names)]))
+
+
+def _col(name: str) -> Column:
+    """A column by its exact name (dots and other odd characters quoted)."""
+    return F.col("`" + name.replace("`", "``") + "`")

@@ -1,0 +1,58 @@
+"""What the scoring job scores with: the champion, or, before any model has passed the gate,
+the baseline that gate compared against (fitted on the latest training set's train split).
+
+A brand-new dataset must not block decisions just because no model beat its baseline yet, and
+it must not silently use an unvetted model either: the baseline is what the gate says is the
+best known rule, and its version reads ``baseline:<rule>`` in every provenance column, so an
+analyst sees at once that no learned model is serving.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.catalog import get_spec, predict
+from models.registry import NoChampionError, load_champion
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServingModel:
+    """A picklable scorer: ``predict(frame)`` -> one score per row (shipped to executors)."""
+
+    name: str
+    version: str
+    model: Any = None                      # the champion (XGBoost), or
+    baseline_train: pd.DataFrame | None = None  # the baseline's train split
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        if self.model is not None:
+            return predict(self.name, self.model, frame)
+        return np.asarray(get_spec(self.name).baseline(self.baseline_train, frame), float)
+
+
+def baseline_rule(name: str) -> str:
+    """The short name shown in provenance: the baseline function without ``_baseline``."""
+    return get_spec(name).baseline.__name__.removesuffix("_baseline")
+
+
+def serving_model(name: str, cfg, lh) -> ServingModel:
+    """The champion of ``name``; without one, its gate baseline fitted on training.<name>."""
+    try:
+        model, version, _ = load_champion(name, cfg)
+        return ServingModel(name, str(version), model=model)
+    except NoChampionError:
+        pass
+    train = lh.read_arrow(f"training.{name}").to_pandas()
+    train = train[train["split"] == "train"] if "split" in train.columns else train
+    if train.empty:
+        raise NoChampionError(f"no champion for {name} and training.{name} has no train rows to "
+                              f"fit its baseline: run training_sets and train first")
+    version = f"baseline:{baseline_rule(name)}"
+    log.warning("%s: no champion yet (no model beat its baseline): scoring with %s", name, version)
+    return ServingModel(name, version, baseline_train=train.reset_index(drop=True))

@@ -1,0 +1,24 @@
+"""features.*: a rate outside [0, 1], an hour outside 0..23 or an infinite value breaks the contract."""
+from __future__ import annotations
+
+import math
+
+from expectations import get_contract
+from features.registry import GROUPS
+from tailor.quality import validate_frame
+
+
+def test_out_of_bounds_and_infinite_values_fail(good_frame):
+    table = GROUPS["channel"].table
+    contract = get_contract(table)
+    frame = good_frame(table)
+    frame.loc[0, "email_open_rate"] = 1.5
+    frame.loc[1, "preferred_hour"] = 24
+    frame.loc[1, "discount_sensitivity"] = -math.inf
+
+    result = validate_frame(frame, contract.suite(frame), table=table, ds="2026-10-01")
+
+    assert set(result.failed_expectations) == {
+        "expect_column_values_to_be_between(email_open_rate)",
+        "expect_column_values_to_be_between(preferred_hour)",
+        "expect_column_values_to_be_between(discount_sensitivity)"}
