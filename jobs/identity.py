@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from tailor.identity.evaluation import evaluate_assignments
+from tailor.identity.evaluation import evaluate_assignments, linkable_ids
 from tailor.identity.resolve import identity_map, resolve_events, resolve_identities
 from tailor.runtime import JobContext, main
 
@@ -35,11 +35,13 @@ def run(ctx: JobContext) -> dict:
     if conf.ground_truth:
         path = ctx.cfg.path(conf.ground_truth)
         if os.path.exists(path) or "://" in path:
-            metrics = evaluate_assignments(links, ctx.spark.read.parquet(path))
+            metrics = evaluate_assignments(links, ctx.spark.read.parquet(path),
+                                           linkable_ids(bronze, conf.max_iterations))
             summary["identity_quality"] = metrics
             print(f"identity precision={metrics['precision']:.4f} recall={metrics['recall']:.4f} "
                   f"({metrics['correct']} of {metrics['truth']} ground-truth ids correct, "
-                  f"{metrics['assigned']} assigned)", flush=True)
+                  f"{metrics['assigned']} assigned); recall over the {metrics['linkable']} ids "
+                  f"with an evidence path: {metrics['recall_linkable']:.4f}", flush=True)
         else:
             summary["identity_quality"] = f"ground truth {path} not found"
     links.unpersist()

@@ -36,9 +36,15 @@ class ServingModel:
         return np.asarray(get_spec(self.name).baseline(self.baseline_train, frame), float)
 
 
+# baseline function -> the rule's name in provenance
+RULES = {"ltv_baseline": "historical_spend", "churn_baseline": "recency",
+         "popularity_baseline": "popularity"}
+
+
 def baseline_rule(name: str) -> str:
-    """The short name shown in provenance: the baseline function without ``_baseline``."""
-    return get_spec(name).baseline.__name__.removesuffix("_baseline")
+    """The short name shown in provenance for ``name``'s baseline (e.g. ``recency``)."""
+    fn = get_spec(name).baseline.__name__
+    return RULES.get(fn, fn.removesuffix("_baseline"))
 
 
 def serving_model(name: str, cfg, lh) -> ServingModel:

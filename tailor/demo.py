@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
 
         summary = simulate(users=args.users, days=args.days, seed=args.seed, out_dir=str(root),
                            items=cfg.simulator.items, start_date=start.isoformat(), progress=True)
+        # the identity job judges itself against the simulator's ground truth
+        os.environ.setdefault("TAILOR__IDENTITY__GROUND_TRUTH",
+                              str(root / "ground_truth" / "identity.parquet"))
         print(f"  {summary.get('events', '?')} events in landing/ ({time.time() - t:.0f}s); "
               f"DAG run for ds={ds}")
 
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if state != "success":
         print(f"  the DAG run did not succeed: see {log}", file=sys.stderr)
         return 1
-    for job in ("ingest", "drift", "train", "decide"):
+    for job in ("ingest", "identity", "features", "drift", "train", "decide"):
         record = root / "runs" / ds / f"{job}.json"
         if record.exists():
             data = json.loads(record.read_text())
