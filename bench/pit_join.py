@@ -42,6 +42,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from procstats import tree_cpu_seconds
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DATA = HERE / ".data" / "pit"
@@ -50,21 +52,6 @@ FEATURES = [f"f{i}" for i in range(10)]
 T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
 TTL_DAYS = 90
 PEERS = ("tailor", "feast_spark", "feast_file")
-
-
-def tree_cpu_seconds() -> float:
-    """user + sys CPU seconds of this process and its live descendants (the Spark JVM)."""
-    import psutil
-
-    me = psutil.Process()
-    total = 0.0
-    for p in [me, *me.children(recursive=True)]:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
 
 
 # ---------------------------------------------------------------- inputs (generated once per N)

@@ -20,26 +20,15 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/
+from procstats import tree_cpu_seconds  # noqa: E402
+
 FEATURES = [f"f{i}" for i in range(10)]
-
-
-def tree_cpu_seconds() -> float:
-    """user + sys CPU seconds of this process and its live descendants (the Spark JVM)."""
-    import psutil
-
-    me = psutil.Process()
-    total = 0.0
-    for p in [me, *me.children(recursive=True)]:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from features.registry import GROUPS
 from jobs import materialize_features as features_job
 from tailor.runtime import JobContext
 
-DS = "2026-09-30"          # cutoffs (horizon 14, step 7): 09-16, 09-09, 09-02, 08-26
+DS = "2026-09-30"          # two cutoffs (horizon 14, step 7): 09-16 and 09-09
 SCHEMA = ("person_id string, event_type string, event_ts timestamp, item_id string, category string, "
           "price double, quantity int, channel string, message_id string, send_hour int, "
           "discount double, ingested_at timestamp")
@@ -20,7 +20,8 @@ def ts(month, day, hour=12):
 def test_late_event_stays_out_of_earlier_days_and_rerun_is_identical(spark, cfg_with):
     from tailor.lakehouse import Lakehouse
 
-    cfg = cfg_with(clock={"mode": "replay", "run_delay_minutes": 60})
+    cfg = cfg_with(clock={"mode": "replay", "run_delay_minutes": 60},
+                   models={"training_cutoffs": 2})
     lh = Lakehouse(cfg, spark)
     on_time = ("p1", "purchase", ts(9, 8), "i1", "hats", 10.0, 1, None, None, None, None, ts(9, 9, 0))
     # happened on 09-08 but reached the lakehouse on 09-20: unknown to the 09-09 and 09-16 runs

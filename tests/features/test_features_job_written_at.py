@@ -1,6 +1,6 @@
 """Live clock: the features job materialises every registered group as features.<group>_v<N>
-for ds with ``ds`` and a ``written_at`` wall-clock timestamp; a rerun replaces the partition
-instead of appending to it."""
+for ds with ``ds`` and a ``written_at`` wall-clock timestamp; a rerun replaces the ds partition
+instead of appending to it and keeps past cutoff days an earlier run wrote."""
 from datetime import datetime, timezone
 
 from features.registry import GROUPS
@@ -20,7 +20,7 @@ def ts(day, hour=12, minute=0):
 def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with):
     from tailor.lakehouse import Lakehouse
 
-    cfg = cfg_with(clock={"mode": "live"})
+    cfg = cfg_with(clock={"mode": "live"}, models={"training_cutoffs": 1, "label_horizon_days": 1})
     lakehouse = Lakehouse(cfg, spark)
     rows = [("p1", "view", ts(8), "i1", "shoes", 30.0, None, None, None, None, None),
             ("p1", "view", ts(8, 12, 5), "i2", "hats", 10.0, None, None, None, None, None),
@@ -40,5 +40,7 @@ def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with):
         assert all(s is not None and s.replace(tzinfo=timezone.utc) >= before.replace(microsecond=0)
                    for s in stamps), g.table
         assert summary["fingerprints"][g.table] == g.fingerprint()
-    features_job.run(ctx)
+    again = features_job.run(ctx)
+    # live clock: a past cutoff day written by an earlier run keeps its rows and write time
+    assert set(again["kept"]) == {f"{g.table}@2026-09-08" for g in GROUPS.values()}
     assert {g.table: lakehouse.count(g.table, partitions={"ds": DS}) for g in GROUPS.values()} == first
