@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable
 
-from expectations import DATE_REGEX, STRING
-
 if TYPE_CHECKING:
     import great_expectations as gx
     import pandas as pd
@@ -55,36 +53,22 @@ def build(table: str, doc: str, keys: list[str], label_rules: Iterable[Any],
           frame: "pd.DataFrame | None", nullable: Iterable[str] = (),
           declared: dict | None = None) -> "gx.ExpectationSuite":
     """The common suite: keys, cutoff, split, label, one split per person, numeric features."""
-    import great_expectations as gx
-    from great_expectations import expectations as gxe
+    from expectations._rules import (all_true, date_string, has_columns, in_set, make_suite,
+                                     non_empty, not_null, numeric_rules, strings, unique)
 
-    from expectations._rules import numeric_rules
-
-    expectations: list = []
-    add = expectations.append
-    add(gxe.ExpectTableRowCountToBeBetween(min_value=1,
-                                           description="the cutoff partition(s) hold examples"))
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=[*keys, PARTITION_COLUMN, "split", "label"], exact_match=False,
-        description="keys, cutoff, split and label exist"))
-    for col in [*keys, PARTITION_COLUMN, "split", "label"]:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
-    for col in [*keys, PARTITION_COLUMN, "split"]:
-        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=STRING,
-                                             description=f"{col} is a string"))
-    add(gxe.ExpectCompoundColumnsToBeUnique(
-        column_list=[*keys, PARTITION_COLUMN],
-        description=f"one example per ({', '.join(keys)}) per cutoff"))
-    add(gxe.ExpectColumnValuesToMatchRegex(column=PARTITION_COLUMN, regex=DATE_REGEX,
-                                           description="cutoff looks like YYYY-MM-DD"))
-    add(gxe.ExpectColumnValuesToBeInSet(column="split", value_set=SPLITS,
-                                        description="split is train or test"))
-    add(gxe.ExpectColumnValuesToBeInSet(
-        column=ONE_SPLIT, value_set=[True],
-        description="no leakage: a person is never in both train and test"))
-    expectations += list(label_rules)
-    if frame is not None:
-        expectations += numeric_rules(frame, exclude=[*keys, PARTITION_COLUMN, "label"],
-                                      nullable=nullable, declared=declared, what="feature")
-    return gx.ExpectationSuite(name=table, expectations=expectations,
-                               meta={"contract": doc.strip()})
+    required = [*keys, PARTITION_COLUMN, "split", "label"]
+    features = [] if frame is None else numeric_rules(
+        frame, exclude=[*keys, PARTITION_COLUMN, "label"], nullable=nullable, declared=declared,
+        what="feature")
+    return make_suite(
+        table, doc,
+        non_empty("the cutoff partition(s) hold examples"),
+        has_columns(required, description="keys, cutoff, split and label exist"),
+        not_null(required),
+        strings(*keys, PARTITION_COLUMN, "split"),
+        unique([*keys, PARTITION_COLUMN], f"one example per ({', '.join(keys)}) per cutoff"),
+        date_string(PARTITION_COLUMN),
+        in_set("split", SPLITS, "split is train or test"),
+        all_true(ONE_SPLIT, "no leakage: a person is never in both train and test"),
+        list(label_rules),
+        features)

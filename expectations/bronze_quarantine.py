@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations import DATE_REGEX, STRING, TZ_TIMESTAMP
-
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -38,27 +36,19 @@ REASON_REGEX = (r"^(?:invalid_json|not_an_object|bad_ts"
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``bronze.quarantine`` expectation suite (a fresh object on every call)."""
-    import great_expectations as gx
     from great_expectations import expectations as gxe
 
-    expectations: list = []
-    add = expectations.append
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=COLUMNS, exact_match=False,
-        description="every bronze.quarantine column exists (extra columns are allowed)"))
-    for col in COLUMNS:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
-    add(gxe.ExpectColumnValuesToBeUnique(
-        column="quarantine_id", description="a landing line is quarantined once"))
-    for col in ["quarantine_id", "landing_file", "raw_line", "reason", "ingest_date"]:
-        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=STRING,
-                                             description=f"{col} is a string"))
-    add(gxe.ExpectColumnValuesToMatchRegex(
-        column="reason", regex=REASON_REGEX,
-        description="reason is machine-readable (tailor.events.validate_event)"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="quarantined_at", type_=TZ_TIMESTAMP,
-                                         description="quarantined_at is a UTC timestamp"))
-    add(gxe.ExpectColumnValuesToMatchRegex(column="ingest_date", regex=DATE_REGEX,
-                                           description="ingest_date looks like YYYY-MM-DD"))
-    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
-                               meta={"contract": __doc__.strip()})
+    from expectations._rules import (date_string, has_columns, make_suite, not_null, strings,
+                                     timestamps, unique)
+
+    return make_suite(
+        TABLE, __doc__,
+        has_columns(COLUMNS, TABLE),
+        not_null(COLUMNS),
+        unique("quarantine_id", "a landing line is quarantined once"),
+        strings("quarantine_id", "landing_file", "raw_line", "reason", "ingest_date"),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="reason", regex=REASON_REGEX,
+            description="reason is machine-readable (tailor.events.validate_event)"),
+        timestamps("quarantined_at"),
+        date_string("ingest_date"))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from expectations import DATE_REGEX, STRING, TZ_TIMESTAMP, Contract
+from expectations import Contract
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -48,47 +48,30 @@ def _nullable(group: Any) -> set[str]:
 
 def suite_for_group(group: Any, frame: "pd.DataFrame | None" = None) -> "gx.ExpectationSuite":
     """The suite of one feature group; with ``frame``, plus a rule pair per numeric column."""
-    import great_expectations as gx
-    from great_expectations import expectations as gxe
-
-    from expectations._rules import numeric_rules
+    from expectations._rules import (date_string, has_columns, make_suite, non_empty, not_null,
+                                     numeric_rules, strings, timestamps, unique)
 
     keys = _keys(group)
-    expectations: list = []
-    add = expectations.append
-    add(gxe.ExpectTableRowCountToBeBetween(
-        min_value=1, description=f"the ds partition holds {group.name} features"))
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=[*keys, PARTITION_COLUMN, WRITTEN_AT], exact_match=False,
-        description="the entity key, ds and written_at exist"))
-    for col in keys:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"entity key {col} is set"))
-    if len(keys) == 1:
-        add(gxe.ExpectColumnValuesToBeUnique(
-            column=keys[0], description=f"one row per {keys[0]} per ds"))
-    else:
-        add(gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=keys, description=f"one row per ({', '.join(keys)}) per ds"))
-    add(gxe.ExpectColumnValuesToNotBeNull(column=PARTITION_COLUMN,
-                                          description="every row has its as-of day"))
-    add(gxe.ExpectColumnValuesToMatchRegex(column=PARTITION_COLUMN, regex=DATE_REGEX,
-                                           description="ds looks like YYYY-MM-DD"))
-    add(gxe.ExpectColumnValuesToNotBeNull(column=WRITTEN_AT,
-                                          description="every row records when it was written"))
-    add(gxe.ExpectColumnValuesToBeOfType(column=WRITTEN_AT, type_=TZ_TIMESTAMP,
-                                         description="written_at is a UTC timestamp"))
-    for col in keys:
-        if frame is None or col not in frame.columns or frame[col].dtype == object:
-            add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=STRING,
-                                                 description=f"{col} is a string"))
-    if frame is not None:
-        expectations += numeric_rules(frame, exclude=[*keys, PARTITION_COLUMN],
-                                      nullable=_nullable(group),
-                                      declared=getattr(group, "bounds", None), what="feature")
-    return gx.ExpectationSuite(name=group.table, expectations=expectations,
-                               meta={"contract": (__doc__ or "").strip(),
-                                     "group": group.name, "version": group.version,
-                                     "description": group.description})
+    key_words = keys[0] if len(keys) == 1 else f"({', '.join(keys)})"
+    string_keys = [k for k in keys
+                   if frame is None or k not in frame.columns or frame[k].dtype == object]
+    features = [] if frame is None else numeric_rules(
+        frame, exclude=[*keys, PARTITION_COLUMN], nullable=_nullable(group),
+        declared=getattr(group, "bounds", None), what="feature")
+    return make_suite(
+        group.table, __doc__,
+        non_empty(f"the ds partition holds {group.name} features"),
+        has_columns([*keys, PARTITION_COLUMN, WRITTEN_AT],
+                    description="the entity key, ds and written_at exist"),
+        not_null({k: f"entity key {k} is set" for k in keys}),
+        unique(keys, f"one row per {key_words} per ds"),
+        not_null({PARTITION_COLUMN: "every row has its as-of day"}),
+        date_string(PARTITION_COLUMN),
+        not_null({WRITTEN_AT: "every row records when it was written"}),
+        timestamps(WRITTEN_AT),
+        strings(*string_keys),
+        features,
+        group=group.name, version=group.version, description=group.description)
 
 
 def _contract(group: Any) -> Contract:

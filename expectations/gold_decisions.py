@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from expectations import BOOL, DATE_REGEX, FLOAT_TYPES, INT_TYPES, STRING, TZ_TIMESTAMP
 from tailor.events import CHANNELS
 
 if TYPE_CHECKING:
@@ -103,89 +102,54 @@ def prepare(df: "pd.DataFrame") -> "pd.DataFrame":
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.decisions`` expectation suite (a fresh object on every call)."""
-    import great_expectations as gx
     from great_expectations import expectations as gxe
     from great_expectations.expectations.row_conditions import Column
 
-    # Collected in a list and handed to the constructor: in GX 1.24 suite.add_expectation()
-    # needs an active data context even for an unsaved suite.
-    expectations: list = []
-    add = expectations.append
+    from expectations._rules import (all_true, at_least, between, booleans, date_string, doubles,
+                                     has_columns, in_set, integers, make_suite, non_empty,
+                                     not_null, strings, timestamps, unique)
 
-    add(gxe.ExpectTableRowCountToBeBetween(
-        min_value=1, description="the ds partition holds decisions"))
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=COLUMNS, exact_match=False,
-        description="every gold.decisions column exists (extra columns are allowed)"))
-
-    for col, why in [("person_id", "every decision is for a person"),
-                     ("ds", "every row has its partition value"),
-                     ("policy_version", "every decision names the policy that made it"),
-                     ("action_id", "every decision names its action (or 'no_message')"),
-                     ("propensity", "every decision logs its propensity"),
-                     ("explanation", "every decision can be explained"),
-                     *[(c, f"provenance: {c} is recorded") for c in PROVENANCE]]:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=why))
-    add(gxe.ExpectColumnValuesToBeUnique(
-        column="person_id", description="one decision per person per ds"))
-
-    # types
-    for col in ["person_id", "ds", "policy_version", "action_id", "channel", "explanation",
-                *PROVENANCE]:
-        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=STRING,
-                                             description=f"{col} is a string"))
-    for col in ["discount", "propensity", "ltv_pred", "churn_prob"]:
-        add(gxe.ExpectColumnValuesToBeInTypeList(column=col, type_list=FLOAT_TYPES,
-                                                 description=f"{col} is a double"))
-    add(gxe.ExpectColumnValuesToBeInTypeList(column="send_hour", type_list=INT_TYPES,
-                                             description="send_hour is an integer"))
-    for col in ["exploration", "holdout"]:
-        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=BOOL,
-                                             description=f"{col} is a boolean"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="decided_at", type_=TZ_TIMESTAMP,
-                                         description="decided_at is a timezone-aware timestamp"))
-
-    # values
-    add(gxe.ExpectColumnValuesToMatchRegex(
-        column="ds", regex=DATE_REGEX, description="ds looks like YYYY-MM-DD"))
-    add(gxe.ExpectColumnValuesToBeInSet(
-        column="channel", value_set=list(CHANNELS),
-        description="channel, when present, is one of tailor.events.CHANNELS"))
-    add(gxe.ExpectColumnValuesToBeNull(
-        column="channel", row_condition=Column("action_id") == NO_MESSAGE,
-        description="'no_message' decisions have no channel"))
-    add(gxe.ExpectColumnValuesToNotBeNull(
-        column="channel", row_condition=Column("action_id") != NO_MESSAGE,
-        description="message decisions name their channel"))
-    add(gxe.ExpectColumnValuesToBeBetween(
-        column="send_hour", min_value=0, max_value=23,
-        description="send_hour, when present, is an hour 0..23"))
-    add(gxe.ExpectColumnValuesToBeBetween(
-        column="discount", min_value=0, max_value=1,
-        description="discount, when present, is a share in [0, 1]"))
-    add(gxe.ExpectColumnValuesToBeBetween(
-        column="propensity", min_value=0, max_value=1, strict_min=True,
-        description="propensity is in (0, 1]"))
-    add(gxe.ExpectColumnValueLengthsToBeBetween(
-        column="explanation", min_value=1, description="explanation is not empty"))
-    add(gxe.ExpectColumnValuesToBeBetween(
-        column="ltv_pred", min_value=0, description="ltv_pred, when present, is >= 0"))
-    add(gxe.ExpectColumnValuesToBeBetween(
-        column="churn_prob", min_value=0, max_value=1,
-        description="churn_prob, when present, is a probability in [0, 1]"))
-    for col in PROVENANCE:
-        add(gxe.ExpectColumnValuesToBeJsonParseable(
-            column=col, description=f"provenance: {col} is a JSON string"))
-
-    # list-valued and governance rules (helper columns from prepare())
-    add(gxe.ExpectColumnValuesToBeInSet(
-        column=ALIGNED_COLUMN, value_set=[True],
-        description="every item in items has a score in item_scores (equal lengths)"))
-    add(gxe.ExpectColumnValuesToBeInSet(
-        column=CONSENT_COLUMN, value_set=[True],
-        description="governance: a chosen channel is one of the person's allowed_channels"))
-    add(gxe.ExpectColumnValuesToBeInSet(
-        column="action_id", value_set=[NO_MESSAGE], row_condition=Column("holdout") == True,  # noqa: E712
-        description="governance: holdout persons are never messaged (action_id 'no_message')"))
-    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
-                               meta={"contract": __doc__.strip()})
+    return make_suite(
+        TABLE, __doc__,
+        non_empty("the ds partition holds decisions"),
+        has_columns(COLUMNS, TABLE),
+        not_null({"person_id": "every decision is for a person",
+                  "ds": "every row has its partition value",
+                  "policy_version": "every decision names the policy that made it",
+                  "action_id": "every decision names its action (or 'no_message')",
+                  "propensity": "every decision logs its propensity",
+                  "explanation": "every decision can be explained",
+                  **{c: f"provenance: {c} is recorded" for c in PROVENANCE}}),
+        unique("person_id", "one decision per person per ds"),
+        # types
+        strings("person_id", "ds", "policy_version", "action_id", "channel", "explanation",
+                *PROVENANCE),
+        doubles("discount", "propensity", "ltv_pred", "churn_prob"),
+        integers("send_hour"),
+        booleans("exploration", "holdout"),
+        timestamps("decided_at", noun="a timezone-aware timestamp"),
+        # values
+        date_string("ds"),
+        in_set("channel", CHANNELS, "channel, when present, is one of tailor.events.CHANNELS"),
+        gxe.ExpectColumnValuesToBeNull(
+            column="channel", row_condition=Column("action_id") == NO_MESSAGE,
+            description="'no_message' decisions have no channel"),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="channel", row_condition=Column("action_id") != NO_MESSAGE,
+            description="message decisions name their channel"),
+        between("send_hour", 0, 23, "send_hour, when present, is an hour 0..23"),
+        between("discount", 0, 1, "discount, when present, is a share in [0, 1]"),
+        between("propensity", 0, 1, "propensity is in (0, 1]", strict_min=True),
+        gxe.ExpectColumnValueLengthsToBeBetween(
+            column="explanation", min_value=1, description="explanation is not empty"),
+        at_least("ltv_pred", 0, "ltv_pred, when present, is >= 0"),
+        between("churn_prob", 0, 1, "churn_prob, when present, is a probability in [0, 1]"),
+        [gxe.ExpectColumnValuesToBeJsonParseable(
+            column=c, description=f"provenance: {c} is a JSON string") for c in PROVENANCE],
+        # list-valued and governance rules (helper columns from prepare())
+        all_true(ALIGNED_COLUMN, "every item in items has a score in item_scores (equal lengths)"),
+        all_true(CONSENT_COLUMN,
+                 "governance: a chosen channel is one of the person's allowed_channels"),
+        in_set("action_id", [NO_MESSAGE],
+               "governance: holdout persons are never messaged (action_id 'no_message')",
+               row_condition=Column("holdout") == True))  # noqa: E712

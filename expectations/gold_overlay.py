@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from expectations import INT_TYPES, STRING, TZ_TIMESTAMP
 from tailor.events import CHANNELS
 
 if TYPE_CHECKING:
@@ -71,30 +70,16 @@ def prepare(df: "pd.DataFrame") -> "pd.DataFrame":
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.overlay`` expectation suite (a fresh object on every call)."""
-    import great_expectations as gx
-    from great_expectations import expectations as gxe
+    from expectations._rules import (all_true, has_columns, integer_at_least, make_suite,
+                                     not_null, strings, timestamps, unique)
 
-    expectations: list = []
-    add = expectations.append
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=COLUMNS, exact_match=False,
-        description="every gold.overlay column exists (extra columns are allowed)"))
-    for col in ["person_id", "messages_today", "updated_at"]:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
-    add(gxe.ExpectColumnValuesToBeUnique(column="person_id", description="one row per person"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="person_id", type_=STRING,
-                                         description="person_id is a string"))
-    add(gxe.ExpectColumnValuesToBeInTypeList(column="messages_today", type_list=INT_TYPES,
-                                             description="messages_today is an integer"))
-    add(gxe.ExpectColumnValuesToBeBetween(column="messages_today", min_value=0,
-                                          description="messages_today is >= 0"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="updated_at", type_=TZ_TIMESTAMP,
-                                         description="updated_at is a UTC timestamp"))
-    add(gxe.ExpectColumnValuesToBeInSet(
-        column=CHANNELS_KNOWN, value_set=[True],
-        description="revoked_channels is a list of tailor.events.CHANNELS"))
-    add(gxe.ExpectColumnValuesToBeInSet(
-        column=ITEMS_VALID, value_set=[True],
-        description="bought_items is a list of item ids"))
-    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
-                               meta={"contract": __doc__.strip()})
+    return make_suite(
+        TABLE, __doc__,
+        has_columns(COLUMNS, TABLE),
+        not_null(["person_id", "messages_today", "updated_at"]),
+        unique("person_id", "one row per person"),
+        strings("person_id"),
+        integer_at_least("messages_today", 0),
+        timestamps("updated_at"),
+        all_true(CHANNELS_KNOWN, "revoked_channels is a list of tailor.events.CHANNELS"),
+        all_true(ITEMS_VALID, "bought_items is a list of item ids"))

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations import DATE_REGEX, INT_TYPES, STRING, TZ_TIMESTAMP
-
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -31,32 +29,18 @@ COLUMNS = ["landing_file", "rows_good", "rows_quarantined", "ds", "ingested_at",
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``ops.ingest_log`` expectation suite (a fresh object on every call)."""
-    import great_expectations as gx
-    from great_expectations import expectations as gxe
-    from great_expectations.expectations.metadata_types import FailureSeverity
+    from expectations._rules import (date_string, has_columns, integer_at_least, make_suite,
+                                     non_empty, not_null, strings, timestamps, unique)
 
-    expectations: list = []
-    add = expectations.append
-    add(gxe.ExpectTableRowCountToBeBetween(
-        min_value=1, severity=FailureSeverity.WARNING,
-        description="at least one landing file was ingested on ds"))
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=COLUMNS, exact_match=False,
-        description="every ops.ingest_log column exists (extra columns are allowed)"))
-    for col in ["landing_file", "rows_good", "rows_quarantined", "ds", "ingested_at"]:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
-    add(gxe.ExpectColumnValuesToBeUnique(column="landing_file",
-                                         description="a landing file is ingested once"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="landing_file", type_=STRING,
-                                         description="landing_file is a string"))
-    for col in ["rows_good", "rows_quarantined", "bronze_version"]:
-        add(gxe.ExpectColumnValuesToBeInTypeList(column=col, type_list=INT_TYPES,
-                                                 description=f"{col} is an integer"))
-        add(gxe.ExpectColumnValuesToBeBetween(column=col, min_value=0,
-                                              description=f"{col} is >= 0"))
-    add(gxe.ExpectColumnValuesToMatchRegex(column="ds", regex=DATE_REGEX,
-                                           description="ds looks like YYYY-MM-DD"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="ingested_at", type_=TZ_TIMESTAMP,
-                                         description="ingested_at is a UTC timestamp"))
-    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
-                               meta={"contract": __doc__.strip()})
+    return make_suite(
+        TABLE, __doc__,
+        non_empty("at least one landing file was ingested on ds", warn=True),
+        has_columns(COLUMNS, TABLE),
+        not_null(["landing_file", "rows_good", "rows_quarantined", "ds", "ingested_at"]),
+        unique("landing_file", "a landing file is ingested once"),
+        strings("landing_file"),
+        integer_at_least("rows_good", 0),
+        integer_at_least("rows_quarantined", 0),
+        integer_at_least("bronze_version", 0),
+        date_string("ds"),
+        timestamps("ingested_at"))

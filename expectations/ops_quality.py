@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations import DATE_REGEX, FLOAT_TYPES, INT_TYPES, STRING, TZ_TIMESTAMP
-
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -28,34 +26,23 @@ COLUMNS = ["reason", "count", "lines", "share", "ds", "computed_at"]
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``ops.quality`` expectation suite (a fresh object on every call)."""
-    import great_expectations as gx
     from great_expectations import expectations as gxe
 
-    expectations: list = []
-    add = expectations.append
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=COLUMNS, exact_match=False,
-        description="every ops.quality column exists (extra columns are allowed)"))
-    for col in ["reason", "count", "lines", "ds", "computed_at"]:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
-    add(gxe.ExpectColumnValuesToBeUnique(column="reason", description="one row per reason"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="reason", type_=STRING,
-                                         description="reason is a string"))
-    for col, lo in [("count", 1), ("lines", 0)]:
-        add(gxe.ExpectColumnValuesToBeInTypeList(column=col, type_list=INT_TYPES,
-                                                 description=f"{col} is an integer"))
-        add(gxe.ExpectColumnValuesToBeBetween(column=col, min_value=lo,
-                                              description=f"{col} is >= {lo}"))
-    add(gxe.ExpectColumnValuesToBeInTypeList(column="share", type_list=FLOAT_TYPES,
-                                             description="share is a double"))
-    add(gxe.ExpectColumnValuesToBeBetween(column="share", min_value=0, max_value=1,
-                                          description="share of lines is in [0, 1]"))
-    add(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A="lines", column_B="count", or_equal=True,
-        description="a reason never counts more lines than were ingested"))
-    add(gxe.ExpectColumnValuesToMatchRegex(column="ds", regex=DATE_REGEX,
-                                           description="ds looks like YYYY-MM-DD"))
-    add(gxe.ExpectColumnValuesToBeOfType(column="computed_at", type_=TZ_TIMESTAMP,
-                                         description="computed_at is a UTC timestamp"))
-    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
-                               meta={"contract": __doc__.strip()})
+    from expectations._rules import (between, date_string, doubles, has_columns, integer_at_least,
+                                     make_suite, not_null, strings, timestamps, unique)
+
+    return make_suite(
+        TABLE, __doc__,
+        has_columns(COLUMNS, TABLE),
+        not_null(["reason", "count", "lines", "ds", "computed_at"]),
+        unique("reason", "one row per reason"),
+        strings("reason"),
+        integer_at_least("count", 1),
+        integer_at_least("lines", 0),
+        doubles("share"),
+        between("share", 0, 1, "share of lines is in [0, 1]"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="lines", column_B="count", or_equal=True,
+            description="a reason never counts more lines than were ingested"),
+        date_string("ds"),
+        timestamps("computed_at"))

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations import INT_TYPES, STRING, TZ_TIMESTAMP
-
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -33,37 +31,22 @@ CLEAR_IDENTIFIERS = ["id_value", "customer_id", "email", "anonymous_id", "device
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``silver.identity_map`` expectation suite (a fresh object on every call)."""
-    import great_expectations as gx
     from great_expectations import expectations as gxe
 
-    from expectations._rules import forbid_columns
+    from expectations._rules import (forbid_columns, has_columns, in_set, integer_at_least,
+                                     make_suite, non_empty, not_null, strings, timestamps, unique)
 
-    expectations: list = []
-    add = expectations.append
-    add(gxe.ExpectTableRowCountToBeBetween(min_value=1, description="the map is not empty"))
-    add(gxe.ExpectTableColumnsToMatchSet(
-        column_set=COLUMNS, exact_match=False,
-        description="every identity_map column exists (extra columns are allowed)"))
-    add(forbid_columns(CLEAR_IDENTIFIERS, "governance: no identifier in the clear"))
-    for col in ["id_type", "id_hash", "person_id", "evidence", "links", "first_seen",
-                "last_seen"]:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=col, description=f"{col} is always set"))
-    for col in ["id_type", "id_hash", "person_id", "evidence"]:
-        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=STRING,
-                                             description=f"{col} is a string"))
-    add(gxe.ExpectColumnValuesToBeInSet(column="id_type", value_set=ID_TYPES,
-                                        description=f"id_type is one of {ID_TYPES}"))
-    add(gxe.ExpectCompoundColumnsToBeUnique(
-        column_list=["id_type", "id_hash"], description="an id maps to exactly one person"))
-    add(gxe.ExpectColumnValuesToBeInTypeList(column="links", type_list=INT_TYPES,
-                                             description="links is an integer"))
-    add(gxe.ExpectColumnValuesToBeBetween(column="links", min_value=1,
-                                          description="every link has at least one piece of evidence"))
-    for col in ["first_seen", "last_seen"]:
-        add(gxe.ExpectColumnValuesToBeOfType(column=col, type_=TZ_TIMESTAMP,
-                                             description=f"{col} is a timezone-aware timestamp"))
-    add(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A="last_seen", column_B="first_seen", or_equal=True,
-        description="first_seen <= last_seen"))
-    return gx.ExpectationSuite(name=TABLE, expectations=expectations,
-                               meta={"contract": __doc__.strip()})
+    return make_suite(
+        TABLE, __doc__,
+        non_empty("the map is not empty"),
+        has_columns(COLUMNS, "identity_map"),
+        forbid_columns(CLEAR_IDENTIFIERS, "governance: no identifier in the clear"),
+        not_null(COLUMNS),
+        strings("id_type", "id_hash", "person_id", "evidence"),
+        in_set("id_type", ID_TYPES, f"id_type is one of {ID_TYPES}"),
+        unique(["id_type", "id_hash"], "an id maps to exactly one person"),
+        integer_at_least("links", 1, "every link has at least one piece of evidence"),
+        timestamps("first_seen", "last_seen", noun="a timezone-aware timestamp"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="last_seen", column_B="first_seen", or_equal=True,
+            description="first_seen <= last_seen"))
