@@ -4,8 +4,12 @@ Every group ``features.<name>_v<N>`` is checked on one ``ds`` partition (the as-
 the same rules, built from the registry entry and the frame's own columns (groups change with
 the code that computes them, so no column list is repeated here):
 
-- The partition is not empty; ``ds`` and ``written_at`` exist and are never null; ``ds`` is
-  'YYYY-MM-DD'; ``written_at`` is a UTC timestamp (when the row was materialised).
+- The partition is not empty — a breach for the groups every decision needs
+  (:data:`REQUIRED`: profile defines who exists, item_stats what can be recommended), a
+  *warning* for the others, which real data may legitimately lack (no messages sent → no
+  channel or discount rows, single-item sessions → no co-visitation, nobody active this
+  week → no behaviour rows; e.g. CDNOW). ``ds`` and ``written_at`` exist and are never null;
+  ``ds`` is 'YYYY-MM-DD'; ``written_at`` is a UTC timestamp (when the row was materialised).
 - The entity key (``group.entity``, or ``group.keys`` when a group declares a compound key,
   e.g. item pairs) exists, is never null, and is unique within the ds: one row per entity as
   of a day.
@@ -42,6 +46,10 @@ def _keys(group: Any) -> list[str]:
     return list(keys) if keys else [group.entity]
 
 
+# groups whose empty partition is a breach (the others warn: see the module docstring)
+REQUIRED = {"profile", "item_stats"}
+
+
 def _nullable(group: Any) -> set[str]:
     return set(getattr(group, "nullable", None) or ()) | NULLABLE.get(group.name, set())
 
@@ -60,7 +68,8 @@ def suite_for_group(group: Any, frame: "pd.DataFrame | None" = None) -> "gx.Expe
         declared=getattr(group, "bounds", None), what="feature")
     return make_suite(
         group.table, __doc__,
-        non_empty(f"the ds partition holds {group.name} features"),
+        non_empty(f"the ds partition holds {group.name} features",
+                  warn=group.name not in REQUIRED),
         has_columns([*keys, PARTITION_COLUMN, WRITTEN_AT],
                     description="the entity key, ds and written_at exist"),
         not_null({k: f"entity key {k} is set" for k in keys}),
