@@ -22,27 +22,36 @@ def beats(gain: float, min_relative_gain: float) -> bool:
     return not math.isnan(gain) and gain > 0 and gain >= min_relative_gain
 
 
-def _describe(who: str, gain: Estimate, min_relative_gain: float) -> str:
-    won = beats(gain.value, min_relative_gain)
-    # The gate uses the point estimate; say so when the win is within bootstrap noise.
-    shaky = ", not significant: CI includes 0" if won and not gain.ci_low > 0 else ""
+def wins(gain: Estimate, min_relative_gain: float, require_significant: bool) -> bool:
+    """``beats`` on the point estimate, and, if required, a 95% CI entirely above 0."""
+    return beats(gain.value, min_relative_gain) and (not require_significant or gain.ci_low > 0)
+
+
+def _describe(who: str, gain: Estimate, min_relative_gain: float,
+              require_significant: bool) -> str:
+    won = wins(gain, min_relative_gain, require_significant)
+    better = beats(gain.value, min_relative_gain)
+    shaky = ", not significant: CI includes 0" if better and not gain.ci_low > 0 else ""
     return (f"{'beats' if won else 'does not beat'} {who} by {gain.value:+.2%} "
             f"(95% CI {gain.ci_low:+.2%}..{gain.ci_high:+.2%}{shaky})")
 
 
 def decide(metric: str, min_relative_gain: float, vs_baseline: Estimate,
-           vs_champion: Estimate | None, champion_note: str) -> GateDecision:
+           vs_champion: Estimate | None, champion_note: str, *,
+           require_significant: bool = False) -> GateDecision:
     """Promote iff the model beats the baseline and (when comparable) the champion.
 
     ``vs_*`` are relative gains of the new model on the gate ``metric`` (positive = better);
     ``vs_champion`` is None when there is no champion or its features are not available, and
-    ``champion_note`` says which of the two it was.
+    ``champion_note`` says which of the two it was. ``require_significant``: a win must also
+    have its bootstrap 95% CI above 0 (a point estimate inside the noise promotes nothing).
     """
     checks = [("baseline", vs_baseline)] + ([("champion", vs_champion)] if vs_champion else [])
-    promoted = all(beats(gain.value, min_relative_gain) for _, gain in checks)
-    parts = [_describe(who, gain, min_relative_gain) for who, gain in checks]
+    promoted = all(wins(gain, min_relative_gain, require_significant) for _, gain in checks)
+    parts = [_describe(who, gain, min_relative_gain, require_significant) for who, gain in checks]
     if vs_champion is None:
         parts.append(champion_note)
     head = "promoted to champion" if promoted else "kept as challenger"
-    return GateDecision(promoted, f"{head} on {metric} (min relative gain "
-                                  f"{min_relative_gain:.2%}): " + "; ".join(parts))
+    rule = f"min relative gain {min_relative_gain:.2%}" + (
+        ", significant at 95%" if require_significant else "")
+    return GateDecision(promoted, f"{head} on {metric} ({rule}): " + "; ".join(parts))

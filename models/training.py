@@ -113,7 +113,8 @@ def _params(spec: ModelSpec, cfg: Config, train: pd.DataFrame, test: pd.DataFram
     return {
         **spec.xgb_params(cfg), "model": spec.name, "task": spec.task,
         "label_horizon_days": cfg.models.label_horizon_days, "top_k": cfg.models.ranker.top_k,
-        "min_relative_gain": cfg.models.promotion.min_relative_gain, **holdout_definition(cfg),
+        "min_relative_gain": cfg.models.promotion.min_relative_gain,
+        "require_significant": cfg.models.promotion.require_significant, **holdout_definition(cfg),
         "n_features": len(feature_cols), "n_train_rows": len(train), "n_test_rows": len(test),
         "n_train_persons": train[PERSON].nunique(), "n_test_persons": test[PERSON].nunique(),
         "bootstrap_resamples": N_BOOT,
@@ -148,7 +149,7 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
     decision = decide(gate_metric, cfg.models.promotion.min_relative_gain,
                       evaluation.gain(gate_metric, "model", "baseline"),
                       evaluation.gain(gate_metric, "model", "champion") if comparable else None,
-                      note)
+                      note, require_significant=cfg.models.promotion.require_significant)
 
     previous = champion.version if champion else None
     record = RunRecord(

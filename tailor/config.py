@@ -100,6 +100,7 @@ class RankerConfig(_Section):
 
 class PromotionConfig(_Section):
     min_relative_gain: float
+    require_significant: bool = True   # a win's bootstrap 95% CI must lie above 0
 
 
 class ModelsConfig(_Section):
