@@ -12,7 +12,7 @@ SPEC = ModelSpec(
     name="ranker",
     task="ranking",
     estimator=xgb.XGBRanker,
-    params={"objective": "rank:ndcg"},  # LambdaMART on each person's candidate list (qid = person)
+    params={"objective": "rank:ndcg"},  # LambdaMART on each candidate list (person × cutoff)
     metrics=lambda cfg: ranking_metrics(cfg.models.ranker.top_k),
     baseline=popularity_baseline,
     plot=hit_rate_curve,

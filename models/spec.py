@@ -22,6 +22,16 @@ Score = Callable[[xgb.XGBModel, pd.DataFrame], np.ndarray]
 
 LABEL = "label"
 PERSON = "person_id"
+CUTOFF = "cutoff"
+
+
+def query_ids(frame: pd.DataFrame) -> pd.Series:
+    """The candidate list each row belongs to: one per person *and cutoff* (a training set holds
+    several cutoffs; ranking a person's list at one cutoff against their list at another would
+    let a ranker score the cutoff, not the item)."""
+    if CUTOFF not in frame.columns:
+        return frame[PERSON]
+    return frame[PERSON].astype(str) + "|" + frame[CUTOFF].astype(str)
 
 
 def score_nonnegative(model: xgb.XGBModel, features: pd.DataFrame) -> np.ndarray:
@@ -44,7 +54,8 @@ class ModelSpec:
     """Declaration of one model.
 
     ``metrics(cfg)[0]`` is the gate metric: the one the promotion gate compares on.
-    ``grouped`` = rows are candidates of a person (learning-to-rank): fit with ``qid=person``.
+    ``grouped`` = rows are candidates of a person at a cutoff (learning-to-rank): fit with
+    ``qid`` = :func:`query_ids`, and evaluated per candidate list.
     ``params`` are task-specific XGBoost parameters layered over ``cfg.models.xgboost``.
     """
 
@@ -70,8 +81,9 @@ class ModelSpec:
         remembers their names (``predict`` selects columns by those names later)."""
         model = self.estimator(**self.xgb_params(cfg))
         if self.grouped:
-            train = train.sort_values(PERSON, kind="stable")
-            qid = pd.factorize(train[PERSON])[0]
+            qid = pd.factorize(query_ids(train))[0]
+            order = np.argsort(qid, kind="stable")
+            train, qid = train.iloc[order], qid[order]
             model.fit(train[list(feature_cols)], train[LABEL], qid=qid)
         else:
             model.fit(train[list(feature_cols)], train[LABEL])

@@ -17,7 +17,7 @@ from models.gate import decide
 from models.metrics import N_BOOT, Evaluation, evaluate
 from models.registry import (Champion, RunRecord, find_champion, holdout_definition,
                              record_and_register)
-from models.spec import LABEL, PERSON, ModelSpec
+from models.spec import LABEL, PERSON, ModelSpec, query_ids
 from tailor.config import Config
 
 SPLIT = "split"
@@ -81,11 +81,12 @@ def _comparable(champion: Champion | None, test: pd.DataFrame,
 
 
 def _report(evaluation: Evaluation, gate_metric: str, test: pd.DataFrame,
-            seed: int) -> dict[str, Any]:
+            seed: int, grouped: bool = False) -> dict[str, Any]:
     scorers = list(evaluation.estimates)
+    unit = "candidate list (person × cutoff)" if grouped else PERSON
     return {
         "gate_metric": gate_metric,
-        "bootstrap": {"unit": PERSON, "resamples": N_BOOT, "seed": seed, "level": 0.95},
+        "bootstrap": {"unit": unit, "resamples": N_BOOT, "seed": seed, "level": 0.95},
         "n_test_rows": len(test), "n_test_persons": int(test[PERSON].nunique()),
         "estimates": {s: {m: vars(e) for m, e in evaluation.estimates[s].items()} for s in scorers},
         "relative_gains": {f"model_vs_{ref}": {m.name: vars(evaluation.gain(m.name, "model", ref))
@@ -145,7 +146,9 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
 
     gate_metric = spec.gate_metric(cfg).name
     seed = cfg.models.random_seed
-    evaluation = evaluate(spec.metrics(cfg), test[PERSON], test[LABEL], scores, seed=seed)
+    # ranking metrics per candidate list (person × cutoff); pooled metrics resample persons
+    unit = query_ids(test) if spec.grouped else test[PERSON]
+    evaluation = evaluate(spec.metrics(cfg), unit, test[LABEL], scores, seed=seed)
     decision = decide(gate_metric, cfg.models.promotion.min_relative_gain,
                       evaluation.gain(gate_metric, "model", "baseline"),
                       evaluation.gain(gate_metric, "model", "champion") if comparable else None,
@@ -155,8 +158,9 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
     record = RunRecord(
         name=name, model=model, params=_params(spec, cfg, train, test, feature_cols),
         metrics=_logged_metrics(evaluation), feature_cols=feature_cols,
-        data_versions=data_versions, evaluation=_report(evaluation, gate_metric, test, seed),
-        figure=spec.plot(test[LABEL].to_numpy(float), test[PERSON].to_numpy(), scores,
+        data_versions=data_versions,
+        evaluation=_report(evaluation, gate_metric, test, seed, spec.grouped),
+        figure=spec.plot(test[LABEL].to_numpy(float), unit.to_numpy(), scores,
                          cfg.models.ranker.top_k),
         sample=test[feature_cols].head(100), promoted=decision.promoted, reason=decision.reason,
         previous_champion=previous)
