@@ -11,7 +11,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "at their latest version (or --as-of VERSION for one table: time travel).",
         epilog='examples:\n'
                '  tailor sql "SELECT action_id, count(*) n FROM gold.decisions GROUP BY 1 ORDER BY n DESC"\n'
-               '  tailor sql "SELECT * FROM features.profile_v1 WHERE ds = \'2026-10-15\' LIMIT 5"\n'
+               '  tailor sql "SELECT * FROM features.profile_v2 WHERE ds = \'2026-10-15\' LIMIT 5"\n'
                '  tailor sql --list',
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("query", nargs="?", help="the SQL statement")
