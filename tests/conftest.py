@@ -45,6 +45,29 @@ def cfg(tmp_path):
     return make_config(tmp_path)
 
 
+def _wait_until(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
+    """Poll ``predicate`` until it returns something truthy (returned). ``timeout`` is a hang
+    guard for work another process or thread does, not a speed check: speed is measured in
+    bench/, never asserted here."""
+    import time
+
+    for _ in range(max(1, int(timeout / interval))):
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    value = predicate()
+    if not value:
+        pytest.fail(f"{what} never happened (gave up polling after ~{timeout:g}s)")
+    return value
+
+
+@pytest.fixture
+def wait_until():
+    """``wait_until(predicate, timeout=10, what=...)``: poll until truthy (returned), else fail."""
+    return _wait_until
+
+
 @pytest.fixture
 def cfg_with(tmp_path):
     """A factory for a test's config with some sections overridden, e.g.

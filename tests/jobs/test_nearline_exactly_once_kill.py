@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -69,7 +68,8 @@ def _landing(landing: Path) -> dict[str, list[str]]:
     return {str((landing / n).resolve()): lines for n, lines in files.items()}  # stream order
 
 
-def test_kill_mid_batch_then_rerun_ingests_every_event_and_file_exactly_once(spark, cfg, tmp_path):
+def test_kill_mid_batch_then_rerun_ingests_every_event_and_file_exactly_once(spark, cfg, tmp_path,
+                                                                           wait_until):
     import jobs.nearline_ingest as job
     from tailor.lakehouse import Lakehouse
 
@@ -89,11 +89,12 @@ def test_kill_mid_batch_then_rerun_ingests_every_event_and_file_exactly_once(spa
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
-        deadline = time.time() + 600
-        while not marker.exists():
+        def reached_fault_point() -> bool:
             assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
-            assert time.time() < deadline, "the job never reached the fault point"
-            time.sleep(0.5)
+            return marker.exists()
+
+        wait_until(reached_fault_point, timeout=600, interval=0.5,
+                   what="the job reaching the fault point")
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the job's own process group (python + its JVM)
         proc.wait()

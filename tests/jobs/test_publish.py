@@ -42,7 +42,7 @@ def test_publishes_requested_partition_of_latest_version(cfg, decisions_uri):
     summary = publish_job.run(DAY, cfg)
 
     assert summary["decisions_version"] == 1 and summary["rows"] == 4
-    assert summary["store"] == "tkv" and summary["bytes"] > 0 and summary["build_seconds"] >= 0
+    assert summary["store"] == "tkv" and summary["bytes"] > 0 and "build_seconds" in summary
     assert read_current(cfg.serving_dir) == summary["snapshot_id"]
     manifest = load_snapshot(cfg.serving_dir).manifest
     assert manifest["ds"] == DAY and manifest["policy_version"] == "p2"

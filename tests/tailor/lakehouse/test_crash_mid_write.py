@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 WRITER = textwrap.dedent("""
@@ -41,7 +40,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def test_kill_during_write_keeps_last_version(tmp_path, spark, lakehouse):
+def test_kill_during_write_keeps_last_version(tmp_path, spark, lakehouse, wait_until):
     repo = str(Path(__file__).resolve().parents[3])
     lake = lakehouse.root
     script = tmp_path / "writer.py"
@@ -51,17 +50,16 @@ def test_kill_during_write_keeps_last_version(tmp_path, spark, lakehouse):
                             stderr=subprocess.DEVNULL, text=True, env=env, start_new_session=True)
     try:
         seen = []
-        deadline = time.time() + 180
-        while "WRITING" not in seen and time.time() < deadline:
+        while "WRITING" not in seen:   # readline returns "" if the writer dies first
             line = proc.stdout.readline()
             if not line:
                 break
             seen.append(line.strip())
         assert "COMMITTED" in seen and "WRITING" in seen, seen
         table_dir = Path(lake) / "gold" / "t"
-        deadline = time.time() + 60
-        while len(list(table_dir.glob("*.parquet"))) < 2 and time.time() < deadline:
-            time.sleep(0.5)  # the doomed write has opened its file
+        # the doomed write has opened its file
+        wait_until(lambda: len(list(table_dir.glob("*.parquet"))) >= 2, timeout=60,
+                   interval=0.5, what="the doomed write opening its file")
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(30)

@@ -132,25 +132,6 @@ def write_overlay(cfg):
     return _write
 
 
-def _wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
-
-
-@pytest.fixture
-def wait_until():
-    """``wait_until(predicate, timeout=10)``: poll until truthy (returned), else fail."""
-    return _wait_until
-
-
 @pytest.fixture
 def events_auth() -> dict:
     return {"Authorization": f"Bearer {EVENTS_KEY}"}
