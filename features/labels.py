@@ -8,7 +8,7 @@ cutoff if it was computed for, *and written by*, that instant (late/backfilled r
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Sequence
 
 import pandas as pd
@@ -18,6 +18,7 @@ from pyspark.sql.functions import pandas_udf
 
 from features.pit import pit_join
 from features.windows import count_if, is_order, order_value, sum_if
+from tailor.clock import day_end
 from tailor.privacy import stable_share
 
 PERSON_FEATURES_EXCLUDED = {"person_id", "ds", "favourite_category", "cutoff", "written_at"}
@@ -41,11 +42,6 @@ def cutoffs_for(ds: str, cfg) -> list[str]:
     the features job materialises them, training_sets / train / contracts read them."""
     m = cfg.models
     return training_cutoffs(ds, m.label_horizon_days, m.training_cutoffs, m.cutoff_step_days)
-
-
-def day_end(day: str) -> datetime:
-    """Exclusive end of ``day`` in UTC: the as-of instant of that day (as JobContext.day_end)."""
-    return datetime.combine(date.fromisoformat(day), time(), timezone.utc) + timedelta(days=1)
 
 
 def cutoff_frame(spark, cutoffs: Sequence[str],

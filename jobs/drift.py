@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from tailor.drift import (BLOCK, OK, TABLE, WARN, DriftConfig, compare, drift_settings,
+from tailor.drift import (BLOCK, OK, TABLE, WARN, DriftConfig, compare,
                           feature_columns, status)
 from tailor.runtime import JobContext, main
 
@@ -131,7 +131,7 @@ def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]
 
 def drift_run(ctx: JobContext, settings: DriftConfig | None = None) -> dict[str, Any]:
     """Measure, write ops.feature_drift for ds (idempotent), summarise."""
-    settings = settings or drift_settings(ctx.cfg)
+    settings = settings or ctx.cfg.drift
     rows, notes = measure(ctx, settings)
     thresholds = {"warn_psi": settings.warn_psi, "block_psi": settings.block_psi}
     if not rows:

@@ -19,14 +19,9 @@ from tailor.config import Config, get_config, load_config
 from tailor.quality.rates import QUALITY_TABLE, compute_for, write_quality
 
 
-def run(ds: Any, cfg: Config | None = None) -> dict[str, Any]:
-    """Compute and write ``ops.quality`` for ``ds``; return a summary.
-
-    ``ds`` may also be a :class:`tailor.runtime.JobContext` (so ``tailor run quality_report``
-    works through the generic job runner).
-    """
-    if hasattr(ds, "ds") and hasattr(ds, "cfg"):  # JobContext
-        ds, cfg = ds.ds, ds.cfg
+def run(ds: str, cfg: Config | None = None) -> dict[str, Any]:
+    """Compute and write ``ops.quality`` for ``ds``; return a summary (no Spark: ``tailor run``
+    calls it as a plain job)."""
     cfg = cfg or get_config()
     rates, lines, inputs = compute_for(cfg, ds)
     version = write_quality(cfg, rates, ds)

@@ -25,6 +25,7 @@ from features.labels import (KNOWN, asof_group, cutoff_frame, cutoffs_for, inter
                              known_persons, label_windows, numeric_feature_columns, person_labels,
                              split_column)
 from features.registry import GROUPS, person_groups
+from tailor.clock import decision_delay
 from tailor.runtime import JobContext, main
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def run(ctx: JobContext) -> dict:
     cfg, lh, spark = ctx.cfg, ctx.lakehouse, ctx.spark
     horizon = cfg.models.label_horizon_days
     cutoffs = cutoffs_for(ctx.ds, cfg)
-    cut = cutoff_frame(spark, cutoffs, timedelta(minutes=cfg.clock.run_delay_minutes))
+    cut = cutoff_frame(spark, cutoffs, decision_delay(cfg))
     events = lh.read("silver.events")
     future = label_windows(events, cut, horizon).cache()
     split = split_column(cfg.models.split_salt, cfg.models.test_share)

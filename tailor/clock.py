@@ -20,9 +20,10 @@ value is usable at a cutoff only if both are at or before it (``features/pit.py`
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
-from pyspark.sql import Column
-from pyspark.sql import functions as F
+if TYPE_CHECKING:  # Spark only for arrival_column: the rest is used by light callers too
+    from pyspark.sql import Column
 
 
 LANDING_DAY = r"events-(\d{4}-\d{2}-\d{2})-\d+\.jsonl$"
@@ -46,22 +47,27 @@ def is_replay(cfg) -> bool:
     return _mode(cfg) == "replay"
 
 
-def run_instant(cfg, ds: str) -> datetime:
-    """When the daily run for ``ds`` writes: its scheduled instant in replay, now when live."""
-    if is_replay(cfg):
-        return day_end(ds) + timedelta(minutes=cfg.clock.run_delay_minutes)
-    return datetime.now(timezone.utc)
+def decision_delay(cfg) -> timedelta:
+    """How long after the end of its day the daily run writes and decides."""
+    return timedelta(minutes=cfg.clock.run_delay_minutes)
 
 
 def decision_instant(cfg, day: str) -> datetime:
     """The instant the run for ``day`` decides: the end of the day plus the run delay, in both
     modes. Training rows for cutoff ``day`` are built as of this instant, like scoring."""
-    return day_end(day) + timedelta(minutes=cfg.clock.run_delay_minutes)
+    return day_end(day) + decision_delay(cfg)
 
 
-def arrival_column(cfg, landing_file: Column) -> Column:
+def run_instant(cfg, ds: str) -> datetime:
+    """When the daily run for ``ds`` writes: its scheduled instant in replay, now when live."""
+    return decision_instant(cfg, ds) if is_replay(cfg) else datetime.now(timezone.utc)
+
+
+def arrival_column(cfg, landing_file: "Column") -> "Column":
     """``ingested_at`` of a landing line: the end of its file's day in replay (wall clock for a
     file without a day in its name), the wall clock when live."""
+    from pyspark.sql import functions as F
+
     now = F.current_timestamp()
     if not is_replay(cfg):
         return now

@@ -49,12 +49,6 @@ STATUSES = (OK, WARN, BLOCK)
 NON_FEATURES = {"person_id", "item_id", "cutoff", "split", "label", "ds"}
 
 
-def drift_settings(cfg: Any) -> DriftConfig:
-    """``cfg.drift`` (a Config), or the documented defaults for a bare object without one."""
-    section = getattr(cfg, "drift", None)
-    return section if isinstance(section, DriftConfig) else DriftConfig()
-
-
 class DriftBlocked(RuntimeError):
     """A feature drifted past ``drift.block_psi`` for this ds: training must not run."""
 
@@ -188,7 +182,7 @@ def assert_trainable(cfg: Any, ds: str, lakehouse: Any = None) -> dict[str, Any]
                      else f"{r['model']}.{r['feature']}" for r in rows if r["status"] == BLOCK)
     warned = sorted(f"{r['model']}.{r['feature']}" for r in rows if r["status"] == WARN)
     if blocked:
-        settings = drift_settings(cfg)
+        settings = cfg.drift
         raise DriftBlocked(
             f"training for ds={ds} refused: {len(blocked)} feature(s) drifted past "
             f"drift.block_psi={settings.block_psi}: {', '.join(blocked)}. Inspect with "

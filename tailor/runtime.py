@@ -12,9 +12,10 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
+from tailor.clock import day_end
 from tailor.config import Config, get_config
 
 
@@ -53,8 +54,7 @@ class JobContext:
 
     def day_end(self, ds: str | None = None) -> datetime:
         """The exclusive end of day ``ds`` in UTC: the as-of instant for that day's features."""
-        d = date.fromisoformat(ds or self.ds)
-        return datetime(d.year, d.month, d.day, tzinfo=timezone.utc) + timedelta(days=1)
+        return day_end(ds or self.ds)
 
     def shift(self, days: int) -> str:
         """``ds`` moved by ``days`` (negative = earlier), as YYYY-MM-DD."""
