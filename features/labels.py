@@ -74,10 +74,11 @@ def feature_columns(frame: DataFrame, key: str) -> list[str]:
 
 
 def asof_group(entities: DataFrame, table: DataFrame, group,
-               ts_col: str = "known_at") -> DataFrame:
+               ts_col: str = "known_at", **plan) -> DataFrame:
     """``entities`` + ``group``'s values known at each row's ``ts_col`` (its TTL, event and write
     time rules), + a boolean ``__known_<group>`` column. Without a ``written_at`` column (tables
-    written before it existed) only the event-time rule applies."""
+    written before it existed) only the event-time rule applies. ``plan``: ``strategy`` /
+    ``broadcast_max_bytes`` of :func:`features.pit.pit_join`."""
     key = group.entity
     cols = feature_columns(table, key)
     rows = (table.withColumn(EVENT_TS, F.date_add(F.to_date("ds"), 1).cast("timestamp"))
@@ -85,7 +86,7 @@ def asof_group(entities: DataFrame, table: DataFrame, group,
     written = WRITTEN_AT if WRITTEN_AT in table.columns else None
     return pit_join(entities, rows, timedelta(days=group.ttl_days), keys=key, ts_col=ts_col,
                     event_ts_col=EVENT_TS, written_at_col=written,
-                    feature_cols=[*cols, KNOWN.format(group.name)])
+                    feature_cols=[*cols, KNOWN.format(group.name)], **plan)
 
 
 def label_window(events: DataFrame, cutoff_end: datetime, horizon_days: int) -> DataFrame:

@@ -52,6 +52,8 @@ def run(ctx: JobContext) -> dict:
     future = label_windows(events, cut, horizon).cache()
     split = split_column(cfg.models.split_salt, cfg.models.test_share)
 
+    plan = {"strategy": cfg.features.pit_strategy,
+            "broadcast_max_bytes": cfg.features.pit_broadcast_max_mb * 2**20}
     groups = person_groups()
     base = groups[0]
     persons = known_persons(events, cut)
@@ -65,7 +67,7 @@ def run(ctx: JobContext) -> dict:
                 raise ValueError(f"column {c!r} is defined by both {owner.get(c, 'the entity rows')} "
                                  f"and {g.name}: rename it in one group (and bump its version)")
             owner[c] = g.name
-        persons = asof_group(persons, table, g)
+        persons = asof_group(persons, table, g, **plan)
         if g is not base:
             persons = fill(persons, g)
     persons = persons.cache()
@@ -94,7 +96,7 @@ def run(ctx: JobContext) -> dict:
         g = GROUPS[name]
         table = _group_table(lh, g, cutoffs)
         ids = table.select(g.entity).distinct().crossJoin(F.broadcast(cut))
-        item_frames[name] = (asof_group(ids, table, g).where(F.col(KNOWN.format(g.name)).isNotNull())
+        item_frames[name] = (asof_group(ids, table, g, **plan).where(F.col(KNOWN.format(g.name)).isNotNull())
                              .drop("ts", "known_at", KNOWN.format(g.name)))
     per_cutoff = []
     for c in cutoffs:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 ENV_PREFIX = "TAILOR__"
 
@@ -57,6 +57,9 @@ class IngestConfig(_Section):
 class FeaturesConfig(_Section):
     profile_lookback_days: int
     behaviour_windows_hours: list[int]
+    # Point-in-time join plan (features/pit.py): auto = broadcast small entity sides, else window.
+    pit_strategy: Literal["auto", "window", "broadcast"] = "auto"
+    pit_broadcast_max_mb: int = Field(default=64, ge=0)
 
 
 class ClockConfig(_Section):

@@ -2,7 +2,6 @@
 however early it was written (e.g. a pre-computed forecast or a clock-skewed source)."""
 from datetime import datetime, timedelta, timezone
 
-from features.pit import pit_join
 
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
@@ -11,7 +10,7 @@ def t(day, hour=0):
     return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
 
 
-def test_future_event_is_never_used(spark):
+def test_future_event_is_never_used(spark, pit_join):
     entities = spark.createDataFrame([("p1", t(10)), ("p2", t(10))], "person_id string, ts timestamp")
     features = spark.createDataFrame([
         ("p1", t(5), t(5), 1.0),
@@ -22,7 +21,7 @@ def test_future_event_is_never_used(spark):
     assert rows == {"p1": 1.0, "p2": None}
 
 
-def test_event_exactly_at_cutoff_is_usable(spark):
+def test_event_exactly_at_cutoff_is_usable(spark, pit_join):
     entities = spark.createDataFrame([("p1", t(10))], "person_id string, ts timestamp")
     features = spark.createDataFrame([("p1", t(10), t(10), 3.0),
                                       ("p1", t(10) + timedelta(microseconds=1), t(9), 4.0)], SCHEMA_F)

@@ -4,14 +4,13 @@ whose only values are in the future."""
 import random
 from datetime import datetime, timedelta, timezone
 
-from features.pit import pit_join
 
 
 def t(day, hour=0):
     return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
 
 
-def test_every_row_once_with_nulls(spark):
+def test_every_row_once_with_nulls(spark, pit_join):
     entities = [("p1", t(10), 1.0), ("p1", t(10), 2.0), ("unknown", t(10), 3.0),
                 (None, t(10), 4.0), ("p2", t(10), 5.0), ("p3", None, 6.0)]
     features = [("p1", t(9), t(9), 10.0, 1), ("p2", t(11), t(11), 20.0, 2),
@@ -27,7 +26,7 @@ def test_every_row_once_with_nulls(spark):
                     (5.0, None, None), (6.0, None, None)]
 
 
-def test_row_count_preserved_at_scale(spark):
+def test_row_count_preserved_at_scale(spark, pit_join):
     rnd = random.Random(3)
     ents = [(f"p{rnd.randrange(300)}", t(1) + timedelta(hours=rnd.randrange(24 * 28)), i)
             for i in range(2000)]

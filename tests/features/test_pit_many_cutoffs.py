@@ -3,14 +3,13 @@ then — identical to joining each cutoff separately; composite keys work too.""
 import random
 from datetime import datetime, timedelta, timezone
 
-from features.pit import pit_join
 
 
 def t(day, hour=0):
     return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
 
 
-def test_each_cutoff_sees_its_own_past(spark):
+def test_each_cutoff_sees_its_own_past(spark, pit_join):
     cutoffs = [t(d) for d in (2, 5, 8, 11, 14)]
     e = spark.createDataFrame([("p1", c) for c in cutoffs], "person_id string, ts timestamp")
     f = spark.createDataFrame([("p1", t(d), t(d + 1), float(d)) for d in (1, 4, 6, 12)],
@@ -21,7 +20,7 @@ def test_each_cutoff_sees_its_own_past(spark):
     assert out == {2: 1.0, 5: 4.0, 8: 6.0, 11: None, 14: 12.0}
 
 
-def test_all_cutoffs_at_once_equals_one_at_a_time(spark):
+def test_all_cutoffs_at_once_equals_one_at_a_time(spark, pit_join):
     rnd = random.Random(11)
     keys = [(f"s{rnd.randrange(5)}", rnd.randrange(20)) for _ in range(400)]
     feats = [(*rnd.choice(keys), ts := t(1) + timedelta(hours=rnd.randrange(24 * 20)),

@@ -3,7 +3,6 @@ duplicates, TTL edges, many cutoffs per entity."""
 import random
 from datetime import datetime, timedelta, timezone
 
-from features.pit import pit_join
 
 T0 = datetime(2026, 9, 1, tzinfo=timezone.utc)
 
@@ -17,7 +16,7 @@ def oracle(ents, feats, ttl):
     return sorted(out)
 
 
-def test_matches_bruteforce(spark):
+def test_matches_bruteforce(spark, pit_join):
     rnd = random.Random(2026)
     hours = lambda n: timedelta(hours=n)  # noqa: E731
     ents = [(f"p{rnd.randrange(40)}", T0 + hours(rnd.randrange(24 * 10)), i) for i in range(600)]

@@ -3,7 +3,6 @@ correction known at the cutoff) wins; exact duplicates in time → the same answ
 input order or partitioning; a value visible exactly at the cutoff is used."""
 from datetime import datetime, timedelta, timezone
 
-from features.pit import pit_join
 
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
@@ -12,14 +11,14 @@ def t(day, hour=0):
     return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
 
 
-def test_same_event_time_latest_write_wins(spark):
+def test_same_event_time_latest_write_wins(spark, pit_join):
     e = spark.createDataFrame([("p1", t(10))], "person_id string, ts timestamp")
     f = spark.createDataFrame([("p1", t(5), t(6), 1.0), ("p1", t(5), t(9), 2.0),
                                ("p1", t(5), t(7), 3.0)], SCHEMA_F)
     assert pit_join(e, f, timedelta(days=30)).collect()[0].spend == 2.0
 
 
-def test_full_ties_are_order_independent(spark):
+def test_full_ties_are_order_independent(spark, pit_join):
     rows = [("p1", t(5), t(5), float(v)) for v in (3, 1, 2)]
     e = spark.createDataFrame([("p1", t(10))], "person_id string, ts timestamp")
     seen = set()
@@ -30,7 +29,7 @@ def test_full_ties_are_order_independent(spark):
     assert len(seen) == 1
 
 
-def test_visible_exactly_at_cutoff_is_used(spark):
+def test_visible_exactly_at_cutoff_is_used(spark, pit_join):
     e = spark.createDataFrame([("p1", t(10)), ("p2", t(10))], "person_id string, ts timestamp")
     f = spark.createDataFrame([("p1", t(9), t(10), 1.0), ("p2", t(9), t(10) + timedelta(microseconds=1), 2.0)],
                               SCHEMA_F)

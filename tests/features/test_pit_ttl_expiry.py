@@ -2,7 +2,6 @@
 it is the only value ever known; a fresher value within the TTL is used."""
 from datetime import datetime, timedelta, timezone
 
-from features.pit import pit_join
 
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
@@ -11,7 +10,7 @@ def t(day, hour=0):
     return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
 
 
-def test_values_older_than_ttl_are_null(spark):
+def test_values_older_than_ttl_are_null(spark, pit_join):
     entities = spark.createDataFrame([("p1", t(20)), ("p2", t(20)), ("p3", t(20))],
                                      "person_id string, ts timestamp")
     features = spark.createDataFrame([
@@ -23,13 +22,13 @@ def test_values_older_than_ttl_are_null(spark):
     assert out == {"p1": None, "p2": None, "p3": 3.0}
 
 
-def test_no_ttl_means_no_expiry(spark):
+def test_no_ttl_means_no_expiry(spark, pit_join):
     entities = spark.createDataFrame([("p1", t(20))], "person_id string, ts timestamp")
     features = spark.createDataFrame([("p1", t(1), t(1), 1.0)], SCHEMA_F)
     assert pit_join(entities, features, None).collect()[0].spend == 1.0
 
 
-def test_ttl_counts_from_event_time_not_write_time(spark):
+def test_ttl_counts_from_event_time_not_write_time(spark, pit_join):
     """A value backfilled recently is still as old as its event."""
     entities = spark.createDataFrame([("p1", t(20))], "person_id string, ts timestamp")
     features = spark.createDataFrame([("p1", t(1), t(19), 1.0)], SCHEMA_F)

@@ -3,7 +3,6 @@ the lakehouse (late-arriving, backfilled, corrected) after the cutoff is never u
 that was actually known at the cutoff is used instead."""
 from datetime import datetime, timedelta, timezone
 
-from features.pit import pit_join
 
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
@@ -12,7 +11,7 @@ def t(day, hour=0):
     return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
 
 
-def test_backfilled_row_is_invisible_before_it_was_written(spark):
+def test_backfilled_row_is_invisible_before_it_was_written(spark, pit_join):
     entities = spark.createDataFrame([("p1", t(10)), ("p1", t(20)), ("p2", t(10))],
                                      "person_id string, ts timestamp")
     features = spark.createDataFrame([
@@ -25,7 +24,7 @@ def test_backfilled_row_is_invisible_before_it_was_written(spark):
     assert out == {("p1", 10): 1.0, ("p1", 20): 2.0, ("p2", 10): None}
 
 
-def test_late_row_does_not_override_a_newer_event(spark):
+def test_late_row_does_not_override_a_newer_event(spark, pit_join):
     """Once visible, a backfilled old event still loses to a visible newer event."""
     entities = spark.createDataFrame([("p1", t(20))], "person_id string, ts timestamp")
     features = spark.createDataFrame([("p1", t(9), t(9), 9.0),
@@ -33,7 +32,7 @@ def test_late_row_does_not_override_a_newer_event(spark):
     assert pit_join(entities, features, timedelta(days=90)).collect()[0].spend == 9.0
 
 
-def test_correction_written_after_cutoff_is_not_used(spark):
+def test_correction_written_after_cutoff_is_not_used(spark, pit_join):
     """Same event time rewritten later (a correction): the cutoff sees the original value."""
     entities = spark.createDataFrame([("p1", t(10)), ("p1", t(12))], "person_id string, ts timestamp")
     features = spark.createDataFrame([("p1", t(5), t(5), 1.0),
