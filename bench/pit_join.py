@@ -8,8 +8,9 @@ One request per N: N entity rows (entity_id, event_timestamp) × 3N feature rows
 written late — up to 30 days after their event), 90-day TTL. The same Parquet inputs
 (generated once per N under bench/.data/pit/N, seeded) are answered by
 
-* ``tailor``      — Spark local[2], ``features.pit.pit_join`` (plan ``auto`` unless
-                     ``--tailor-strategy``; the plan used is recorded), result written as Parquet;
+* ``tailor``      — Spark local[2], ``features.pit.pit_join`` (plan ``auto`` with the local
+                     config's ``features.pit_broadcast_max_mb`` unless ``--tailor-strategy``;
+                     the plan used is recorded), result written as Parquet;
 * ``feast_spark`` — Feast's SparkOfflineStore (same Spark settings): get_historical_features
                      → ``to_spark_df().write.parquet`` (the like-for-like peer);
 * ``feast_file``  — Feast's default file offline store → ``to_arrow()`` → Parquet;
@@ -109,7 +110,7 @@ def tailor_worker(args: argparse.Namespace) -> None:
 
     started = time.time()
     sys.path.insert(0, str(REPO))
-    from features.pit import BROADCAST_MAX_BYTES, choose_strategy, pit_join
+    from features.pit import choose_strategy, pit_join
     from tailor.config import load_config
     from tailor.spark import get_spark
 
@@ -123,7 +124,8 @@ def tailor_worker(args: argparse.Namespace) -> None:
     setup_s = time.time() - started
     strategy = args.tailor_strategy
     if strategy == "auto":
-        strategy = choose_strategy(spark.read.parquet(args.entities), BROADCAST_MAX_BYTES)
+        strategy = choose_strategy(spark.read.parquet(args.entities),
+                                   cfg.features.pit_broadcast_max_mb * 2**20)
     times = []
     for _ in range(args.repeat):
         t0, c0 = time.time(), tree_cpu_seconds()
