@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,30 @@ def recency_column(frame: pd.DataFrame) -> str | None:
     return _first_present(frame, RECENCY_COLUMNS)
 
 
-def ltv_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+Predictor = Callable[[pd.DataFrame], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A baseline rule: ``fit(train)`` returns a predictor (a scale, an isotonic map, ...).
+
+    The gate calls it as ``baseline(train, test)``; the scoring job fits it once and ships only
+    the fitted predictor to the executors (see models/serving_model.py). ``rule`` is the name in
+    provenance: ``baseline:<rule>``.
+    """
+
+    rule: str
+    fit: Callable[[pd.DataFrame], Predictor]
+
+    def __call__(self, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+        return self.fit(train)(test)
+
+
+def _constant(value: float) -> Predictor:
+    return lambda test: np.full(len(test), value)
+
+
+def _fit_historical_spend(train: pd.DataFrame) -> Predictor:
     """Historical spend scaled to the label horizon, else the train mean.
 
     The scale (horizon spend per unit of historical spend) is fitted on train by least squares
@@ -57,14 +81,14 @@ def ltv_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
     label = train["label"].to_numpy(float)
     if column is None:  # a constant baseline is easy to beat: make that visible
         log.warning("LTV baseline: no spend column (%s), using the train mean", SPEND_COLUMNS[0])
-        return np.full(len(test), label.mean())
+        return _constant(float(label.mean()))
     x = train[column].fillna(0).to_numpy(float)
     denom = float(np.dot(x, x))
     scale = max(float(np.dot(x, label)) / denom, 0.0) if denom > 0 else 0.0
-    return np.clip(test[column].fillna(0).to_numpy(float) * scale, 0.0, None)
+    return lambda test: np.clip(test[column].fillna(0).to_numpy(float) * scale, 0.0, None)
 
 
-def churn_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+def _fit_recency(train: pd.DataFrame) -> Predictor:
     """The recency rule "the longer since the last purchase, the likelier to churn".
 
     Recency is mapped to a probability by an increasing isotonic fit on train, so AUC equals that of
@@ -75,15 +99,20 @@ def churn_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
     if column is None:
         log.warning("churn baseline: no recency column (%s), using the train churn rate",
                     RECENCY_COLUMNS[0])
-        return np.full(len(test), label.mean())
+        return _constant(float(label.mean()))
     fill = float(train[column].max())  # never seen buying = as stale as the stalest known person
     iso = IsotonicRegression(increasing=True, out_of_bounds="clip", y_min=0.0, y_max=1.0)
     iso.fit(train[column].fillna(fill).to_numpy(float), label)
-    return iso.predict(test[column].fillna(fill).to_numpy(float))
+    return lambda test: iso.predict(test[column].fillna(fill).to_numpy(float))
 
 
-def popularity_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-    """Rank every person's candidates by item popularity before the cutoff (same list for all)."""
+def _popularity(test: pd.DataFrame) -> np.ndarray:
     if POPULARITY_COLUMN not in test.columns:
         raise ValueError(f"ranker frame needs a {POPULARITY_COLUMN!r} column for its baseline")
     return test[POPULARITY_COLUMN].fillna(0).to_numpy(float)
+
+
+ltv_baseline = Baseline("historical_spend", _fit_historical_spend)
+churn_baseline = Baseline("recency", _fit_recency)
+# Rank every person's candidates by item popularity before the cutoff (same list for all).
+popularity_baseline = Baseline("popularity", lambda train: _popularity)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.baselines import Predictor
 from models.catalog import get_spec, predict
 from models.registry import NoChampionError, load_champion
 
@@ -28,23 +29,17 @@ class ServingModel:
     name: str
     version: str
     model: Any = None                      # the champion (XGBoost), or
-    baseline_train: pd.DataFrame | None = None  # the baseline's train split
+    baseline: Predictor | None = None      # the baseline, fitted once on the train split
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         if self.model is not None:
             return predict(self.name, self.model, frame)
-        return np.asarray(get_spec(self.name).baseline(self.baseline_train, frame), float)
-
-
-# baseline function -> the rule's name in provenance
-RULES = {"ltv_baseline": "historical_spend", "churn_baseline": "recency",
-         "popularity_baseline": "popularity"}
+        return np.asarray(self.baseline(frame), float)
 
 
 def baseline_rule(name: str) -> str:
     """The short name shown in provenance for ``name``'s baseline (e.g. ``recency``)."""
-    fn = get_spec(name).baseline.__name__
-    return RULES.get(fn, fn.removesuffix("_baseline"))
+    return get_spec(name).baseline.rule
 
 
 def serving_model(name: str, cfg, lh) -> ServingModel:
@@ -61,4 +56,6 @@ def serving_model(name: str, cfg, lh) -> ServingModel:
                               f"fit its baseline: run training_sets and train first")
     version = f"baseline:{baseline_rule(name)}"
     log.warning("%s: no champion yet (no model beat its baseline): scoring with %s", name, version)
-    return ServingModel(name, version, baseline_train=train.reset_index(drop=True))
+    # fitted here, once: the executors get the fitted rule (a scale, an isotonic map), not the
+    # training set, and every batch scores with the same rule
+    return ServingModel(name, version, baseline=get_spec(name).baseline.fit(train))

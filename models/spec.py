@@ -13,10 +13,10 @@ import pandas as pd
 import xgboost as xgb
 from matplotlib.figure import Figure
 
+from models.baselines import Baseline  # fit(train) -> predictor; the gate calls (train, test)
 from models.metrics import Metric
 from tailor.config import Config
 
-Baseline = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
 Plot = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray], int], Figure]
 Score = Callable[[xgb.XGBModel, pd.DataFrame], np.ndarray]
 

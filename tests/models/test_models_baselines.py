@@ -37,3 +37,14 @@ def test_ranker_baseline_is_popularity_and_requires_it():
     assert popularity_baseline(frame, frame) == pytest.approx([3.0, 1.0])
     with pytest.raises(ValueError, match="popularity"):
         popularity_baseline(frame, frame.drop(columns="popularity"))
+
+
+def test_baseline_is_fitted_once_and_keeps_its_fit():
+    """The scoring job fits a baseline once and scores many batches with it: a batch must not
+    refit the rule on itself (the scale stays the one fitted on train)."""
+    train = pd.DataFrame({"spend_90d": [1.0, 2.0], "label": [2.0, 4.0]})   # scale 2
+    rule = ltv_baseline.fit(train)
+    assert rule(pd.DataFrame({"spend_90d": [5.0]})) == pytest.approx([10.0])
+    assert rule(pd.DataFrame({"spend_90d": [1.0, 3.0]})) == pytest.approx([2.0, 6.0])
+    assert (ltv_baseline.rule, churn_baseline.rule, popularity_baseline.rule) == (
+        "historical_spend", "recency", "popularity")
