@@ -102,7 +102,10 @@ def _decision_schema() -> dict[str, Any]:
                 "recommendations": {"type": "array", "items": rec},
                 "message": message,
                 "action_id": {"type": ["string", "null"]},
-                "propensity": {"type": ["number", "null"]},
+                "propensity": {"type": ["number", "null"],
+                               "description": "probability of serving this action_id (log it "
+                                              "with the outcome for off-policy evaluation); 1.0 "
+                                              "when a guardrail replaced the policy's message"},
                 "holdout": {"type": "boolean"},
                 "explanation": {"type": ["string", "null"]},
                 "guardrails": {"type": "array", "items": {"type": "string"},

@@ -33,7 +33,9 @@ never to the served one. OPE must therefore either drop overridden rows from the
 same rules, where such a row has importance weight 1 (any candidate would also have served
 no message); never weight the served outcome by ``policy_propensity``. Rows the rules left
 alone carry ``"overridden_by":null`` (absent in snapshots built before the field existed).
-``bronze.events`` keeps ``action_id`` and ``propensity`` only, which stays correct.
+The response body agrees with the log: a suppressed message answers ``"action_id":"no_message"``
+with ``"propensity":1.0`` and the rule in ``guardrails``. ``bronze.events`` keeps ``action_id``
+and ``propensity`` only, which stays correct.
 """
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ PLAIN_ID_BYTES = (b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _SUPPRESSED_MSG = b'"message":null,"action_id":"no_message"'
 NOT_OVERRIDDEN = b',"overridden_by":null'  # ends every stored log fragment
 _PROPENSITY = b'"propensity":'
+_BODY_PROPENSITY = b',"propensity":'   # follows the message span in middle
+_CERTAIN = b',"propensity":1.0'
 _ACTION = b',"action_id":'
 _OVERRIDDEN_LOG = (b'"propensity":1.0,"action_id":"no_message","overridden_by":%b,'
                    b'"policy_action_id":%b,"policy_propensity":%b')
@@ -226,8 +230,8 @@ def render(value: bytes, heads: list[bytes], tails: list[bytes], k: int | None =
 
     ``drop_items`` removes those item ids (just bought), then ``k`` keeps the first k;
     ``suppress`` (a JSON string literal, e.g. ``b'"consent_revoked:email"'``) replaces the
-    message by null / no_message and appends that guardrail; if there was a message, the log
-    fragment then records the override (module docstring) with ``overridden_by`` (a JSON
+    message by null / no_message and appends that guardrail; if there was a message, the body's
+    propensity becomes 1.0 and the log fragment records the override (module docstring) with ``overridden_by`` (a JSON
     string literal; default: the guardrail up to its ``:``).
     """
     lf_len, head, tail, n, lf_p, chan, msg_a, msg_b, g_n = HEADER.unpack_from(value)
@@ -252,7 +256,11 @@ def render(value: bytes, heads: list[bytes], tails: list[bytes], k: int | None =
     if suppress is not None:
         parts.append(middle[pos:msg_a])
         parts.append(_SUPPRESSED_MSG)
-        parts.append(middle[msg_b:])
+        if chan:   # a message was replaced: serving no_message was certain, as in the log
+            parts.append(_CERTAIN)
+            parts.append(middle[msg_b + len(_BODY_PROPENSITY) + lf_p - len(_PROPENSITY):])
+        else:
+            parts.append(middle[msg_b:])
         parts.append(b"," + suppress if g_n else suppress)
         if chan:
             logfrag = _overridden_log(logfrag, lf_p, overridden_by or

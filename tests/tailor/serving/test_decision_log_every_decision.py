@@ -34,6 +34,6 @@ def test_every_served_decision_is_logged(published, start_server, cfg, message_c
         assert event["customer_id"] == answer["user_id"]
         assert event["action_id"] == (answer["message"] or {}).get("action_id", "no_message")
         # an overridden message is logged as a certain no_message (test_decision_log_overrides)
-        assert event["propensity"] == (1.0 if event["overridden_by"] else answer["propensity"])
+        assert event["propensity"] == answer["propensity"]   # 1.0 when a rule overrode it
         assert event["message_id"] == answer["snapshot_id"] == published.snapshot_id
         assert event.get("channel") == (answer["message"] or {}).get("channel")
