@@ -12,8 +12,9 @@ export MPLBACKEND := Agg
 export AIRFLOW_HOME := $(CURDIR)/airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
-export AIRFLOW__CORE__EXECUTION_API_SERVER_URL := http://127.0.0.1:8793/execution/
-export AIRFLOW__API__PORT := 8793
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL := http://127.0.0.1:8780/execution/
+# API on 8780, not 8793: the scheduler's worker log server listens on 8793
+export AIRFLOW__API__PORT := 8780
 export AIRFLOW__API__HOST := 127.0.0.1
 
 # Demo world size (printed by the demo). Fits in well under 15 minutes on 2 cores.
@@ -28,7 +29,7 @@ DATA ?= sim
 help:
 	@echo "make demo    - install, simulate a world, run the daily DAG in Airflow, publish, serve, show decisions"
 	@echo "make test    - install and run the test suite (what CI runs)"
-	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8793)"
+	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8780)"
 	@echo "make serve   - the lookup server on the published snapshot"
 	@echo "make bench   - serving benchmark vs Feast and a bare ceiling (needs wrk; ~20 min)"
 	@echo "make clean   - remove generated data (lakehouse, landing, serving, mlflow, airflow, runs)"
@@ -50,8 +51,8 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
-airflow: install
-	$(BIN)/airflow standalone
+airflow: install  # standalone starts its components as `airflow ...` subprocesses: venv on PATH
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/airflow standalone
 
 serve: install
 	$(BIN)/tailor serve

@@ -11,7 +11,7 @@ from datetime import datetime
 from airflow.sdk import DAG
 
 from tailor.config import get_config
-from tailor.orchestration import default_args, job_task
+from tailor.orchestration import NEARLINE_DS, default_args, job_task
 
 with DAG(
     dag_id="personalization_nearline",
@@ -23,8 +23,8 @@ with DAG(
     default_args=default_args(),
     tags=["tailor", "nearline"],
 ) as dag:
-    nearline_ingest = job_task("nearline_ingest")
-    overlay = job_task("overlay")
-    behaviour_refresh = job_task("behaviour_refresh")
+    nearline_ingest = job_task("nearline_ingest", ds=NEARLINE_DS)
+    overlay = job_task("overlay", ds=NEARLINE_DS)
+    behaviour_refresh = job_task("behaviour_refresh", ds=NEARLINE_DS)
 
     nearline_ingest >> overlay >> behaviour_refresh

@@ -1,7 +1,7 @@
 """Airflow building blocks for the DAG files: one task per job, keyed on the data interval.
 
 DAG files in ``dags/`` only wire these together. Each task shells out to ``tailor run JOB --ds
-{{ ds }}`` (the same command a person runs), so a task is one isolated Spark application,
+{{ ds }}`` (the same command a person runs; see ``DAILY_DS`` for runs without a logical date), so a task is one isolated Spark application,
 idempotent for its ds, and retried by Airflow on failure.
 """
 from __future__ import annotations
@@ -16,6 +16,14 @@ from tailor.config import get_config
 
 TAILOR_BIN = os.path.join(os.path.dirname(sys.executable), "tailor")
 
+# The ds a task works on: the run's logical date. Airflow 3 also runs DAGs *without* one (the
+# REST API's ``"logical_date": null``, ``airflow dags trigger`` without ``-e``), where ``{{ ds }}``
+# is undefined; such a run takes the last complete day before it ran (daily work) or the day it
+# ran (nearline work, which drains whatever landed so far).
+DAILY_DS = ("{{ ds if ds is defined and ds else "
+            "macros.ds_add(dag_run.run_after | ds, -1) }}")
+NEARLINE_DS = "{{ ds if ds is defined and ds else dag_run.run_after | ds }}"
+
 
 def default_args() -> dict:
     cfg = get_config()
@@ -29,15 +37,15 @@ def _env() -> dict[str, str]:
     return env
 
 
-def job_task(job: str, **kwargs) -> BashOperator:
-    """``tailor run JOB --ds {{ ds }}`` as a task named after the job."""
+def job_task(job: str, ds: str = DAILY_DS, **kwargs) -> BashOperator:
+    """``tailor run JOB --ds <ds>`` as a task named after the job."""
     return BashOperator(task_id=kwargs.pop("task_id", job),
-                        bash_command=f"{TAILOR_BIN} run {job} --ds {{{{ ds }}}}",
+                        bash_command=f"{TAILOR_BIN} run {job} --ds {ds}",
                         env=_env(), append_env=True, **kwargs)
 
 
-def contract_task(table: str, **kwargs) -> BashOperator:
+def contract_task(table: str, ds: str = DAILY_DS, **kwargs) -> BashOperator:
     """The data contract of ``table`` on its ds partition; a breach fails the task."""
     return BashOperator(task_id=kwargs.pop("task_id", f"validate_{table.replace('.', '_')}"),
-                        bash_command=f"{TAILOR_BIN} run validate --table {table} --ds {{{{ ds }}}}",
+                        bash_command=f"{TAILOR_BIN} run validate --table {table} --ds {ds}",
                         env=_env(), append_env=True, **kwargs)
