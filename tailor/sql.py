@@ -1,8 +1,9 @@
 """SQL over the lakehouse for analysts and notebooks: DuckDB views over Delta snapshots.
 
 Each ``layer.name`` in the query is resolved to the table's latest committed snapshot (file list
-from the Delta log via delta-rs) and exposed to DuckDB as an Arrow dataset, so uncommitted or
-removed files are never read.
+from the Delta log via delta-rs) and exposed to DuckDB as a lazy Arrow dataset, so uncommitted
+or removed files are never read, and DuckDB reads only the columns and partitions the query
+needs (nothing is loaded into memory up front).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def connect(cfg: Config, query_text: str) -> duckdb.DuckDBPyConnection:
         if arrow_io.table_version(uri) is None:
             raise ValueError(f"no table {layer}.{name} (known: {', '.join(list_tables(cfg.lakehouse_root))})")
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
-        con.register(f"__{layer}_{name}", arrow_io.read_arrow(uri))
+        con.register(f"__{layer}_{name}", arrow_io.dataset(uri))
         con.execute(f'CREATE VIEW "{layer}"."{name}" AS SELECT * FROM "__{layer}_{name}"')
     return con
 

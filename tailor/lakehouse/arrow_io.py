@@ -104,6 +104,41 @@ def read_arrow(table_uri: str, version: int | None = None,
     return pa.concat_tables(tables)
 
 
+def dataset(table_uri: str, version: int | None = None) -> pads.Dataset:
+    """A lazy Arrow dataset over one snapshot's live files (nothing is read until it is scanned).
+
+    Readers that scan it (DuckDB in ``tailor sql``) push column projections and filters down, so
+    a query touches only the columns and row groups it needs. Partition columns are not in the
+    files: each file carries its partition values from the log as an equality expression, which
+    Arrow both prunes on and materialises as the column's value.
+    """
+    import pyarrow.fs as pafs
+
+    dt = open_table(table_uri, version)
+    schema = arrow_schema(dt)
+    files = live_files(dt)
+    if not files:
+        return pads.dataset(schema.empty_table())
+    part_cols = list(dt.metadata().partition_columns)
+    if "://" in table_uri and not table_uri.startswith("file://"):
+        filesystem, _ = pafs.FileSystem.from_uri(table_uri)
+        paths = [pafs.FileSystem.from_uri(file_uri(table_uri, f["path"]))[1] for f in files]
+    else:
+        filesystem = pafs.LocalFileSystem()
+        paths = [file_uri(table_uri.removeprefix("file://"), f["path"]) for f in files]
+    expressions = []
+    for f in files:
+        expr = pads.scalar(True)
+        for col in part_cols:
+            value, field = f["partition_values"].get(col), schema.field(col)
+            expr = expr & (pads.field(col).is_null() if value is None else
+                           pads.field(col) == pa.scalar(str(value)).cast(field.type))
+        expressions.append(expr)
+    return pads.FileSystemDataset.from_paths(paths, schema=schema,
+                                             format=pads.ParquetFileFormat(),
+                                             filesystem=filesystem, partitions=expressions)
+
+
 def table_version(table_uri: str) -> int | None:
     """Latest committed version, or None if there is no Delta table at ``table_uri``."""
     if not DeltaTable.is_deltatable(table_uri):
