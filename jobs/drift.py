@@ -9,8 +9,12 @@ model's training population, e.g. churn: persons with a purchase).
 
 ``warn``: logged and listed in the summary, the task succeeds. ``block``: the task still succeeds
 (it measured what it should); ``tailor.drift.assert_trainable`` in the train job refuses to train.
-No champion yet: nothing to compare with, the job says so and writes nothing. Spark is only
-started to write the (tiny) result table.
+No champion yet: nothing to compare with, the job says so and writes nothing. The same holds
+for a champion trained for this ds or a later one (its latest training cutoff is at or after
+this ds's): a rerun of the day (whose first run promoted it) or a backfill. Drift is the
+distance travelled since a model learned; measuring a same-day champion would make a rerun
+refuse training where the first run trained — reruns must do what the first run did. Spark is
+only started to write the (tiny) result table.
 """
 from __future__ import annotations
 
@@ -96,14 +100,22 @@ def todays_features(ctx: JobContext) -> pd.DataFrame:
 
 def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(rows for ops.feature_drift, per-model notes) without writing anything."""
+    from features.labels import cutoffs_for
+
     lh = ctx.lakehouse
     current_all = None
     rows, notes = [], {}
     now = datetime.now(timezone.utc)
+    latest_cutoff = cutoffs_for(ctx.ds, ctx.cfg)[0]
     for name in settings.models:
         ref_info = champion_reference(name, ctx.cfg)
         if ref_info is None:
             notes[name] = "skipped: no champion yet (nothing was trained on a reference)"
+            continue
+        if ref_info["cutoff_max"] and ref_info["cutoff_max"] >= latest_cutoff:
+            notes[name] = (f"skipped: champion v{ref_info['champion_version']} was trained for "
+                           f"this ds or a later one (latest cutoff {ref_info['cutoff_max']} >= "
+                           f"{latest_cutoff}): a rerun or backfill, not time passed")
             continue
         cutoffs = reference_cutoffs(lh, ref_info)
         partitions = {"cutoff": cutoffs} if cutoffs else None
@@ -136,7 +148,8 @@ def drift_run(ctx: JobContext, settings: DriftConfig | None = None) -> dict[str,
     thresholds = {"warn_psi": settings.warn_psi, "block_psi": settings.block_psi}
     if not rows:
         return {"status": "skipped", "models": notes, "thresholds": thresholds,
-                "summary": "no champion model yet: drift not measured, training not blocked"}
+                "summary": "no champion from an earlier run: drift not measured, training not "
+                           "blocked by this run"}
     frame = pd.DataFrame(rows)
     version = ctx.lakehouse.write(ctx.spark.createDataFrame(frame, SCHEMA), TABLE,
                                   mode="overwrite_partitions", partition_by=["ds"],

@@ -36,3 +36,56 @@ def validate_cfg(tmp_path):
         partition_by=["ds"])
     return load_config(root=ROOT, overrides={"paths": {"lakehouse": str(lh),
                                                        "runs": str(tmp_path / "runs")}})
+
+
+@pytest.fixture
+def drift_world(cfg):
+    """``make(cutoff, ds)``: a churn champion trained on ``training.churn`` v0 at ``cutoff`` (v1
+    is a later, different snapshot: drift must read v0 by time travel) and today's profile
+    features at ``ds`` where recency is unchanged (ok), some frequency mass moved (PSI ~0.15:
+    warn) and basket moved 1.5 sigma (block). Returns the config."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    from features.registry import GROUPS
+    from models.training import train_and_register
+    from tailor.lakehouse.tables import table_uri
+
+    n = 1500
+
+    def people(rng, prefix):
+        return pd.DataFrame({"person_id": [f"{prefix}{i:05d}" for i in range(n)],
+                             "recency_days": rng.uniform(0, 120, n),
+                             "frequency": rng.poisson(3, n).astype(float) + 1,
+                             "basket": rng.normal(50, 10, n)})
+
+    def make(cutoff: str, ds: str):
+        rng = np.random.default_rng(11)
+        ref = people(rng, "p")
+        logit = 0.03 * (ref["recency_days"] - 60) - 0.8 * (ref["frequency"] - 4)
+        ref["label"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+        ref["cutoff"], ref["split"] = cutoff, np.where(rng.random(n) < 0.3, "test", "train")
+        uri = table_uri(cfg.lakehouse_root, "training.churn")
+        write_deltalake(uri, pa.Table.from_pandas(ref, preserve_index=False),
+                        partition_by=["cutoff"])
+        later = ref.assign(basket=ref["basket"] + 100)
+        write_deltalake(uri, pa.Table.from_pandas(later, preserve_index=False), mode="overwrite")
+        result = train_and_register("churn", ref, ["recency_days", "frequency", "basket"],
+                                    {"training.churn": 0}, cfg)
+        assert result.promoted, result.reason
+
+        today = people(np.random.default_rng(12), "q")
+        today["recency_days"] = ref["recency_days"].to_numpy()
+        moved = today["frequency"].to_numpy().copy()
+        moved[: n // 5] += 5
+        today["frequency"] = moved
+        today["basket"] = today["basket"] + 15
+        today["favourite_category"] = "music"
+        today["ds"] = ds
+        write_deltalake(table_uri(cfg.lakehouse_root, GROUPS["profile"].table),
+                        pa.Table.from_pandas(today, preserve_index=False), partition_by=["ds"])
+        return cfg
+
+    return make
