@@ -24,19 +24,34 @@ def list_with_versions(cfg: Config) -> list[tuple[str, int | None]]:
     return [(name, arrow_io.table_version(table_uri(root, name))) for name in list_tables(root)]
 
 
-def connect(cfg: Config, query_text: str) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with a view per table the query mentions (named layer.name)."""
+def connect(cfg: Config, query_text: str,
+            as_of: dict[str, int] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a view per table the query mentions (named layer.name), each at
+    its latest version or at ``as_of[layer.name]`` (Delta time travel)."""
+    as_of = dict(as_of or {})
+    mentioned = sorted(set(_TABLE_REF.findall(query_text)))
+    unused = set(as_of) - {f"{layer}.{name}" for layer, name in mentioned}
+    if unused:
+        raise ValueError(f"--as-of names {sorted(unused)}, which the query does not read")
     con = duckdb.connect()
-    for layer, name in sorted(set(_TABLE_REF.findall(query_text))):
+    for layer, name in mentioned:
         uri = table_uri(cfg.lakehouse_root, f"{layer}.{name}")
-        if arrow_io.table_version(uri) is None:
+        latest = arrow_io.table_version(uri)
+        if latest is None:
             raise ValueError(f"no table {layer}.{name} (known: {', '.join(list_tables(cfg.lakehouse_root))})")
+        version = as_of.get(f"{layer}.{name}")
+        if version is not None and not 0 <= version <= latest:
+            raise ValueError(f"{layer}.{name} has versions 0..{latest}, not {version}")
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
-        con.register(f"__{layer}_{name}", arrow_io.dataset(uri))
+        con.register(f"__{layer}_{name}", arrow_io.dataset(uri, version))
         con.execute(f'CREATE VIEW "{layer}"."{name}" AS SELECT * FROM "__{layer}_{name}"')
     return con
 
 
-def query(cfg: Config, sql: str) -> pd.DataFrame:
-    """Run ``sql`` and return a pandas DataFrame."""
-    return connect(cfg, sql).execute(sql).fetchdf()
+def query(cfg: Config, sql: str, as_of: dict[str, int] | None = None) -> pd.DataFrame:
+    """Run ``sql`` (tables at their latest version, or ``as_of``) and return a DataFrame."""
+    con = connect(cfg, sql, as_of)
+    try:
+        return con.execute(sql).fetchdf()
+    finally:
+        con.close()
