@@ -10,13 +10,17 @@ def test_replayed_file_arrives_at_end_of_its_day_and_other_files_now(spark, cfg_
     cfg = cfg_with(clock={"mode": "replay", "run_delay_minutes": 30})
     frame = spark.createDataFrame([("/x/landing/events-2026-09-03-002.jsonl",),
                                    ("/x/landing/server/events-20260903T101500.jsonl",)], ["f"])
+    before = datetime.now()
     got = [r[0] for r in frame.select(arrival_column(cfg, F.col("f"))).collect()]
+    after = datetime.now()
     assert got[0].replace(tzinfo=timezone.utc) == datetime(2026, 9, 4, tzinfo=timezone.utc)
-    assert abs((datetime.now() - got[1]).total_seconds()) < 300
+    assert before <= got[1] <= after   # the file without a day arrived while the query ran
     assert run_instant(cfg, "2026-09-03") == datetime(2026, 9, 4, 0, 30, tzinfo=timezone.utc)
 
 
 def test_live_clock_is_the_wall_clock(spark, cfg_with):
     cfg = cfg_with(clock={"mode": "live"})
-    assert abs((run_instant(cfg, "2020-01-01") - datetime.now(timezone.utc)).total_seconds()) < 5
+    before = datetime.now(timezone.utc)
+    instant = run_instant(cfg, "2020-01-01")
+    assert before <= instant <= datetime.now(timezone.utc)   # now, not the ds
     assert decision_instant(cfg, "2026-09-03") == datetime(2026, 9, 4, 1, 0, tzinfo=timezone.utc)

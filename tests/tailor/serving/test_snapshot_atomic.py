@@ -44,4 +44,4 @@ def test_manifest_records_lineage_and_checksums(published, decisions):
     assert manifest["row_count"] == decisions.num_rows
     assert len(manifest["files"][manifest["lookup_file"]]["sha256"]) == 64
     assert manifest["fallback"]["known"] is False and manifest["fallback"]["message"] is None
-    assert manifest["build_seconds"] >= 0 and manifest["built_at"]
+    assert "build_seconds" in manifest and manifest["built_at"]   # reported, not judged
