@@ -47,7 +47,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from procstats import tree_cpu_seconds
+from procstats import request_times, tree_cpu_seconds
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -143,14 +143,6 @@ def tailor_worker(args: argparse.Namespace) -> None:
                                      "setup_s": round(setup_s, 2), **request_times(times),
                                      "rows_out": rows_out}), flush=True)
 
-
-def request_times(times: list[tuple[float, float]]) -> dict:
-    """First (cold) request's wall and CPU seconds; with repeats, the fastest later one."""
-    out = {"request_s": round(times[0][0], 2), "request_cpu_s": round(times[0][1], 1)}
-    if len(times) > 1:
-        out["warm_request_s"] = round(min(t for t, _ in times[1:]), 2)
-        out["repeats"] = len(times)
-    return out
 
 
 # ---------------------------------------------------------------- running and measuring

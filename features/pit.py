@@ -160,8 +160,7 @@ def _broadcast_plan(entities: DataFrame, rows: DataFrame, keys: list[str], ts_co
     best = (rows.join(F.broadcast(probe), on).where(known)
             .groupBy(*probe_keys, _T).agg(F.max(_best_struct(feature_cols)).alias(_BEST)))
     left = entities.withColumn(_LEFT, _col(ts_col).cast("timestamp"))
-    match = [_col(k) == F.col(p) for k, p in zip(keys, probe_keys)] + [F.col(_LEFT) == F.col(_T)]
-    return (left.join(best, match, "left")
+    return (left.join(best, [*on, F.col(_LEFT) == F.col(_T)], "left")
             .select(*[_col(c) for c in entities.columns],
                     *[F.col(_BEST)[c].alias(n) for c, n in zip(feature_cols, out_names)]))
 

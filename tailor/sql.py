@@ -11,6 +11,7 @@ import re
 
 import duckdb
 import pandas as pd
+from deltalake import DeltaTable
 
 from tailor.config import Config
 from tailor.lakehouse import arrow_io
@@ -34,17 +35,23 @@ def connect(cfg: Config, query_text: str,
     if unused:
         raise ValueError(f"--as-of names {sorted(unused)}, which the query does not read")
     con = duckdb.connect()
-    for layer, name in mentioned:
-        uri = table_uri(cfg.lakehouse_root, f"{layer}.{name}")
-        latest = arrow_io.table_version(uri)
-        if latest is None:
-            raise ValueError(f"no table {layer}.{name} (known: {', '.join(list_tables(cfg.lakehouse_root))})")
-        version = as_of.get(f"{layer}.{name}")
-        if version is not None and not 0 <= version <= latest:
-            raise ValueError(f"{layer}.{name} has versions 0..{latest}, not {version}")
-        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
-        con.register(f"__{layer}_{name}", arrow_io.dataset(uri, version))
-        con.execute(f'CREATE VIEW "{layer}"."{name}" AS SELECT * FROM "__{layer}_{name}"')
+    try:
+        for layer, name in mentioned:
+            uri = table_uri(cfg.lakehouse_root, f"{layer}.{name}")
+            if not DeltaTable.is_deltatable(uri):
+                raise ValueError(f"no table {layer}.{name} (known: {', '.join(list_tables(cfg.lakehouse_root))})")
+            dt = arrow_io.open_table(uri)   # the log is read once per table: latest, then as_of
+            version = as_of.get(f"{layer}.{name}")
+            if version is not None:
+                if not 0 <= version <= dt.version():
+                    raise ValueError(f"{layer}.{name} has versions 0..{dt.version()}, not {version}")
+                dt.load_as_version(version)
+            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{layer}"')
+            con.register(f"__{layer}_{name}", arrow_io.snapshot_dataset(dt, uri))
+            con.execute(f'CREATE VIEW "{layer}"."{name}" AS SELECT * FROM "__{layer}_{name}"')
+    except Exception:
+        con.close()
+        raise
     return con
 
 

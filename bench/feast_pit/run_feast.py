@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/
-from procstats import tree_cpu_seconds  # noqa: E402
+from procstats import request_times, tree_cpu_seconds  # noqa: E402
 
 FEATURES = [f"f{i}" for i in range(10)]
 
@@ -107,11 +107,8 @@ def main() -> None:
             del table
             times.append((time.time() - t0, tree_cpu_seconds() - c0))
         rows_out = pq.ParquetFile(args.out).metadata.num_rows
-    out = {"store": args.store, "setup_s": round(setup_s, 2), "rows_out": rows_out,
-           "request_s": round(times[0][0], 2), "request_cpu_s": round(times[0][1], 1)}
-    if len(times) > 1:      # the same shape as bench/pit_join.py's request_times
-        out.update(warm_request_s=round(min(t for t, _ in times[1:]), 2), repeats=len(times))
-    print("FEASTJSON " + json.dumps(out), flush=True)
+    print("FEASTJSON " + json.dumps({"store": args.store, "setup_s": round(setup_s, 2),
+                                     "rows_out": rows_out, **request_times(times)}), flush=True)
 
 
 if __name__ == "__main__":

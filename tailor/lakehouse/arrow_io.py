@@ -80,43 +80,24 @@ def read_arrow(table_uri: str, version: int | None = None,
     """Read a Delta table (optionally a version and some partitions) into one Arrow table."""
     dt = open_table(table_uri, version)
     schema = arrow_schema(dt)
-    files = live_files(dt, partitions)
     cols = list(columns) if columns is not None else schema.names
-    if not files:
-        return schema.empty_table().select(cols)
-    part_cols = list(dt.metadata().partition_columns)
-    data_schema = pa.schema([f for f in schema if f.name not in part_cols])
-    tables = []
-    # Group by partition so partition values are attached from the log, not parsed from paths.
-    by_part: dict[tuple, list[str]] = {}
-    for f in files:
-        key = tuple(f["partition_values"].get(c) for c in part_cols)
-        by_part.setdefault(key, []).append(file_uri(table_uri, f["path"]))
-    data_cols = [c for c in cols if c not in part_cols]
-    for key, paths in by_part.items():
-        t = pads.dataset(paths, schema=data_schema, format="parquet").to_table(columns=data_cols)
-        for col, value in zip(part_cols, key):
-            if col in cols:
-                field = schema.field(col)
-                arr = pa.array([value] * t.num_rows, type=pa.string())
-                t = t.append_column(col, arr.cast(field.type) if field.type != pa.string() else arr)
-        tables.append(t.select(cols))
-    return pa.concat_tables(tables)
+    return snapshot_dataset(dt, table_uri, partitions).to_table(columns=cols)
 
 
-def dataset(table_uri: str, version: int | None = None) -> pads.Dataset:
-    """A lazy Arrow dataset over one snapshot's live files (nothing is read until it is scanned).
+def snapshot_dataset(dt: DeltaTable, table_uri: str,
+                     partitions: PartitionFilter | None = None) -> pads.Dataset:
+    """A lazy Arrow dataset over the live files of ``dt`` (a snapshot of ``table_uri``), pruned to
+    ``partitions``; nothing is read until it is scanned.
 
-    Readers that scan it (DuckDB in ``tailor sql``) push column projections and filters down, so
-    a query touches only the columns and row groups it needs. Partition columns are not in the
-    files: each file carries its partition values from the log as an equality expression, which
-    Arrow both prunes on and materialises as the column's value.
+    Readers that scan it (``read_arrow``, DuckDB in ``tailor sql``) push column projections and
+    filters down. Partition columns are not in the files: each file carries its partition values
+    from the log (never parsed from paths) as an equality expression, which Arrow both prunes on
+    and materialises as the column's value.
     """
     import pyarrow.fs as pafs
 
-    dt = open_table(table_uri, version)
     schema = arrow_schema(dt)
-    files = live_files(dt)
+    files = live_files(dt, partitions)
     if not files:
         return pads.dataset(schema.empty_table())
     part_cols = list(dt.metadata().partition_columns)

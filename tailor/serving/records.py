@@ -67,7 +67,6 @@ PLAIN_ID_BYTES = (b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _SUPPRESSED_MSG = b'"message":null,"action_id":"no_message"'
 NOT_OVERRIDDEN = b',"overridden_by":null'  # ends every stored log fragment
 _PROPENSITY = b'"propensity":'
-_BODY_PROPENSITY = b',"propensity":'   # follows the message span in middle
 _CERTAIN = b',"propensity":1.0'
 _ACTION = b',"action_id":'
 _OVERRIDDEN_LOG = (b'"propensity":1.0,"action_id":"no_message","overridden_by":%b,'
@@ -257,8 +256,9 @@ def render(value: bytes, heads: list[bytes], tails: list[bytes], k: int | None =
         parts.append(middle[pos:msg_a])
         parts.append(_SUPPRESSED_MSG)
         if chan:   # a message was replaced: serving no_message was certain, as in the log
+            # middle continues with ',' + the same '"propensity":p' the log fragment starts with
             parts.append(_CERTAIN)
-            parts.append(middle[msg_b + len(_BODY_PROPENSITY) + lf_p - len(_PROPENSITY):])
+            parts.append(middle[msg_b + 1 + lf_p:])
         else:
             parts.append(middle[msg_b:])
         parts.append(b"," + suppress if g_n else suppress)
