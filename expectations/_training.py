@@ -53,8 +53,18 @@ def build(table: str, doc: str, keys: list[str], label_rules: Iterable[Any],
           frame: "pd.DataFrame | None", nullable: Iterable[str] = (),
           declared: dict | None = None) -> "gx.ExpectationSuite":
     """The common suite: keys, cutoff, split, label, one split per person, numeric features."""
-    from expectations._rules import (all_true, date_string, has_columns, in_set, make_suite,
-                                     non_empty, not_null, numeric_rules, strings, unique)
+    from expectations._rules import (
+        all_true,
+        date_string,
+        has_columns,
+        in_set,
+        make_suite,
+        non_empty,
+        not_null,
+        numeric_rules,
+        strings,
+        unique,
+    )
 
     required = [*keys, PARTITION_COLUMN, "split", "label"]
     features = [] if frame is None else numeric_rules(

@@ -39,8 +39,7 @@ NULLABLE_STRINGS = ["customer_id", "email", "anonymous_id", "device_id", "item_i
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``bronze.events`` expectation suite (a fresh object on every call)."""
-    from expectations._events import (EVENT_KEYS, INGESTED_AT, event_types, event_values,
-                                      partition_not_empty)
+    from expectations._events import EVENT_KEYS, INGESTED_AT, event_types, event_values, partition_not_empty
     from expectations._rules import booleans, has_columns, make_suite, not_null, strings, unique
 
     return make_suite(

@@ -38,8 +38,15 @@ def build_suite() -> "gx.ExpectationSuite":
     """The ``bronze.quarantine`` expectation suite (a fresh object on every call)."""
     from great_expectations import expectations as gxe
 
-    from expectations._rules import (date_string, has_columns, make_suite, not_null, strings,
-                                     timestamps, unique)
+    from expectations._rules import (
+        date_string,
+        has_columns,
+        make_suite,
+        not_null,
+        strings,
+        timestamps,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

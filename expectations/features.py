@@ -56,8 +56,17 @@ def _nullable(group: Any) -> set[str]:
 
 def suite_for_group(group: Any, frame: "pd.DataFrame | None" = None) -> "gx.ExpectationSuite":
     """The suite of one feature group; with ``frame``, plus a rule pair per numeric column."""
-    from expectations._rules import (date_string, has_columns, make_suite, non_empty, not_null,
-                                     numeric_rules, strings, timestamps, unique)
+    from expectations._rules import (
+        date_string,
+        has_columns,
+        make_suite,
+        non_empty,
+        not_null,
+        numeric_rules,
+        strings,
+        timestamps,
+        unique,
+    )
 
     keys = _keys(group)
     key_words = keys[0] if len(keys) == 1 else f"({', '.join(keys)})"

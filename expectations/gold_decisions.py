@@ -105,9 +105,23 @@ def build_suite() -> "gx.ExpectationSuite":
     from great_expectations import expectations as gxe
     from great_expectations.expectations.row_conditions import Column
 
-    from expectations._rules import (all_true, at_least, between, booleans, date_string, doubles,
-                                     has_columns, in_set, integers, make_suite, non_empty,
-                                     not_null, strings, timestamps, unique)
+    from expectations._rules import (
+        all_true,
+        at_least,
+        between,
+        booleans,
+        date_string,
+        doubles,
+        has_columns,
+        in_set,
+        integers,
+        make_suite,
+        non_empty,
+        not_null,
+        strings,
+        timestamps,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

@@ -70,8 +70,16 @@ def prepare(df: "pd.DataFrame") -> "pd.DataFrame":
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.overlay`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (all_true, has_columns, integer_at_least, make_suite,
-                                     not_null, strings, timestamps, unique)
+    from expectations._rules import (
+        all_true,
+        has_columns,
+        integer_at_least,
+        make_suite,
+        not_null,
+        strings,
+        timestamps,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

@@ -26,9 +26,19 @@ COLUMNS = ["person_id", "item_id", "score", "rank", "ds", "ranker_version"]
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.recommendations`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (MAX_FLOAT, between, date_string, doubles, has_columns,
-                                     integer_at_least, make_suite, non_empty, not_null, strings,
-                                     unique)
+    from expectations._rules import (
+        MAX_FLOAT,
+        between,
+        date_string,
+        doubles,
+        has_columns,
+        integer_at_least,
+        make_suite,
+        non_empty,
+        not_null,
+        strings,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

@@ -27,8 +27,18 @@ COLUMNS = ["person_id", "ltv_pred", "churn_prob", *PROVENANCE, "ds"]
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.user_scores`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (MAX_FLOAT, between, date_string, doubles, has_columns,
-                                     make_suite, non_empty, not_null, strings, unique)
+    from expectations._rules import (
+        MAX_FLOAT,
+        between,
+        date_string,
+        doubles,
+        has_columns,
+        make_suite,
+        non_empty,
+        not_null,
+        strings,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

@@ -29,8 +29,17 @@ COLUMNS = ["landing_file", "rows_good", "rows_quarantined", "ds", "ingested_at",
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``ops.ingest_log`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (date_string, has_columns, integer_at_least, make_suite,
-                                     non_empty, not_null, strings, timestamps, unique)
+    from expectations._rules import (
+        date_string,
+        has_columns,
+        integer_at_least,
+        make_suite,
+        non_empty,
+        not_null,
+        strings,
+        timestamps,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

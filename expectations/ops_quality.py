@@ -28,8 +28,18 @@ def build_suite() -> "gx.ExpectationSuite":
     """The ``ops.quality`` expectation suite (a fresh object on every call)."""
     from great_expectations import expectations as gxe
 
-    from expectations._rules import (between, date_string, doubles, has_columns, integer_at_least,
-                                     make_suite, not_null, strings, timestamps, unique)
+    from expectations._rules import (
+        between,
+        date_string,
+        doubles,
+        has_columns,
+        integer_at_least,
+        make_suite,
+        not_null,
+        strings,
+        timestamps,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

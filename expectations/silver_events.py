@@ -38,10 +38,8 @@ DIRECT_IDENTIFIERS = ["customer_id", "email", "anonymous_id", "device_id", "phon
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``silver.events`` expectation suite (a fresh object on every call)."""
-    from expectations._events import (EVENT_KEYS, INGESTED_AT, event_types, event_values,
-                                      partition_not_empty)
-    from expectations._rules import (forbid_columns, has_columns, make_suite, not_null, strings,
-                                     unique)
+    from expectations._events import EVENT_KEYS, INGESTED_AT, event_types, event_values, partition_not_empty
+    from expectations._rules import forbid_columns, has_columns, make_suite, not_null, strings, unique
 
     return make_suite(
         TABLE, __doc__,

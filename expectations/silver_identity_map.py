@@ -34,8 +34,18 @@ def build_suite() -> "gx.ExpectationSuite":
     """The ``silver.identity_map`` expectation suite (a fresh object on every call)."""
     from great_expectations import expectations as gxe
 
-    from expectations._rules import (forbid_columns, has_columns, in_set, integer_at_least,
-                                     make_suite, non_empty, not_null, strings, timestamps, unique)
+    from expectations._rules import (
+        forbid_columns,
+        has_columns,
+        in_set,
+        integer_at_least,
+        make_suite,
+        non_empty,
+        not_null,
+        strings,
+        timestamps,
+        unique,
+    )
 
     return make_suite(
         TABLE, __doc__,

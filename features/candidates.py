@@ -9,7 +9,8 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features import behaviour, covisitation as covis_group
+from features import behaviour
+from features import covisitation as covis_group
 from features.windows import as_of, count_if, is_order, last_window
 
 RANKER_FEATURES = ["popularity", "popularity_rank", "price", "views_7d", "purchases_30d",

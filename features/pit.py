@@ -27,8 +27,9 @@ Two plans, the same answer (the PIT tests run every rule against both):
   pairs that satisfy all three rules — before any shuffle — and the ``max`` of the same struct
   per (keys, ts) is joined back to the entity rows. Only qualifying pairs and the entity rows
   are shuffled, never the whole feature table: 15-30 % faster in bench/pit_join.py (10M
-  entity rows: 55.8 s vs 64.5 s; 1M warm: ~4.7 s vs ~6.5 s). Cost grows with the pairs per entity row (entity rows of a key × its
-  feature rows inside the TTL), so it is chosen only for small entity sides (``auto``).
+  entity rows: 55.8 s vs 64.5 s; 1M warm: ~4.7 s vs ~6.5 s). Cost grows with the pairs per
+  entity row (entity rows of a key × its feature rows inside the TTL), so it is chosen only for
+  small entity sides (``auto``).
 
 The struct order breaks ties deterministically in both: equal event times → the later
 ``written_at`` (the latest correction) wins, then the larger feature values, so the same inputs
@@ -108,7 +109,7 @@ def choose_strategy(entity_keys: DataFrame, broadcast_max_bytes: int) -> str:
     try:
         stats = entity_keys._jdf.queryExecution().optimizedPlan().stats()
         size = int(str(stats.sizeInBytes()))   # scala BigInt; Long.MaxValue when unknown
-    except Exception:   # no JVM handle or no statistics: the plan that works at any size
+    except Exception:  # noqa: BLE001 - no JVM handle or no statistics: the plan that works at any size
         return "window"
     return "broadcast" if size <= broadcast_max_bytes else "window"
 

@@ -25,8 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from tailor.drift import (BLOCK, OK, TABLE, WARN, DriftConfig, compare,
-                          feature_columns, status)
+from tailor.drift import BLOCK, OK, TABLE, WARN, DriftConfig, compare, feature_columns, status
 from tailor.runtime import JobContext, main
 
 log = logging.getLogger("tailor.jobs.drift")

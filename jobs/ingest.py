@@ -11,8 +11,13 @@ from __future__ import annotations
 from pyspark.sql import functions as F
 
 from tailor.clock import arrival_column
-from tailor.ingestion.bronze import (QuarantineRateError, check_quarantine_share,  # noqa: F401
-                                     ingested_files, landing_file_column, write_parsed)
+from tailor.ingestion.bronze import (  # noqa: F401
+    QuarantineRateError,
+    check_quarantine_share,
+    ingested_files,
+    landing_file_column,
+    write_parsed,
+)
 from tailor.ingestion.landing import list_landing_files, new_files
 from tailor.ingestion.parse import PARSED_SCHEMA, parse_frames
 from tailor.runtime import JobContext, main

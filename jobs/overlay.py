@@ -11,8 +11,15 @@ logins, then silver.identity_map). Rules in tailor/nearline.py.
 """
 from __future__ import annotations
 
-from tailor.nearline import (OVERLAY_SCHEMA, compute_overlay, nearline_as_of, overlay_since,
-                             recent_bronze, resolve, today_start)
+from tailor.nearline import (
+    OVERLAY_SCHEMA,
+    compute_overlay,
+    nearline_as_of,
+    overlay_since,
+    recent_bronze,
+    resolve,
+    today_start,
+)
 from tailor.runtime import JobContext, main
 
 

@@ -21,9 +21,18 @@ from pyspark.sql import functions as F
 
 from features.assemble import fill
 from features.candidates import candidates
-from features.labels import (KNOWN, asof_group, cutoff_frame, cutoffs_for, interaction_labels,
-                             known_persons, label_windows, numeric_feature_columns, person_labels,
-                             split_column)
+from features.labels import (
+    KNOWN,
+    asof_group,
+    cutoff_frame,
+    cutoffs_for,
+    interaction_labels,
+    known_persons,
+    label_windows,
+    numeric_feature_columns,
+    person_labels,
+    split_column,
+)
 from features.registry import GROUPS, person_groups
 from tailor.clock import decision_delay
 from tailor.runtime import JobContext, main

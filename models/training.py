@@ -15,8 +15,7 @@ import pandas as pd
 from models.catalog import get_spec, predict
 from models.gate import decide
 from models.metrics import N_BOOT, Evaluation, evaluate
-from models.registry import (Champion, RunRecord, find_champion, holdout_definition,
-                             record_and_register)
+from models.registry import Champion, RunRecord, find_champion, holdout_definition, record_and_register
 from models.spec import LABEL, PERSON, ModelSpec, query_ids
 from tailor.config import Config
 

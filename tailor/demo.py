@@ -65,7 +65,8 @@ def serve_and_show(root: Path, examples: dict) -> None:
                 break
             except OSError:
                 if server.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("lookup server did not start:\n" + (server.stdout.read() if server.stdout else ""))
+                    output = server.stdout.read() if server.stdout else ""
+                    raise RuntimeError("lookup server did not start:\n" + output) from None
                 time.sleep(0.3)
         print(f"  server on http://127.0.0.1:{port} (GET /v1/decisions/USER)")
         for label, user in examples:

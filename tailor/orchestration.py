@@ -1,8 +1,8 @@
 """Airflow building blocks for the DAG files: one task per job, keyed on the data interval.
 
 DAG files in ``dags/`` only wire these together. Each task shells out to ``tailor run JOB --ds
-{{ ds }}`` (the same command a person runs; see ``DAILY_DS`` for runs without a logical date), so a task is one isolated Spark application,
-idempotent for its ds, and retried by Airflow on failure.
+{{ ds }}`` (the same command a person runs; see ``DAILY_DS`` for runs without a logical date),
+so a task is one isolated Spark application, idempotent for its ds, and retried by Airflow on failure.
 """
 from __future__ import annotations
 

@@ -39,7 +39,8 @@ def connect(cfg: Config, query_text: str,
         for layer, name in mentioned:
             uri = table_uri(cfg.lakehouse_root, f"{layer}.{name}")
             if not DeltaTable.is_deltatable(uri):
-                raise ValueError(f"no table {layer}.{name} (known: {', '.join(list_tables(cfg.lakehouse_root))})")
+                known = ", ".join(list_tables(cfg.lakehouse_root))
+                raise ValueError(f"no table {layer}.{name} (known: {known})")
             dt = arrow_io.open_table(uri)   # the log is read once per table: latest, then as_of
             version = as_of.get(f"{layer}.{name}")
             if version is not None:

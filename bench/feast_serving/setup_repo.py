@@ -60,8 +60,8 @@ def main() -> None:
 
     t0 = time.perf_counter()
     from feast import FeatureStore
-    from feast.repo_operations import apply_total
     from feast.repo_config import load_repo_config
+    from feast.repo_operations import apply_total
     import_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -52,7 +52,7 @@ def _lakehouse():
 def _table_version(lh, table: str):
     try:
         return lh.version(table)
-    except Exception:  # unreadable log / remote store offline: list still works
+    except Exception:  # noqa: BLE001 - unreadable log / remote store offline: list still works
         return None
 
 

@@ -110,8 +110,7 @@ def _print(report, as_json: bool) -> int:
 
 
 def _events(args: argparse.Namespace) -> int:
-    from tailor.importers.events import (ImportError_, import_file, mapping_from_args,
-                                         parse_assignments)
+    from tailor.importers.events import EventImportError, import_file, mapping_from_args, parse_assignments
 
     try:
         mapping = mapping_from_args(args.map or [])
@@ -121,7 +120,7 @@ def _events(args: argparse.Namespace) -> int:
         report = import_file(args.file, mapping, _landing(args.out), constants, fmt=args.format,
                              separator=args.separator, namespace=args.namespace,
                              ts_format=args.ts_format, timezone_name=args.timezone)
-    except ImportError_ as exc:
+    except EventImportError as exc:
         print(f"tailor import events: {exc}", file=sys.stderr)
         return 2
     return _print(report, args.json)
@@ -129,12 +128,12 @@ def _events(args: argparse.Namespace) -> int:
 
 def _cdnow(args: argparse.Namespace) -> int:
     from tailor.importers.cdnow import import_cdnow
-    from tailor.importers.events import ImportError_
+    from tailor.importers.events import EventImportError
 
     try:
         report = import_cdnow(_landing(args.out), end_date=args.end_date,
                               consent_channels=args.consent or [])
-    except ImportError_ as exc:
+    except EventImportError as exc:
         print(f"tailor import cdnow: {exc}", file=sys.stderr)
         return 2
     if args.consent:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from tailor.identity.resolve import (customer_evidence, owners, pseudonymise_column,
-                                     resolve_events)
+from tailor.identity.resolve import customer_evidence, owners, pseudonymise_column, resolve_events
 
 MAP_KEY = ["id_type", "id_hash"]
 

@@ -22,7 +22,7 @@ How an order becomes a landing event (decisions made here, stated so nobody has 
   (1998-06-30) becomes ``end_date`` (the demo uses its usual run date; the DAG's start date is in
   2026). Weekdays shift with it. Without it the original 1997–98 dates are kept.
 * The source has no event ids: ``event_id`` is ``cdnow-`` + a hash of the line (see
-  :mod:`tailor.importers.events`); two identical lines (same customer, day, CDs and value — 
+  :mod:`tailor.importers.events`); two identical lines (same customer, day, CDs and value —
   they occur) stay two purchases.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Sequence
 import polars as pl
 
 from tailor.events import CHANNELS
-from tailor.importers.events import ImportError_, ImportReport, import_frame
+from tailor.importers.events import EventImportError, ImportReport, import_frame
 
 MASTER = "CDNOW_master.txt"
 ORIGINAL_LAST_DAY = date(1998, 6, 30)
@@ -49,11 +49,11 @@ def master_path() -> Path:
     lifetimes itself, whose import pulls in autograd / scipy)."""
     spec = importlib.util.find_spec("lifetimes")
     if spec is None or not spec.origin:
-        raise ImportError_("the CDNOW data ships in the `lifetimes` package: "
+        raise EventImportError("the CDNOW data ships in the `lifetimes` package: "
                            ".venv/bin/pip install lifetimes")
     path = Path(os.path.dirname(spec.origin), "datasets", MASTER)
     if not path.exists():
-        raise ImportError_(f"{path} is missing from the installed lifetimes package")
+        raise EventImportError(f"{path} is missing from the installed lifetimes package")
     return path
 
 
@@ -64,7 +64,7 @@ def read_master(path: str | Path | None = None) -> pl.DataFrame:
     with open(path) as fh:
         header = fh.readline().split()
         if header != ["customer_id", "date", "number_of_cds", "dollar_value"]:
-            raise ImportError_(f"{path}: unexpected header {header}")
+            raise EventImportError(f"{path}: unexpected header {header}")
         for line in fh:
             parts = line.split()
             if parts:
@@ -91,7 +91,7 @@ def consent_events(orders: pl.DataFrame, channels: Sequence[str]) -> list[dict]:
     """Synthetic consent grants (one per customer and channel, at the first order)."""
     bad = [c for c in channels if c not in CHANNELS]
     if bad:
-        raise ImportError_(f"unknown channels {bad}; use {CHANNELS}")
+        raise EventImportError(f"unknown channels {bad}; use {CHANNELS}")
     if not channels:
         return []
     first = (orders.filter(pl.col("day").is_not_null())

@@ -51,7 +51,7 @@ _TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 _FILE_RE = re.compile(r"^events-(\d{4}-\d{2}-\d{2})-(\d{3,})\.jsonl$")
 
 
-class ImportError_(ValueError):
+class EventImportError(ValueError):
     """The import cannot start (bad mapping, unknown format, missing column): says what to fix."""
 
 
@@ -84,7 +84,7 @@ def parse_assignments(pairs: Iterable[str], what: str = "--map") -> list[tuple[s
     for pair in pairs:
         left, sep, right = pair.partition("=")
         if not sep or not left or not right:
-            raise ImportError_(f"{what} {pair!r}: expected NAME=VALUE, e.g. {what} cust=customer_id")
+            raise EventImportError(f"{what} {pair!r}: expected NAME=VALUE, e.g. {what} cust=customer_id")
         out.append((left, right))
     return out
 
@@ -94,10 +94,10 @@ def mapping_from_args(pairs: Iterable[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for column, fld in parse_assignments(pairs):
         if fld not in EVENT_FIELDS:
-            raise ImportError_(f"--map {column}={fld}: {fld!r} is not a landing event field; "
+            raise EventImportError(f"--map {column}={fld}: {fld!r} is not a landing event field; "
                                f"use one of {', '.join(EVENT_FIELDS)}")
         if fld in mapping:
-            raise ImportError_(f"--map: field {fld!r} mapped twice ({mapping[fld]!r}, {column!r})")
+            raise EventImportError(f"--map: field {fld!r} mapped twice ({mapping[fld]!r}, {column!r})")
         mapping[fld] = column
     return mapping
 
@@ -109,9 +109,9 @@ def read_rows(path: str | Path, fmt: str | None = None, separator: str = ",") ->
     fmt = fmt or {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
                   ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}.get(path.suffix.lower())
     if fmt not in FORMATS:
-        raise ImportError_(f"{path}: cannot tell the format; pass --format {'|'.join(FORMATS)}")
+        raise EventImportError(f"{path}: cannot tell the format; pass --format {'|'.join(FORMATS)}")
     if not path.exists():
-        raise ImportError_(f"{path}: no such file")
+        raise EventImportError(f"{path}: no such file")
     if fmt == "csv":
         return pl.read_csv(path, separator=separator, infer_schema=False)
     if fmt == "parquet":
@@ -203,16 +203,16 @@ def to_events(frame: pl.DataFrame, mapping: Mapping[str, str],
     constants = dict(constants or {})
     unknown = [f for f in [*mapping, *constants] if f not in EVENT_FIELDS]
     if unknown:
-        raise ImportError_(f"not landing event fields: {unknown}; use {', '.join(EVENT_FIELDS)}")
+        raise EventImportError(f"not landing event fields: {unknown}; use {', '.join(EVENT_FIELDS)}")
     missing = [c for c in mapping.values() if c not in frame.columns]
     if missing:
-        raise ImportError_(f"columns {missing} not in the file; it has {frame.columns}")
+        raise EventImportError(f"columns {missing} not in the file; it has {frame.columns}")
     if "ts" not in mapping:
-        raise ImportError_("map a timestamp column to ts, e.g. --map order_date=ts")
+        raise EventImportError("map a timestamp column to ts, e.g. --map order_date=ts")
     if "event_type" not in mapping and "event_type" not in constants:
-        raise ImportError_("say what each row is: --event-type purchase, or --map COL=event_type")
+        raise EventImportError("say what each row is: --event-type purchase, or --map COL=event_type")
     if not re.fullmatch(r"[A-Za-z0-9_.]+", namespace):
-        raise ImportError_(f"namespace {namespace!r}: use letters, digits, '_' or '.'")
+        raise EventImportError(f"namespace {namespace!r}: use letters, digits, '_' or '.'")
     tz = ZoneInfo(timezone_name)
     n = frame.height
     columns: dict[str, list[Any]] = {}
@@ -234,7 +234,7 @@ def to_events(frame: pl.DataFrame, mapping: Mapping[str, str],
     for fld, value in constants.items():
         values, bad = _typed(fld, pl.Series(fld, [value] * n, dtype=pl.String))
         if n and bad[0]:
-            raise ImportError_(f"constant {fld}={value!r} is not a valid {fld}")
+            raise EventImportError(f"constant {fld}={value!r} is not a valid {fld}")
         columns[fld] = values.to_list()
 
     etypes = pl.Series("t", columns["event_type"], dtype=pl.String)

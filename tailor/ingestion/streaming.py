@@ -21,10 +21,11 @@ Exactly once per landing file, also across a kill:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from tailor.ingestion.bronze import ingested_files, landing_file_column, write_parsed

@@ -12,8 +12,15 @@ import pyarrow as pa
 
 from tailor.config import Config
 from tailor.lakehouse import arrow_io
-from tailor.lakehouse.base import (EngineUnavailableError, LakehouseError, SchemaMismatchError,
-                                   TableConflictError, TableNotFoundError, WriteMode, WriteResult)
+from tailor.lakehouse.base import (
+    EngineUnavailableError,
+    LakehouseError,
+    SchemaMismatchError,
+    TableConflictError,
+    TableNotFoundError,
+    WriteMode,
+    WriteResult,
+)
 from tailor.lakehouse.tables import list_tables, table_uri
 
 __all__ = ["Lakehouse", "WriteMode", "WriteResult", "LakehouseError", "TableConflictError",

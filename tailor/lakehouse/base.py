@@ -11,8 +11,8 @@ class WriteMode(str, Enum):
 
     APPEND = "append"                              # add rows
     OVERWRITE = "overwrite"                        # replace the whole table (schema may change)
-    OVERWRITE_PARTITIONS = "overwrite_partitions"  # replace only the partitions written (idempotent day rerun)
-    MERGE = "merge"                                # upsert on keys (or insert-only with when_matched="ignore")
+    OVERWRITE_PARTITIONS = "overwrite_partitions"  # replace only the partitions written (day rerun)
+    MERGE = "merge"                                # upsert on keys (insert-only: when_matched="ignore")
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,8 @@ class TableNotFoundError(LakehouseError):
 
 class EngineUnavailableError(LakehouseError):
     """The configured engine cannot run here (e.g. delta-spark jars not on the classpath)."""
+
+
+def as_value_list(value: Any) -> list[Any]:
+    """A partition value or a collection of them (``replace_partitions``), as a list."""
+    return list(value) if isinstance(value, (list, tuple, set)) else [value]

@@ -19,15 +19,21 @@ from typing import Any, Sequence
 import pyarrow as pa
 from deltalake import DeltaTable, Schema
 from deltalake.exceptions import CommitFailedError, DeltaError
-from deltalake.transaction import (AddAction, CommitProperties, RemoveAction,
-                                   create_table_with_add_actions)
+from deltalake.transaction import AddAction, CommitProperties, RemoveAction, create_table_with_add_actions
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
 from tailor.lakehouse import arrow_io
-from tailor.lakehouse.base import (LakehouseError, SchemaMismatchError, TableConflictError,
-                                   TableNotFoundError, WriteMode, WriteResult)
+from tailor.lakehouse.base import (
+    LakehouseError,
+    SchemaMismatchError,
+    TableConflictError,
+    TableNotFoundError,
+    WriteMode,
+    WriteResult,
+    as_value_list,
+)
 from tailor.lakehouse.files import FILE_META_SCHEMA, make_file_writer
 
 APPEND_RETRIES = 10
@@ -184,7 +190,8 @@ class BridgeEngine:
                     commit_properties=CommitProperties(custom_metadata=props))
             except (CommitFailedError, DeltaError) as exc:
                 raise TableConflictError(
-                    f"could not create {uri}: another writer created it first ({exc}); rerun the job") from exc
+                    f"could not create {uri}: another writer created it first ({exc}); "
+                    "rerun the job") from exc
             return WriteResult(uri, 0, mode.value, len(adds), 0, rows)
 
         # A full overwrite lets delta-rs remove every file and replace schema/partitioning;
@@ -221,8 +228,7 @@ class BridgeEngine:
             for f in arrow_io.live_files(dt):
                 key = tuple(f["partition_values"].get(c) for c in part_cols)
                 explicit = bool(replace) and all(
-                    str(f["partition_values"].get(c)) in {str(v) for v in
-                                                          (replace[c] if isinstance(replace[c], (list, tuple, set)) else [replace[c]])}
+                    str(f["partition_values"].get(c)) in {str(v) for v in as_value_list(replace[c])}
                     for c in replace)
                 if key in wanted or explicit:
                     doomed.append(f)

@@ -10,8 +10,13 @@ from typing import Any, Sequence
 
 from pyspark.sql import DataFrame, SparkSession
 
-from tailor.lakehouse.base import (EngineUnavailableError, TableNotFoundError, WriteMode,
-                                   WriteResult)
+from tailor.lakehouse.base import (
+    EngineUnavailableError,
+    TableNotFoundError,
+    WriteMode,
+    WriteResult,
+    as_value_list,
+)
 from tailor.lakehouse.bridge import literal_partition_filter
 
 
@@ -20,7 +25,7 @@ def delta_jars_available(spark: SparkSession) -> bool:
     try:
         spark._jvm.java.lang.Class.forName("io.delta.tables.DeltaTable")  # type: ignore[union-attr]
         return True
-    except Exception:  # py4j wraps ClassNotFoundException
+    except Exception:  # noqa: BLE001 - py4j wraps ClassNotFoundException
         return False
 
 
@@ -92,7 +97,7 @@ class NativeEngine:
                 writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic")
                 if replace_partitions:
                     cond = " AND ".join(
-                        f"`{c}` IN ({', '.join(repr(str(v)) for v in (vals if isinstance(vals, (list, tuple, set)) else [vals]))})"
+                        f"`{c}` IN ({', '.join(repr(str(v)) for v in as_value_list(vals))})"
                         for c, vals in replace_partitions.items())
                     writer = writer.option("replaceWhere", cond)
             else:

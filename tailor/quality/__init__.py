@@ -4,8 +4,8 @@ Importing this package is cheap; ``great_expectations`` is imported when a contr
 """
 from tailor.quality.contracts import (
     ContractBreach,
-    ContractsBreached,
     ContractResult,
+    ContractsBreached,
     ExpectationOutcome,
     arrow_to_pandas,
     report_dir_for,

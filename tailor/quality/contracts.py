@@ -528,7 +528,8 @@ def write_index(quality_dir: str) -> str | None:
 <html><head><meta charset="utf-8"><title>data contracts {esc(ds)}</title>
 <style>{_CSS}</style></head><body>
 <h1>Data contracts, ds={esc(ds)}</h1>
-<p>{sum(1 for r in rows if r[0])} passed · <span class='bad'>{sum(1 for r in rows if not r[0])} breached</span></p>
+<p>{sum(1 for r in rows if r[0])} passed ·
+<span class='bad'>{sum(1 for r in rows if not r[0])} breached</span></p>
 <table><tr><th>table</th><th>status</th><th>rows</th><th>failed</th><th>warnings</th>
 <th>failed expectations</th><th>validated</th></tr>
 {''.join(body)}

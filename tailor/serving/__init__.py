@@ -8,9 +8,19 @@ state, ``landing`` writes events and decision logs to landing files, ``app`` rou
 ``protocol`` speaks HTTP/1.1, ``server`` runs it all on uvloop, ``openapi`` documents it and
 ``metrics`` counts it.
 """
-from tailor.serving.snapshot import (NoSnapshotError, Snapshot, SnapshotError, SnapshotInfo,
-                                     build_snapshot, list_snapshots, load_snapshot,
-                                     read_current, rollback, set_current, verify_snapshot)
+from tailor.serving.snapshot import (
+                                     NoSnapshotError,
+                                     Snapshot,
+                                     SnapshotError,
+                                     SnapshotInfo,
+                                     build_snapshot,
+                                     list_snapshots,
+                                     load_snapshot,
+                                     read_current,
+                                     rollback,
+                                     set_current,
+                                     verify_snapshot,
+)
 
 __all__ = ["NoSnapshotError", "Snapshot", "SnapshotError", "SnapshotInfo", "build_snapshot",
            "list_snapshots", "load_snapshot", "read_current", "rollback", "set_current",

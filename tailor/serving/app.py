@@ -24,8 +24,17 @@ from tailor.privacy import stable_share
 from tailor.serving import openapi
 from tailor.serving.metrics import Metrics
 from tailor.serving.protocol import HttpProtocol, error, head
-from tailor.serving.records import (CHANNEL_CODES, CHANNEL_OFFSET, CHANNELS, FAST,
-                                    HEADER_SIZE, PLAIN_ID_BYTES, jbytes, render, user_id_json)
+from tailor.serving.records import (
+    CHANNEL_CODES,
+    CHANNEL_OFFSET,
+    CHANNELS,
+    FAST,
+    HEADER_SIZE,
+    PLAIN_ID_BYTES,
+    jbytes,
+    render,
+    user_id_json,
+)
 from tailor.serving.snapshot import Snapshot, SnapshotError
 
 if TYPE_CHECKING:

@@ -17,8 +17,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tailor.serving.records import (CHANNELS, HEADER_SIZE, MAX_BODY, MAX_RECS, MAX_SHARED,
-                                    NO_MESSAGE, NOT_OVERRIDDEN, jbytes, parse_versions)
+from tailor.serving.records import (
+    CHANNELS,
+    HEADER_SIZE,
+    MAX_BODY,
+    MAX_RECS,
+    MAX_SHARED,
+    NO_MESSAGE,
+    NOT_OVERRIDDEN,
+    jbytes,
+    parse_versions,
+)
 
 _NULL = b"null"
 _EMPTY = pa.scalar(b"", pa.binary())

@@ -27,7 +27,8 @@ MAX_PENDING = 64  # deferred responses per connection before reading pauses
 SAMPLE = 8  # 1 in SAMPLE synchronous answers is timed for the latency histogram
 JSON = b"application/json"
 REASONS = {100: "Continue", 200: "OK", 202: "Accepted", 400: "Bad Request",
-           401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
+           401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+           409: "Conflict",
            413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
            422: "Unprocessable Content", 431: "Request Header Fields Too Large",
            500: "Internal Server Error", 503: "Service Unavailable"}

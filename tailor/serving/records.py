@@ -230,8 +230,8 @@ def render(value: bytes, heads: list[bytes], tails: list[bytes], k: int | None =
     ``drop_items`` removes those item ids (just bought), then ``k`` keeps the first k;
     ``suppress`` (a JSON string literal, e.g. ``b'"consent_revoked:email"'``) replaces the
     message by null / no_message and appends that guardrail; if there was a message, the body's
-    propensity becomes 1.0 and the log fragment records the override (module docstring) with ``overridden_by`` (a JSON
-    string literal; default: the guardrail up to its ``:``).
+    propensity becomes 1.0 and the log fragment records the override (module docstring) with
+    ``overridden_by`` (a JSON string literal; default: the guardrail up to its ``:``).
     """
     lf_len, head, tail, n, lf_p, chan, msg_a, msg_b, g_n = HEADER.unpack_from(value)
     start = HEADER_SIZE + 2 * (n + 1)

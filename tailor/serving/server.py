@@ -34,7 +34,8 @@ from typing import Any, Callable
 
 import uvloop
 
-from tailor.serving import landing, snapshot as snapshots
+from tailor.serving import landing
+from tailor.serving import snapshot as snapshots
 from tailor.serving.app import DecisionApp, pseudonymiser
 from tailor.serving.metrics import Metrics
 from tailor.serving.overlay import BOUGHT_TTL, NearlineRows, Overlay, load_nearline

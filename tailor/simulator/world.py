@@ -30,9 +30,14 @@ from tailor.simulator.marketing import ActionBank, LoggingPolicy, Marketing
 from tailor.simulator.params import WorldParams
 from tailor.simulator.streams import MAX_DAYS, MAX_USERS, Streams, group_ranks
 from tailor.simulator.traits import draw_traits
-from tailor.simulator.writer import (LANDING_DIR, EventFormatter, GroundTruthWriter,
-                                     landing_file_name, remove_previous_output,
-                                     write_world_json)
+from tailor.simulator.writer import (
+    LANDING_DIR,
+    EventFormatter,
+    GroundTruthWriter,
+    landing_file_name,
+    remove_previous_output,
+    write_world_json,
+)
 
 DEFAULT_CHUNK_SIZE = 50_000
 _DAY = 86400

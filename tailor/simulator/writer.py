@@ -22,8 +22,13 @@ import pyarrow.parquet as pq
 from tailor.events import CHANNELS, EVENT_FIELDS, EVENT_TYPES
 from tailor.simulator.catalog import Catalog
 from tailor.simulator.columns import EventBatch
-from tailor.simulator.identity import (anonymous_tokens, customer_id_expr, device_tokens,
-                                       email_expr, token_strings)
+from tailor.simulator.identity import (
+    anonymous_tokens,
+    customer_id_expr,
+    device_tokens,
+    email_expr,
+    token_strings,
+)
 from tailor.simulator.streams import Streams
 
 LANDING_DIR, GROUND_TRUTH_DIR, WORLD_FILE = "landing", "ground_truth", "world.json"

@@ -2,7 +2,6 @@
 however early it was written (e.g. a pre-computed forecast or a clock-skewed source)."""
 from datetime import datetime, timedelta, timezone
 
-
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
 

@@ -4,7 +4,6 @@ import random
 from datetime import datetime, timedelta, timezone
 
 
-
 def t(day, hour=0):
     return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
 

@@ -3,7 +3,6 @@ duplicates, TTL edges, many cutoffs per entity."""
 import random
 from datetime import datetime, timedelta, timezone
 
-
 T0 = datetime(2026, 9, 1, tzinfo=timezone.utc)
 
 

@@ -3,7 +3,6 @@ correction known at the cutoff) wins; exact duplicates in time → the same answ
 input order or partitioning; a value visible exactly at the cutoff is used."""
 from datetime import datetime, timedelta, timezone
 
-
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
 

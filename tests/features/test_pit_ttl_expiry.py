@@ -2,7 +2,6 @@
 it is the only value ever known; a fresher value within the TTL is used."""
 from datetime import datetime, timedelta, timezone
 
-
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
 

@@ -3,7 +3,6 @@ the lakehouse (late-arriving, backfilled, corrected) after the cutoff is never u
 that was actually known at the cutoff is used instead."""
 from datetime import datetime, timedelta, timezone
 
-
 SCHEMA_F = "person_id string, event_ts timestamp, written_at timestamp, spend double"
 
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import functions as F
 
-from features.registry import GROUPS, person_groups
 from features.labels import cutoffs_for
+from features.registry import GROUPS, person_groups
 from jobs.training_sets import run
 from tailor.runtime import execute
 

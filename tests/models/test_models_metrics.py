@@ -3,8 +3,14 @@ they contain the point estimate, resample persons (not rows) and pair scorers.""
 import numpy as np
 import pytest
 
-from models.metrics import (binary_metrics, evaluate, hit_rate_per_person, ndcg_per_person,
-                            ranking_metrics, regression_metrics)
+from models.metrics import (
+    binary_metrics,
+    evaluate,
+    hit_rate_per_person,
+    ndcg_per_person,
+    ranking_metrics,
+    regression_metrics,
+)
 
 
 def test_point_values_match_hand_computation():

@@ -3,8 +3,6 @@ table stays readable at the winner's version."""
 import threading
 import time
 
-import pytest
-
 from tailor.lakehouse import TableConflictError
 
 SCHEMA = "id long, ds string"

@@ -7,8 +7,7 @@ import pyarrow as pa
 import pytest
 
 from tailor.serving.compile import compile_values
-from tailor.serving.records import (compile_value, decision_record, render, response_body,
-                                    split_value)
+from tailor.serving.records import compile_value, decision_record, render, response_body, split_value
 from tailor.serving.synthetic import DECISIONS_SCHEMA, decisions_table
 
 

@@ -6,7 +6,6 @@ import selectors
 import signal
 import subprocess
 import sys
-
 from pathlib import Path
 
 import httpx

@@ -3,8 +3,14 @@ earlier snapshots are kept for rollback."""
 import pyarrow as pa
 import pytest
 
-from tailor.serving.snapshot import (build_snapshot, list_snapshots, read_current,
-                                     set_current, snapshots_dir, verify_snapshot)
+from tailor.serving.snapshot import (
+    build_snapshot,
+    list_snapshots,
+    read_current,
+    set_current,
+    snapshots_dir,
+    verify_snapshot,
+)
 
 
 def test_build_then_switch_current(decisions, cfg, publish):

@@ -4,8 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from tailor.serving.snapshot import (MANIFEST, SnapshotError, build_snapshot, load_snapshot,
-                                     read_current, set_current, verify_snapshot)
+from tailor.serving.snapshot import (
+    MANIFEST,
+    SnapshotError,
+    build_snapshot,
+    load_snapshot,
+    read_current,
+    set_current,
+    verify_snapshot,
+)
 
 
 def _flip_byte(path: Path, offset: int) -> None:
