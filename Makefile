@@ -12,6 +12,9 @@ export MPLBACKEND := Agg
 export AIRFLOW_HOME := $(CURDIR)/airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
+# every Tailor task is retried once after 30 s (the DAG files read no config of their own)
+export AIRFLOW__CORE__DEFAULT_TASK_RETRIES := 1
+export AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY := 30
 export AIRFLOW__CORE__EXECUTION_API_SERVER_URL := http://127.0.0.1:8780/execution/
 # API on 8780, not 8793: the scheduler's worker log server listens on 8793
 export AIRFLOW__API__PORT := 8780
@@ -24,11 +27,12 @@ SEED ?= 42
 BENCH_ARGS ?= --pin
 DATA ?= sim
 
-.PHONY: help install demo test test-fast airflow serve bench clean
+.PHONY: help install demo lint test test-fast airflow serve bench clean
 
 help:
 	@echo "make demo    - install, simulate a world, run the daily DAG in Airflow, publish, serve, show decisions"
-	@echo "make test    - install and run the test suite (what CI runs)"
+	@echo "make test    - install, lint (ruff + mypy), run the test suite (what CI runs)"
+	@echo "make lint    - ruff and the type check only"
 	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8780)"
 	@echo "make serve   - the lookup server on the published snapshot"
 	@echo "make bench   - serving benchmark vs Feast and a bare ceiling (needs wrk; ~20 min)"
@@ -45,7 +49,11 @@ install: $(STAMP)
 demo: install
 	$(BIN)/python -m tailor.demo --users $(USERS) --days $(DAYS) --seed $(SEED) --data $(DATA)
 
-test: install
+lint: install  # ruff (pyproject.toml [tool.ruff]) and a type check of the public modules
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 test-fast: install

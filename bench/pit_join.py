@@ -109,8 +109,8 @@ def tailor_worker(args: argparse.Namespace) -> None:
 
     started = time.time()
     sys.path.insert(0, str(REPO))
-    from features.pit import choose_strategy, pit_join
     from tailor.config import load_config
+    from tailor.features.pit import choose_strategy, pit_join
     from tailor.spark import get_spark
 
     conf = json.loads(args.spark_conf)

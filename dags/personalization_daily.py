@@ -6,7 +6,7 @@ breach fails the run with a readable report (HTML data docs under runs/<ds>/), a
 contract on gold.* gates publish, yesterday's snapshot keeps serving. Drift (PSI against the
 champions' training data) warns, or blocks the train task past drift.block_psi.
 """
-from datetime import datetime
+from datetime import datetime, timezone
 
 from airflow.sdk import DAG
 
@@ -15,8 +15,9 @@ from tailor.orchestration import contract_task, default_args, job_task
 with DAG(
     dag_id="personalization_daily",
     description="Tailor daily batch: ingest → identity → features → train → score → decide → publish",
+    doc_md=__doc__,
     schedule="@daily",
-    start_date=datetime(2026, 9, 1),
+    start_date=datetime(2026, 9, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

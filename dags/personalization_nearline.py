@@ -6,18 +6,18 @@ Runs never overlap (max_active_runs=1) and never catch up: each run drains whate
 the previous one (the ingest is a checkpointed, exactly-once stream). The overlay goes before
 the behaviour refresh because consent is the part that must not wait.
 """
-from datetime import datetime
+from datetime import datetime, timezone
 
 from airflow.sdk import DAG
 
-from tailor.config import get_config
 from tailor.orchestration import NEARLINE_DS, default_args, job_task
 
 with DAG(
     dag_id="personalization_nearline",
     description="Tailor nearline: streaming ingest → overlay (consent, caps, bought) → behaviour",
-    schedule=get_config().nearline.schedule,   # "*/10 * * * *" by default
-    start_date=datetime(2026, 9, 1),
+    doc_md=__doc__,
+    schedule="*/10 * * * *",      # every ten minutes; runs never overlap, never catch up
+    start_date=datetime(2026, 9, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

@@ -21,14 +21,14 @@ INGESTED_AT = {"ingested_at": "lineage: every row records when it was ingested"}
 
 def partition_not_empty() -> Any:
     """A warning, not a breach: a quiet day is suspicious, not wrong."""
-    from expectations._rules import non_empty
+    from tailor.expectations._rules import non_empty
 
     return non_empty("the event_date partition has at least one event", warn=True)
 
 
 def event_types() -> list[Any]:
     """Types of the timestamp and numeric event columns (string columns differ per table)."""
-    from expectations._rules import doubles, integers, timestamps
+    from tailor.expectations._rules import doubles, integers, timestamps
 
     return [*timestamps("event_ts", "ingested_at", noun="a timezone-aware timestamp"),
             *doubles("price", "discount", "propensity"),
@@ -37,8 +37,8 @@ def event_types() -> list[Any]:
 
 def event_values() -> list[Any]:
     """Value rules of the event columns (map expectations skip nulls: "when present")."""
-    from expectations._rules import between, date_string, in_set
     from tailor.events import CHANNELS, EVENT_TYPES
+    from tailor.expectations._rules import between, date_string, in_set
 
     return [in_set("event_type", EVENT_TYPES, "event_type is one of tailor.events.EVENT_TYPES"),
             date_string("event_date"),

@@ -21,7 +21,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from expectations import BOOL, DATE_REGEX, FLOAT_TYPES, INT_TYPES, STRING, TZ_TIMESTAMP
+from tailor.expectations import BOOL, DATE_REGEX, FLOAT_TYPES, INT_TYPES, STRING, TZ_TIMESTAMP
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -98,7 +98,7 @@ def numeric_rules(frame: "pd.DataFrame", exclude: Iterable[str] = (),
 
 def forbid_columns(columns: Iterable[str], description: str) -> Any:
     """An expectation that fails when any of ``columns`` exists (observed: the ones present)."""
-    from expectations._gx_custom import ExpectTableColumnsToNotInclude
+    from tailor.expectations._gx_custom import ExpectTableColumnsToNotInclude
 
     return ExpectTableColumnsToNotInclude(column_set=sorted(columns), description=description)
 

@@ -24,7 +24,7 @@ ONE_SPLIT = "_person_in_one_split"
 
 def cutoffs_for(ds: str, cfg: "Config | None") -> list[str]:
     """The cutoff partitions the training_sets run for ``ds`` writes (the job's own function)."""
-    from features.labels import cutoffs_for as job_cutoffs
+    from tailor.features.labels import cutoffs_for as job_cutoffs
 
     if cfg is None:
         from tailor.config import get_config
@@ -53,7 +53,7 @@ def build(table: str, doc: str, keys: list[str], label_rules: Iterable[Any],
           frame: "pd.DataFrame | None", nullable: Iterable[str] = (),
           declared: dict | None = None) -> "gx.ExpectationSuite":
     """The common suite: keys, cutoff, split, label, one split per person, numeric features."""
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         all_true,
         date_string,
         has_columns,

@@ -22,25 +22,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations._events import ID_COLUMN, PARTITION_COLUMN  # noqa: F401 (registry names)
+from tailor.catalog import table
+from tailor.expectations._events import ID_COLUMN, PARTITION_COLUMN  # noqa: F401 (registry names)
 
 if TYPE_CHECKING:
     import great_expectations as gx
 
 TABLE = "bronze.events"
 
-COLUMNS = ["event_id", "event_type", "event_ts", "event_date", "customer_id", "email",
-           "anonymous_id", "device_id", "item_id", "category", "price", "quantity", "channel",
-           "message_id", "action_id", "send_hour", "discount", "propensity", "granted",
-           "landing_file", "ingested_at"]
+COLUMNS = table(TABLE).column_names
 NULLABLE_STRINGS = ["customer_id", "email", "anonymous_id", "device_id", "item_id", "category",
                     "message_id", "action_id"]
 
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``bronze.events`` expectation suite (a fresh object on every call)."""
-    from expectations._events import EVENT_KEYS, INGESTED_AT, event_types, event_values, partition_not_empty
-    from expectations._rules import booleans, has_columns, make_suite, not_null, strings, unique
+    from tailor.expectations._events import (
+        EVENT_KEYS,
+        INGESTED_AT,
+        event_types,
+        event_values,
+        partition_not_empty,
+    )
+    from tailor.expectations._rules import booleans, has_columns, make_suite, not_null, strings, unique
 
     return make_suite(
         TABLE, __doc__,

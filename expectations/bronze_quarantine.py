@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tailor.catalog import table
+
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -28,8 +30,7 @@ PARTITION_COLUMN = "ingest_date"
 ID_COLUMN = "quarantine_id"
 OPTIONAL = True
 
-COLUMNS = ["quarantine_id", "landing_file", "raw_line", "reason", "quarantined_at",
-           "ingest_date"]
+COLUMNS = table(TABLE).column_names
 REASON_REGEX = (r"^(?:invalid_json|not_an_object|bad_ts"
                 r"|(?:missing|bad_type|bad_value|unknown_event_type):.+)$")
 
@@ -38,7 +39,7 @@ def build_suite() -> "gx.ExpectationSuite":
     """The ``bronze.quarantine`` expectation suite (a fresh object on every call)."""
     from great_expectations import expectations as gxe
 
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         date_string,
         has_columns,
         make_suite,

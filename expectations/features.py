@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from expectations import Contract
+from tailor.expectations import Contract
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -56,7 +56,7 @@ def _nullable(group: Any) -> set[str]:
 
 def suite_for_group(group: Any, frame: "pd.DataFrame | None" = None) -> "gx.ExpectationSuite":
     """The suite of one feature group; with ``frame``, plus a rule pair per numeric column."""
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         date_string,
         has_columns,
         make_suite,
@@ -104,6 +104,6 @@ def _contract(group: Any) -> Contract:
 
 def CONTRACTS() -> list[Contract]:  # noqa: N802 (the registry's convention for generated modules)
     """One contract per registered feature group (read from the registry on every call)."""
-    from features.registry import GROUPS
+    from tailor.features.registry import GROUPS
 
     return [_contract(g) for g in GROUPS.values()]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tailor.catalog import table
 from tailor.events import CHANNELS
 
 if TYPE_CHECKING:
@@ -44,10 +45,7 @@ PARTITION_COLUMN = "ds"
 ID_COLUMN = "person_id"
 NO_MESSAGE = "no_message"
 
-COLUMNS = ["person_id", "ds", "policy_version", "items", "item_scores", "action_id", "channel",
-           "send_hour", "offer", "discount", "propensity", "exploration", "holdout",
-           "allowed_channels", "guardrails", "explanation", "ltv_pred", "churn_prob",
-           "model_versions", "feature_versions", "data_versions", "decided_at"]
+COLUMNS = table(TABLE).column_names
 PROVENANCE = ["model_versions", "feature_versions", "data_versions"]
 
 CONSENT_COLUMN = "_channel_consented"
@@ -105,7 +103,7 @@ def build_suite() -> "gx.ExpectationSuite":
     from great_expectations import expectations as gxe
     from great_expectations.expectations.row_conditions import Column
 
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         all_true,
         at_least,
         between,

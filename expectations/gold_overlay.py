@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tailor.catalog import table
 from tailor.events import CHANNELS
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ PARTITION_COLUMN = None
 ID_COLUMN = "person_id"
 OPTIONAL = True
 
-COLUMNS = ["person_id", "revoked_channels", "messages_today", "bought_items", "updated_at"]
+COLUMNS = table(TABLE).column_names
 CHANNELS_KNOWN = "_revoked_channels_known"
 ITEMS_VALID = "_bought_items_valid"
 
@@ -70,7 +71,7 @@ def prepare(df: "pd.DataFrame") -> "pd.DataFrame":
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.overlay`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         all_true,
         has_columns,
         integer_at_least,

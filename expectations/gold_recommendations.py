@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tailor.catalog import table
+
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -21,12 +23,12 @@ TABLE = "gold.recommendations"
 PARTITION_COLUMN = "ds"
 ID_COLUMN = "person_id"
 
-COLUMNS = ["person_id", "item_id", "score", "rank", "ds", "ranker_version"]
+COLUMNS = table(TABLE).column_names
 
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.recommendations`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         MAX_FLOAT,
         between,
         date_string,

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tailor.catalog import table
+
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -22,12 +24,12 @@ PARTITION_COLUMN = "ds"
 ID_COLUMN = "person_id"
 
 PROVENANCE = ["ltv_version", "churn_version"]  # the MLflow model versions that scored
-COLUMNS = ["person_id", "ltv_pred", "churn_prob", *PROVENANCE, "ds"]
+COLUMNS = table(TABLE).column_names
 
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``gold.user_scores`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         MAX_FLOAT,
         between,
         date_string,

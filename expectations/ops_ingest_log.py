@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tailor.catalog import table
+
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -23,13 +25,12 @@ PARTITION_COLUMN = None
 ROW_FILTER_COLUMN = "ds"
 ID_COLUMN = "landing_file"
 
-COLUMNS = ["landing_file", "rows_good", "rows_quarantined", "ds", "ingested_at",
-           "bronze_version"]
+COLUMNS = table(TABLE).column_names
 
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``ops.ingest_log`` expectation suite (a fresh object on every call)."""
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         date_string,
         has_columns,
         integer_at_least,

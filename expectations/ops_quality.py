@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tailor.catalog import table
+
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -21,14 +23,14 @@ PARTITION_COLUMN = "ds"
 ID_COLUMN = "reason"
 OPTIONAL = True  # written by the quality report task, after ingest
 
-COLUMNS = ["reason", "count", "lines", "share", "ds", "computed_at"]
+COLUMNS = table(TABLE).column_names
 
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``ops.quality`` expectation suite (a fresh object on every call)."""
     from great_expectations import expectations as gxe
 
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         between,
         date_string,
         doubles,

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tailor.catalog import table
+
 if TYPE_CHECKING:
     import great_expectations as gx
 
@@ -25,7 +27,9 @@ TABLE = "silver.identity_map"
 PARTITION_COLUMN = None
 ID_COLUMN = "id_hash"
 
-COLUMNS = ["id_type", "id_hash", "person_id", "evidence", "links", "first_seen", "last_seen"]
+COLUMNS = table(TABLE).column_names
+# never null (customers and confidence may be)
+REQUIRED = ["id_type", "id_hash", "person_id", "evidence", "links", "first_seen", "last_seen"]
 ID_TYPES = ["anonymous", "device", "email", "customer"]
 CLEAR_IDENTIFIERS = ["id_value", "customer_id", "email", "anonymous_id", "device_id"]
 
@@ -34,7 +38,7 @@ def build_suite() -> "gx.ExpectationSuite":
     """The ``silver.identity_map`` expectation suite (a fresh object on every call)."""
     from great_expectations import expectations as gxe
 
-    from expectations._rules import (
+    from tailor.expectations._rules import (
         forbid_columns,
         has_columns,
         in_set,
@@ -52,7 +56,7 @@ def build_suite() -> "gx.ExpectationSuite":
         non_empty("the map is not empty", warn=True),
         has_columns(COLUMNS, "identity_map"),
         forbid_columns(CLEAR_IDENTIFIERS, "governance: no identifier in the clear"),
-        not_null(COLUMNS),
+        not_null(REQUIRED),
         strings("id_type", "id_hash", "person_id", "evidence"),
         in_set("id_type", ID_TYPES, f"id_type is one of {ID_TYPES}"),
         unique(["id_type", "id_hash"], "an id maps to exactly one person"),

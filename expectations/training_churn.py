@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations._training import PARTITION_COLUMN, build, partitions, prepare  # noqa: F401
+from tailor.expectations._training import PARTITION_COLUMN, build, partitions, prepare  # noqa: F401
 
 if TYPE_CHECKING:
     import great_expectations as gx

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations import FLOAT_TYPES
-from expectations._training import PARTITION_COLUMN, build, partitions, prepare  # noqa: F401
+from tailor.expectations import FLOAT_TYPES
+from tailor.expectations._training import PARTITION_COLUMN, build, partitions, prepare  # noqa: F401
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -31,7 +31,7 @@ def build_suite(frame: "pd.DataFrame | None" = None) -> "gx.ExpectationSuite":
     """The ``training.ltv`` suite; with ``frame``, plus rules for each numeric feature."""
     from great_expectations import expectations as gxe
 
-    from expectations._rules import MAX_FLOAT
+    from tailor.expectations._rules import MAX_FLOAT
 
     label = [gxe.ExpectColumnValuesToBeInTypeList(column="label", type_list=FLOAT_TYPES,
                                                   description="label is a double"),

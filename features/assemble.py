@@ -13,7 +13,7 @@ from typing import Iterable
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from features.registry import FeatureGroup, person_groups
+from tailor.features.registry import FeatureGroup, person_groups
 
 BOOKKEEPING = ("ds", "written_at")   # per-group columns that are not features
 

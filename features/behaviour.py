@@ -3,6 +3,10 @@
 Counts of views, carts and orders (purchases + conversions) per window, hours since the last
 event / view / order (capped at the 7-day window: "at least a week"), distinct items viewed and
 bought, and the most recent distinct items viewed and bought (newest first).
+
+The windows are ``features.behaviour_windows_hours`` (conf/base.yaml), read once when this module
+is imported; their values are part of the group's fingerprint, so changing them without bumping
+the group's version makes the features job refuse to run (the table would change meaning).
 """
 from __future__ import annotations
 
@@ -11,10 +15,19 @@ from datetime import datetime
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import count_if, hours_before, is_interaction, is_order, last_window, within
+from tailor.config import get_config
+from tailor.features.windows import count_if, hours_before, is_interaction, is_order, last_window, within
 
-WINDOWS = {"1h": 1, "24h": 24, "7d": 168}
-LOOKBACK_HOURS = 168
+
+def window_labels(hours: list[int]) -> dict[str, int]:
+    """Column suffix per window: whole days above a day ("7d"), hours otherwise ("1h", "24h")."""
+    if not hours or min(hours) <= 0:
+        raise ValueError(f"features.behaviour_windows_hours must be positive hours, got {hours}")
+    return {(f"{h // 24}d" if h > 24 and h % 24 == 0 else f"{h}h"): int(h) for h in sorted(hours)}
+
+
+WINDOWS = window_labels(get_config().features.behaviour_windows_hours)
+LOOKBACK_HOURS = max(WINDOWS.values())  # the longest window: nothing older is read
 RECENT_ITEMS = 10
 
 

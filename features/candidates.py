@@ -9,9 +9,9 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features import behaviour
-from features import covisitation as covis_group
-from features.windows import as_of, count_if, is_order, last_window
+from tailor.features import behaviour
+from tailor.features import covisitation as covis_group
+from tailor.features.windows import as_of, count_if, is_order, last_window
 
 RANKER_FEATURES = ["popularity", "popularity_rank", "price", "views_7d", "purchases_30d",
                    "category_match", "user_item_views", "user_item_purchases", "price_ratio",

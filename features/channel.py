@@ -12,9 +12,9 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import as_of
+from tailor.events import CHANNELS
+from tailor.features.windows import as_of
 
-CHANNELS = ("email", "push", "sms", "in_app")
 PRIOR_STRENGTH = 5.0    # pseudo-sends pulling sparse per-channel rates toward the global rate
 DEFAULT_SEND_HOUR = 18
 OUTCOMES = {"open": ("message_open",), "click": ("message_click",), "convert": ("conversion",),

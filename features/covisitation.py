@@ -14,7 +14,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import is_interaction, last_window
+from tailor.features.windows import is_interaction, last_window
 
 LOOKBACK_DAYS = 30
 SESSION_GAP_MINUTES = 30

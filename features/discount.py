@@ -11,7 +11,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if, is_order
+from tailor.features.windows import as_of, count_if, is_order
 
 PRIOR_CONVERSIONS = 0.5
 PRIOR_SENDS = 5.0

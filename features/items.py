@@ -10,7 +10,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if, is_order, within
+from tailor.features.windows import as_of, count_if, is_order, within
 
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:

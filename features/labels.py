@@ -16,9 +16,9 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf
 
-from features.pit import pit_join
-from features.windows import count_if, is_order, order_value, sum_if
 from tailor.clock import day_end
+from tailor.features.pit import pit_join
+from tailor.features.windows import count_if, is_order, order_value, sum_if
 from tailor.privacy import stable_share
 
 PERSON_FEATURES_EXCLUDED = {"person_id", "ds", "favourite_category", "cutoff", "written_at"}

@@ -8,7 +8,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from features.windows import as_of, count_if, is_interaction, is_order, order_value, sum_if, within
+from tailor.features.windows import as_of, count_if, is_interaction, is_order, order_value, sum_if, within
 
 TOP_CATEGORIES = 3
 UNKNOWN_CATEGORY = "unknown"

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from pyspark.sql import DataFrame
 
-from features import behaviour, channel, covisitation, discount, items, profile
+from tailor.features import behaviour, channel, covisitation, discount, items, profile
 
 LOCK_FILE = Path(__file__).with_name("fingerprints.json")
 ENTITIES = ("person_id", "item_id")
@@ -83,9 +83,18 @@ def _tree(obj: Any) -> ast.AST:
     return tree
 
 
+_PACKAGE = "tailor.features"
+
+
 def _in_project(obj: Any) -> bool:
     module = getattr(obj, "__module__", None) or getattr(obj, "__name__", "")
-    return module.split(".")[0] == "features"
+    return module == _PACKAGE or module.startswith(_PACKAGE + ".")
+
+
+def _key(module: str, name: str) -> str:
+    """``features.<module>.<name>``: keys name the repository folder, not the installed
+    package path, so moving the package (tailor.features) does not change a fingerprint."""
+    return f"{module.removeprefix('tailor.')}.{name}"
 
 
 def _names(code: types.CodeType) -> set[str]:
@@ -105,7 +114,7 @@ def code_closure(fn: Callable) -> dict[str, str]:
     while todo:
         f = todo.pop()
         f = inspect.unwrap(f)
-        key = f"{f.__module__}.{f.__qualname__}"
+        key = _key(f.__module__, f.__qualname__)
         if key in out:
             continue
         tree = _tree(f)
@@ -119,9 +128,9 @@ def code_closure(fn: Callable) -> dict[str, str]:
                 # module.attr: follow the attributes this code names
                 for attr in names:
                     if hasattr(value, attr):
-                        _visit(f"{value.__name__}.{attr}", getattr(value, attr), todo, out)
+                        _visit(_key(value.__name__, attr), getattr(value, attr), todo, out)
             elif name in scope:
-                _visit(f"{f.__module__}.{name}", value, todo, out)
+                _visit(_key(f.__module__, name), value, todo, out)
     return dict(sorted(out.items()))
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import functions as F
 
-from features.registry import GROUPS, check_lock
+from tailor.features.registry import GROUPS, check_lock
 from tailor.nearline import event_dates, nearline_as_of, resolve
 from tailor.runtime import JobContext, main
 

@@ -8,21 +8,15 @@ from datetime import datetime, timezone
 import pandas as pd
 from pyspark.sql import functions as F
 
-from features.assemble import person_features
-from features.registry import GROUPS
 from tailor.agents.actions import build_bank
 from tailor.agents.guardian import consent_state
 from tailor.agents.lifecycle import PolicyParams, choose
+from tailor.catalog import table
+from tailor.features.assemble import person_features
+from tailor.features.registry import GROUPS
 from tailor.runtime import JobContext, main
 
-DECISION_SCHEMA = ", ".join([
-    "person_id string", "ds string", "policy_version string", "items array<string>",
-    "item_scores array<double>", "action_id string", "channel string", "send_hour int",
-    "offer string", "discount double", "propensity double", "exploration boolean",
-    "holdout boolean", "allowed_channels array<string>", "guardrails array<string>",
-    "explanation string", "ltv_pred double", "churn_prob double", "model_versions string",
-    "feature_versions string", "data_versions string", "decided_at timestamp"])
-DECISION_COLUMNS = [c.split()[0] for c in DECISION_SCHEMA.split(", ")]
+DECISIONS = table("gold.decisions")
 
 
 def _policy_version(ctx: JobContext) -> str:
@@ -45,7 +39,7 @@ def _decider(bank, params: PolicyParams, provenance: dict[str, str]):
                 out[key] = value
             out["decided_at"] = pd.Timestamp(datetime.now(timezone.utc))
             out["send_hour"] = out["send_hour"].astype("Int32")
-            yield out[DECISION_COLUMNS]
+            yield out[DECISIONS.column_names]
 
     return decide
 
@@ -82,7 +76,7 @@ def run(ctx: JobContext) -> dict:
     params = PolicyParams(p.epsilon, p.holdout_share, p.holdout_salt, p.message_cost,
                           p.min_expected_value, _policy_version(ctx), ctx.ds)
     bank = build_bank(cfg.load_actions(), p.quiet_hours)
-    decisions = frame.mapInPandas(_decider(bank, params, provenance), DECISION_SCHEMA)
+    decisions = frame.mapInPandas(_decider(bank, params, provenance), DECISIONS.ddl)
     result = lh.write(decisions, "gold.decisions", mode="overwrite_partitions",
                       partition_by=["ds"], replace_partitions={"ds": ctx.ds})
     mix = {r["action_id"]: r["count"] for r in lh.read("gold.decisions", version=result.version,

@@ -25,19 +25,13 @@ from typing import Any
 
 import pandas as pd
 
+from tailor.catalog import table
 from tailor.drift import BLOCK, OK, TABLE, WARN, DriftConfig, compare, feature_columns, status
+from tailor.models.catalog import get_spec
 from tailor.runtime import JobContext, main
 
 log = logging.getLogger("tailor.jobs.drift")
 
-# Who each model is trained on (mirrors jobs/training_sets.py): today's rows are restricted the
-# same way so the comparison is like with like.
-POPULATION = {"churn": lambda frame: frame[frame["frequency"] > 0]
-              if "frequency" in frame.columns else frame}
-SCHEMA = ("ds string, model string, feature string, psi double, status string, "
-          "reference_version bigint, reference_cutoff string, champion_version string, "
-          "kind string, n_reference bigint, n_current bigint, note string, "
-          "warn_psi double, block_psi double, computed_at timestamp")
 
 
 def champion_reference(name: str, cfg: Any) -> dict[str, Any] | None:
@@ -45,7 +39,7 @@ def champion_reference(name: str, cfg: Any) -> dict[str, Any] | None:
     (None if there is none yet)."""
     from mlflow.exceptions import MlflowException
 
-    from models.registry import CHAMPION, connect, registered_name
+    from tailor.models.registry import CHAMPION, connect, registered_name
 
     client, _ = connect(cfg)
     registered = registered_name(name, cfg)
@@ -86,8 +80,8 @@ def reference_cutoffs(lh: Any, ref: dict[str, Any]) -> list[str] | None:
 def todays_features(ctx: JobContext) -> pd.DataFrame:
     """Person features as of ds, assembled exactly as training and scoring assemble them
     (``features.assemble.person_features``), array columns left out (models take numbers)."""
-    from features.assemble import person_features
-    from features.registry import person_groups
+    from tailor.features.assemble import person_features
+    from tailor.features.registry import person_groups
 
     groups = [g for g in person_groups() if ctx.lakehouse.exists(g.table)]
     if not groups:
@@ -99,7 +93,7 @@ def todays_features(ctx: JobContext) -> pd.DataFrame:
 
 def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(rows for ops.feature_drift, per-model notes) without writing anything."""
-    from features.labels import cutoffs_for
+    from tailor.features.labels import cutoffs_for
 
     lh = ctx.lakehouse
     current_all = None
@@ -122,7 +116,7 @@ def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]
                                   partitions=partitions).to_pandas()
         if current_all is None:
             current_all = todays_features(ctx)
-        current = POPULATION.get(name, lambda f: f)(current_all)
+        current = get_spec(name).in_population(current_all)  # like with like
         results = compare(reference, current, ref_info["features"] or feature_columns(reference),
                           settings.bins, settings.epsilon)
         for r in results:
@@ -150,7 +144,7 @@ def drift_run(ctx: JobContext, settings: DriftConfig | None = None) -> dict[str,
                 "summary": "no champion from an earlier run: drift not measured, training not "
                            "blocked by this run"}
     frame = pd.DataFrame(rows)
-    version = ctx.lakehouse.write(ctx.spark.createDataFrame(frame, SCHEMA), TABLE,
+    version = ctx.lakehouse.write(ctx.spark.createDataFrame(frame, table(TABLE).ddl), TABLE,
                                   mode="overwrite_partitions", partition_by=["ds"],
                                   replace_partitions={"ds": ctx.ds}).version
     worst = BLOCK if (frame["status"] == BLOCK).any() else WARN if (

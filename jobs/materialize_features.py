@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pyspark.sql import functions as F
 
-from features.labels import cutoffs_for
-from features.registry import GROUPS, check_lock
 from tailor.clock import is_replay, run_instant
+from tailor.features.labels import cutoffs_for
+from tailor.features.registry import GROUPS, check_lock
 from tailor.runtime import JobContext, main
 
 

@@ -12,7 +12,7 @@ logins, then silver.identity_map). Rules in tailor/nearline.py.
 from __future__ import annotations
 
 from tailor.nearline import (
-    OVERLAY_SCHEMA,
+    OVERLAY,
     compute_overlay,
     nearline_as_of,
     overlay_since,
@@ -29,7 +29,7 @@ def run(ctx: JobContext) -> dict:
     as_of = nearline_as_of(ctx.ds)
     since = overlay_since(lh, ctx.cfg.serving_dir)
     if not lh.exists("bronze.events"):
-        frame = ctx.spark.createDataFrame([], OVERLAY_SCHEMA)  # nothing ingested yet: empty
+        frame = ctx.spark.createDataFrame([], OVERLAY.ddl)  # nothing ingested yet: empty
     else:
         start = min(since, today_start(as_of)) if since is not None else None
         events = resolve(lh, ctx.cfg, recent_bronze(lh, start, as_of))

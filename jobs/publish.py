@@ -12,17 +12,22 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from tailor.config import Config
 from tailor.lakehouse.arrow_io import read_arrow, table_version
 from tailor.lakehouse.tables import table_uri
+from tailor.runtime import JobContext, JobOption, main
 from tailor.serving.snapshot import build_snapshot, prune_snapshots, set_current
 
 ANON_PREFIX = "anon-"
 TABLE = "gold.decisions"
 
 
-def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
-    """Publish partition ``ds`` of gold.decisions at ``version`` (default: latest)."""
+OPTIONS = (JobOption("--version", "gold.decisions Delta version to publish (default: latest)",
+                     type=int),)
+
+
+def run(ctx: JobContext) -> dict[str, Any]:
+    """Publish partition ``ds`` of gold.decisions at option ``version`` (default: latest)."""
+    cfg, ds, version = ctx.cfg, ctx.ds, ctx.option("version")
     started = time.perf_counter()
     uri = table_uri(cfg.lakehouse_root, TABLE)
     latest = table_version(uri)
@@ -65,14 +70,4 @@ def run(ds: str, cfg: Config, version: int | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    import argparse
-    import json
-
-    from tailor.config import get_config
-
-    parser = argparse.ArgumentParser(description="publish: one ds of gold.decisions -> the "
-                                                 "served snapshot (CURRENT points at it)")
-    parser.add_argument("--ds", required=True, help="the day to publish, YYYY-MM-DD")
-    parser.add_argument("--version", type=int, help="gold.decisions version (default: latest)")
-    args = parser.parse_args()
-    print(json.dumps(run(args.ds, get_config(), args.version), indent=2, default=str))
+    main(run, "publish", OPTIONS)

@@ -6,23 +6,19 @@ Reads the ``ingest_date == ds`` partition of ``bronze.quarantine`` and the ``ds`
 (pandas + delta-rs, see ``tailor.quality.rates``). Run it after ``ingest``; the
 ``ops.quality`` contract can then be checked with ``tailor run validate --table ops.quality``.
 
-    python -m jobs.quality_report --ds 2026-10-15
+    tailor run quality_report --ds 2026-10-15
 """
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from typing import Any
 
-from tailor.config import Config, get_config, load_config
 from tailor.quality.rates import QUALITY_TABLE, compute_for, write_quality
+from tailor.runtime import JobContext, main
 
 
-def run(ds: str, cfg: Config | None = None) -> dict[str, Any]:
-    """Compute and write ``ops.quality`` for ``ds``; return a summary (no Spark: ``tailor run``
-    calls it as a plain job)."""
-    cfg = cfg or get_config()
+def run(ctx: JobContext) -> dict[str, Any]:
+    """Compute and write ``ops.quality`` for ``ds``; return a summary (starts no Spark)."""
+    cfg, ds = ctx.cfg, ctx.ds
     rates, lines, inputs = compute_for(cfg, ds)
     version = write_quality(cfg, rates, ds)
     quarantined = int(rates["count"].sum())
@@ -38,19 +34,5 @@ def run(ds: str, cfg: Config | None = None) -> dict[str, Any]:
             "inputs": inputs}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jobs.quality_report",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--ds", required=True, help="the run's date, YYYY-MM-DD")
-    args = parser.parse_args(argv)
-    from tailor.runtime import record_run
-
-    cfg = load_config()
-    summary = run(args.ds, cfg)
-    record_run(cfg, "quality_report", args.ds, summary)
-    print(json.dumps(summary, indent=2, default=str))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    main(run, "quality_report")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
-from features.assemble import person_features
-from features.candidates import candidates
-from features.registry import GROUPS
-from models.serving_model import ServingModel, serving_model
+from tailor.features.assemble import person_features
+from tailor.features.candidates import candidates
+from tailor.features.registry import GROUPS
+from tailor.models.serving_model import ServingModel, serving_model
 from tailor.runtime import JobContext, main
 
 

@@ -2,9 +2,9 @@
 Delta versions it read and promoted to ``champion`` only past the evaluation gate."""
 from __future__ import annotations
 
-from features.labels import cutoffs_for
-from models.training import train_and_register
 from tailor.drift import assert_trainable
+from tailor.features.labels import cutoffs_for
+from tailor.models.training import train_and_register
 from tailor.runtime import JobContext, main
 
 KEYS = {"person_id", "item_id", "cutoff", "split", "label"}

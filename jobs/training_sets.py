@@ -19,9 +19,10 @@ from functools import reduce
 
 from pyspark.sql import functions as F
 
-from features.assemble import fill
-from features.candidates import candidates
-from features.labels import (
+from tailor.clock import decision_delay
+from tailor.features.assemble import fill
+from tailor.features.candidates import candidates
+from tailor.features.labels import (
     KNOWN,
     asof_group,
     cutoff_frame,
@@ -33,8 +34,9 @@ from features.labels import (
     person_labels,
     split_column,
 )
-from features.registry import GROUPS, person_groups
-from tailor.clock import decision_delay
+from tailor.features.registry import GROUPS, person_groups
+from tailor.models.catalog import SPECS
+from tailor.models.spec import LABEL
 from tailor.runtime import JobContext, main
 
 log = logging.getLogger(__name__)
@@ -93,9 +95,6 @@ def run(ctx: JobContext) -> dict:
     feats = [c for c in numeric_feature_columns(persons)
              if c not in ("future_spend", "future_purchases")]
     keep = ["person_id", "cutoff", "split", *feats]
-    ltv = persons.select(*keep, F.col("future_spend").cast("double").alias("label"))
-    churn = persons.where(F.col("frequency") > 0) if "frequency" in persons.columns else persons
-    churn = churn.select(*keep, (F.col("future_purchases") == 0).cast("int").alias("label"))
 
     # Ranker: item groups as of each cutoff (same point-in-time rules), candidates per cutoff.
     item_frames = {}
@@ -117,13 +116,21 @@ def run(ctx: JobContext) -> dict:
             candidates(people, items, events, ctx.day_end(c), cfg.models.ranker.candidates_per_user,
                        covisitation=covis)
             .withColumn("cutoff", F.lit(c)))
-    ranker = (reduce(lambda a, b: a.unionByName(b), per_cutoff)
-              .join(interaction_labels(future, ["person_id", "item_id", "cutoff"]),
-                    ["person_id", "item_id", "cutoff"], "left")
-              .fillna({"label": 0.0}).withColumn("split", split))
+    labelled = {
+        "persons": persons,
+        "candidates": (reduce(lambda a, b: a.unionByName(b), per_cutoff)
+                       .join(interaction_labels(future, ["person_id", "item_id", "cutoff"]),
+                             ["person_id", "item_id", "cutoff"], "left")
+                       .fillna({"label": 0.0}).withColumn("split", split)),
+    }
 
     out = {}
-    for name, frame in (("ltv", ltv), ("churn", churn), ("ranker", ranker)):
+    for name, spec in SPECS.items():
+        frame = spec.in_population(labelled[spec.rows])
+        if spec.rows == "persons":
+            frame = frame.select(*keep, F.expr(spec.label).alias(LABEL))
+        elif spec.label != LABEL:
+            frame = frame.withColumn(LABEL, F.expr(spec.label))
         res = lh.write(frame, f"training.{name}", mode="overwrite_partitions",
                        partition_by=["cutoff"], replace_partitions={"cutoff": cutoffs})
         out[name] = {"version": res.version, "rows": res.rows_written}

@@ -14,19 +14,18 @@ group's table), or ``all`` (every registered table that exists; tables not writt
 listed as skipped). With several tables every contract runs
 before the job fails, so one breach does not hide another.
 
-    python -m jobs.validate --table gold.decisions --ds 2026-10-15
-    python -m jobs.validate --table bronze.events,silver.events --ds 2026-10-15
-    python -m jobs.validate --table 'features.*' --ds 2026-10-15
-    python -m jobs.validate --table all --ds 2026-10-15
+    tailor run validate --table gold.decisions --ds 2026-10-15
+    tailor run validate --table bronze.events,silver.events --ds 2026-10-15
+    tailor run validate --table 'features.*' --ds 2026-10-15
+    tailor run validate --table all --ds 2026-10-15
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from typing import Any, Iterable
 
-from tailor.config import Config, get_config, load_config
+from tailor.config import Config, get_config
 from tailor.lakehouse.arrow_io import read_arrow, table_version
 from tailor.lakehouse.tables import table_uri
 from tailor.quality.contracts import (
@@ -37,8 +36,16 @@ from tailor.quality.contracts import (
     validate_frame,
     write_index,
 )
+from tailor.runtime import JobContext, JobOption, main
 
-__all__ = ["ContractBreach", "ContractsBreached", "run", "run_many", "resolve_tables", "main"]
+__all__ = ["ContractBreach", "ContractsBreached", "run", "check", "run_many", "resolve_tables"]
+
+OPTIONS = (
+    JobOption("--table", "layer.name (e.g. gold.decisions), a comma-separated list, a pattern "
+                         "('features.*'), or 'all'", required=True, names_record=True),
+    JobOption("--data-docs", "also render GX data docs: true|false (default: quality.data_docs)",
+              type=lambda v: v.strip().lower() in ("1", "true", "yes")),
+)
 
 ALL = "all"
 
@@ -48,7 +55,7 @@ def resolve_tables(spec: str | Iterable[str]) -> list[str]:
     a pattern such as ``"features.*"`` or ``"training.*"`` → the registered tables it matches."""
     from fnmatch import fnmatchcase
 
-    from expectations import get_contract, registered_tables
+    from tailor.expectations import get_contract, registered_tables
 
     names = ([t.strip() for t in spec.split(",")] if isinstance(spec, str)
              else [t.strip() for t in spec])
@@ -73,8 +80,13 @@ def _is_many(table: str | Iterable[str]) -> bool:
             or "?" in table)
 
 
-def run(table: str | Iterable[str], ds: str, cfg: Config | None = None, *,
-        data_docs: bool | None = None) -> dict[str, Any]:
+def run(ctx: JobContext) -> dict[str, Any]:
+    """Check the data contracts of option ``table`` for ``ds`` (the job; see :func:`check`)."""
+    return check(ctx.option("table"), ctx.ds, ctx.cfg, data_docs=ctx.option("data_docs"))
+
+
+def check(table: str | Iterable[str], ds: str, cfg: Config | None = None, *,
+          data_docs: bool | None = None) -> dict[str, Any]:
     """Validate ``table``'s rows for ``ds``; return a summary dict, raise on a breach.
 
     ``table`` may also be ``"all"``, ``"a,b"`` or a list: see :func:`run_many`.
@@ -132,7 +144,7 @@ def _validate_one(table: str, ds: str, cfg: Config, *, data_docs: bool | None,
                   skip_missing: bool) -> dict[str, Any]:
     import pyarrow.compute as pc
 
-    from expectations import get_contract
+    from tailor.expectations import get_contract
 
     if data_docs is None:
         data_docs = bool(getattr(cfg.quality, "data_docs", True))
@@ -179,22 +191,5 @@ def _validate_one(table: str, ds: str, cfg: Config, *, data_docs: bool | None,
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jobs.validate", description=__doc__.splitlines()[0])
-    parser.add_argument("--table", required=True,
-                        help="layer.name (e.g. gold.decisions), a comma-separated list, a pattern "
-                             "('features.*'), or 'all'")
-    parser.add_argument("--ds", required=True, help="partition date, YYYY-MM-DD")
-    parser.add_argument("--no-data-docs", action="store_true",
-                        help="skip rendering GX data docs (JSON + HTML report only)")
-    args = parser.parse_args(argv)
-    try:
-        run(args.table, args.ds, load_config(), data_docs=False if args.no_data_docs else None)
-    except ContractBreach as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    main(run, "validate", OPTIONS)

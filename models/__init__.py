@@ -3,10 +3,10 @@
 Entry points: ``train_and_register`` (the training job), ``load_champion`` + ``predict`` (the
 scoring job). Each model is a small ``ModelSpec`` in ``models/<name>.py``; the flow is shared.
 """
-from models.catalog import SPECS, feature_columns, get_spec, predict
-from models.registry import NoChampionError, load_champion, registered_name
-from models.spec import ModelSpec
-from models.training import TrainResult, train_and_register
+from tailor.models.catalog import SPECS, feature_columns, get_spec, predict
+from tailor.models.registry import NoChampionError, load_champion, registered_name
+from tailor.models.spec import ModelSpec
+from tailor.models.training import TrainResult, train_and_register
 
 MODEL_NAMES = tuple(SPECS)
 

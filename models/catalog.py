@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from models import churn, ltv, ranker
-from models.spec import ModelSpec
+from tailor.models import churn, ltv, ranker
+from tailor.models.spec import ModelSpec
 
 SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (ltv.SPEC, churn.SPEC, ranker.SPEC)}
 

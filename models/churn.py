@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import xgboost as xgb
 
-from models.baselines import churn_baseline
-from models.metrics import binary_metrics
-from models.plots import roc_plot
-from models.spec import ModelSpec, score_probability
+from tailor.models.baselines import churn_baseline
+from tailor.models.metrics import binary_metrics
+from tailor.models.plots import roc_plot
+from tailor.models.spec import ModelSpec, score_probability
 
 SPEC = ModelSpec(
     name="churn",
@@ -17,4 +17,7 @@ SPEC = ModelSpec(
     baseline=churn_baseline,
     plot=roc_plot,
     score=score_probability,
+    label="CAST(future_purchases = 0 AS INT)",
+    label_type="int",
+    population="frequency > 0",   # churn means something only for persons who bought before
 )

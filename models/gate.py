@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from models.metrics import Estimate
+from tailor.models.metrics import Estimate
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import xgboost as xgb
 
-from models.baselines import ltv_baseline
-from models.metrics import regression_metrics
-from models.plots import calibration_plot
-from models.spec import ModelSpec, score_nonnegative
+from tailor.models.baselines import ltv_baseline
+from tailor.models.metrics import regression_metrics
+from tailor.models.plots import calibration_plot
+from tailor.models.spec import ModelSpec, score_nonnegative
 
 SPEC = ModelSpec(
     name="ltv",
@@ -17,4 +17,5 @@ SPEC = ModelSpec(
     baseline=ltv_baseline,
     plot=calibration_plot,
     score=score_nonnegative,
+    label="CAST(future_spend AS DOUBLE)",
 )

@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.metrics import roc_curve
 
-from models.metrics import hit_rate_per_person, roc_auc
+from tailor.models.metrics import hit_rate_per_person, roc_auc
 
 
 def calibration_plot(label: np.ndarray, person: np.ndarray, scores: Mapping[str, np.ndarray],

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import xgboost as xgb
 
-from models.baselines import popularity_baseline
-from models.metrics import ranking_metrics
-from models.plots import hit_rate_curve
-from models.spec import ModelSpec, score_raw
+from tailor.models.baselines import popularity_baseline
+from tailor.models.metrics import ranking_metrics
+from tailor.models.plots import hit_rate_curve
+from tailor.models.spec import ModelSpec, score_raw
 
 SPEC = ModelSpec(
     name="ranker",
@@ -18,4 +18,5 @@ SPEC = ModelSpec(
     plot=hit_rate_curve,
     score=score_raw,
     grouped=True,
+    rows="candidates",
 )

@@ -21,8 +21,8 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 
-from models.catalog import feature_columns, get_spec
 from tailor.config import Config
+from tailor.models.catalog import feature_columns, get_spec
 
 EXPERIMENT = "tailor"
 CHAMPION = "champion"

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.baselines import Predictor
-from models.catalog import get_spec, predict
-from models.registry import NoChampionError, load_champion
+from tailor.models.baselines import Predictor
+from tailor.models.catalog import get_spec, predict
+from tailor.models.registry import NoChampionError, load_champion
 
 log = logging.getLogger(__name__)
 

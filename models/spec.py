@@ -13,14 +13,15 @@ import pandas as pd
 import xgboost as xgb
 from matplotlib.figure import Figure
 
-from models.baselines import Baseline  # fit(train) -> predictor; the gate calls (train, test)
-from models.metrics import Metric
 from tailor.config import Config
+from tailor.models.baselines import Baseline  # fit(train) -> predictor; the gate calls (train, test)
+from tailor.models.metrics import Metric
 
 Plot = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray], int], Figure]
 Score = Callable[[xgb.XGBModel, pd.DataFrame], np.ndarray]
 
 LABEL = "label"
+ROWS = ("persons", "candidates")
 PERSON = "person_id"
 CUTOFF = "cutoff"
 
@@ -57,6 +58,13 @@ class ModelSpec:
     ``grouped`` = rows are candidates of a person at a cutoff (learning-to-rank): fit with
     ``qid`` = :func:`query_ids`, and evaluated per candidate list.
     ``params`` are task-specific XGBoost parameters layered over ``cfg.models.xgboost``.
+
+    The training set (``jobs/training_sets.py`` builds ``training.<name>`` from the spec alone):
+    ``rows`` = ``"persons"`` (one row per person × cutoff, with the person labels
+    ``future_spend`` and ``future_purchases`` of the label window) or ``"candidates"`` (person ×
+    candidate item × cutoff, with ``label`` = 1.0 if the person interacted with the item in the
+    window); ``label`` = a Spark SQL expression over those columns; ``population`` = a SQL filter
+    over the features saying who the model is trained on (and drift-checked against), or None.
     """
 
     name: str
@@ -68,6 +76,30 @@ class ModelSpec:
     score: Score
     params: Mapping[str, Any] = field(default_factory=dict)
     grouped: bool = False
+    rows: str = "persons"
+    label: str = LABEL
+    label_type: str = "double"
+    population: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.rows not in ROWS:
+            raise ValueError(f"{self.name}: rows={self.rows!r}; use one of {ROWS}")
+
+    def in_population(self, frame: Any) -> Any:
+        """``frame`` (Spark or pandas) restricted to the model's population; unchanged when the
+        population's columns are absent (e.g. imported data without the profile's frequency)."""
+        if not self.population:
+            return frame
+        if isinstance(frame, pd.DataFrame):
+            try:
+                return frame.query(self.population)
+            except pd.errors.UndefinedVariableError:
+                return frame
+        from pyspark.errors import AnalysisException
+        try:
+            return frame.where(self.population)
+        except AnalysisException:
+            return frame
 
     def gate_metric(self, cfg: Config) -> Metric:
         return self.metrics(cfg)[0]

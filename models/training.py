@@ -12,12 +12,12 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from models.catalog import get_spec, predict
-from models.gate import decide
-from models.metrics import N_BOOT, Evaluation, evaluate
-from models.registry import Champion, RunRecord, find_champion, holdout_definition, record_and_register
-from models.spec import LABEL, PERSON, ModelSpec, query_ids
 from tailor.config import Config
+from tailor.models.catalog import get_spec, predict
+from tailor.models.gate import decide
+from tailor.models.metrics import N_BOOT, Evaluation, evaluate
+from tailor.models.registry import Champion, RunRecord, find_champion, holdout_definition, record_and_register
+from tailor.models.spec import LABEL, PERSON, ModelSpec, query_ids
 
 SPLIT = "split"
 

@@ -49,13 +49,7 @@ class PrivacyConfig(_Section):
     person_id_length: int
 
 
-class IngestConfig(_Section):
-    event_types: list[str]
-    channels: list[str]
-
-
 class FeaturesConfig(_Section):
-    profile_lookback_days: int
     behaviour_windows_hours: list[int]
     # Point-in-time join plan (features/pit.py): auto = broadcast small entity sides, else window.
     pit_strategy: Literal["auto", "window", "broadcast"] = "auto"
@@ -170,7 +164,6 @@ class ServingOverlayConfig(_Section):
 class ServingConfig(_Section):
     host: str
     port: int
-    fallback_policy: str
     top_k: int
     store: Literal["tkv", "sqlite"] = "tkv"
     reload_interval_seconds: float = 1.0
@@ -187,12 +180,6 @@ class ServingConfig(_Section):
     overlay: ServingOverlayConfig = ServingOverlayConfig()
 
 
-class AirflowConfig(_Section):
-    home: str
-    retries: int
-    retry_delay_seconds: int
-
-
 class SimulatorConfig(_Section):
     users: int
     days: int
@@ -204,7 +191,6 @@ class SimulatorConfig(_Section):
 class NearlineConfig(_Section):
     """The nearline DAG (every few minutes): incremental ingest, behaviour refresh, overlay."""
 
-    schedule: str                 # cron of dags/personalization_nearline.py
     checkpoint: str               # streaming checkpoint; relative = under paths.lakehouse
     max_files_per_trigger: int    # landing files per micro-batch (bounds one batch's work)
     max_file_age: str             # file source maxFileAge: older files are not listed
@@ -221,7 +207,6 @@ class Config(_Section):
     spark: SparkConfig
     lakehouse: LakehouseConfig
     privacy: PrivacyConfig
-    ingest: IngestConfig
     features: FeaturesConfig
     clock: ClockConfig = ClockConfig()
     drift: DriftConfig = DriftConfig()
@@ -230,7 +215,6 @@ class Config(_Section):
     identity: IdentityConfig = IdentityConfig()
     quality: QualityConfig
     serving: ServingConfig
-    airflow: AirflowConfig
     simulator: SimulatorConfig
     nearline: NearlineConfig
 

@@ -22,6 +22,8 @@ def airflow_env(root: Path) -> dict[str, str]:
     env.setdefault("AIRFLOW_HOME", str(root / "airflow"))
     env.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(root / "dags"))
     env.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+    env.setdefault("AIRFLOW__CORE__DEFAULT_TASK_RETRIES", "1")       # every Tailor task
+    env.setdefault("AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY", "30")  # seconds
     env.update({"TAILOR_HOME": str(root), "PYSPARK_PYTHON": sys.executable,
                 "SPARK_LOCAL_IP": "127.0.0.1"})
     return env

@@ -20,12 +20,11 @@ from typing import Any
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
+from tailor.catalog import table
 from tailor.identity.recent import resolve_recent
 from tailor.lakehouse import arrow_io
 
-OVERLAY_SCHEMA = ("person_id string, revoked_channels array<string>, messages_today int, "
-                  "bought_items array<string>, updated_at timestamp")
-OVERLAY_COLUMNS = [c.split()[0] for c in OVERLAY_SCHEMA.split(", ")]
+OVERLAY = table("gold.overlay")
 ORDER_EVENTS = ("purchase", "conversion")
 
 

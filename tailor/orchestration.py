@@ -3,16 +3,20 @@
 DAG files in ``dags/`` only wire these together. Each task shells out to ``tailor run JOB --ds
 {{ ds }}`` (the same command a person runs; see ``DAILY_DS`` for runs without a logical date),
 so a task is one isolated Spark application, idempotent for its ds, and retried by Airflow on failure.
+
+Nothing here reads Tailor's configuration: the scheduler parses DAG files every few seconds, and
+the jobs load ``conf/`` when they run. Retries are Airflow's own settings
+(``[core] default_task_retries`` / ``default_task_retry_delay``; ``make`` and ``tailor.dagrun``
+set 1 retry after 30 s).
 """
 from __future__ import annotations
 
 import os
 import sys
-from datetime import timedelta
 
 from airflow.providers.standard.operators.bash import BashOperator
 
-from tailor.config import get_config
+from tailor.config import project_root
 
 TAILOR_BIN = os.path.join(os.path.dirname(sys.executable), "tailor")
 
@@ -26,15 +30,14 @@ NEARLINE_DS = "{{ ds if ds is defined and ds else dag_run.run_after | ds }}"
 
 
 def default_args() -> dict:
-    cfg = get_config()
-    return {"owner": "tailor", "retries": cfg.airflow.retries,
-            "retry_delay": timedelta(seconds=cfg.airflow.retry_delay_seconds)}
+    """Arguments every Tailor task shares (retries come from Airflow's configuration)."""
+    return {"owner": "tailor"}
 
 
 def _env() -> dict[str, str]:
-    env = {"TAILOR_HOME": get_config().root, "PYSPARK_PYTHON": sys.executable,
-           "SPARK_LOCAL_IP": "127.0.0.1"}
-    return env
+    """The project directory the jobs load conf/ from (TAILOR_HOME, else found from the cwd)."""
+    return {"TAILOR_HOME": os.environ.get("TAILOR_HOME") or str(project_root()),
+            "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
 
 
 def job_task(job: str, ds: str = DAILY_DS, **kwargs) -> BashOperator:

@@ -1,22 +1,51 @@
 """What every job gets: config, Spark, the lakehouse and the run's date, plus run records.
 
-A job module in ``jobs/`` defines ``run(ctx: JobContext) -> dict`` and ends with
-``if __name__ == "__main__": main(run)`` so it works under spark-submit, ``tailor run JOB`` and
-Airflow alike. The summary dict is printed as JSON and kept under ``runs/<ds>/<job>.json``.
+Every job module in ``jobs/`` has the same contract: ``run(ctx: JobContext) -> dict`` (the
+summary), optional ``OPTIONS`` (job-specific command-line options beyond ``--ds``, which arrive
+in ``ctx.options``), and ends with ``if __name__ == "__main__": main(run, JOB, OPTIONS)`` so it
+works under spark-submit, ``tailor run JOB`` and Airflow alike. Spark and the lakehouse start
+lazily, so jobs that never touch them (publish, validate, quality_report) start none. The
+summary dict is printed as JSON and kept under ``runs/<ds>/<job>.json``.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from tailor.clock import day_end
 from tailor.config import Config, get_config
+
+
+class JobError(RuntimeError):
+    """A job failed for a reason its message fully explains (e.g. a breached data contract):
+    the command line prints the message without a traceback and exits with status 1."""
+
+
+@dataclass(frozen=True)
+class JobOption:
+    """A job-specific command-line option (``--table``), passed on as ``ctx.options[name]``."""
+
+    flag: str
+    help: str
+    type: Callable[[str], Any] = str
+    required: bool = False
+    default: Any = None
+    names_record: bool = False   # its value is part of the run record's name (validate_<table>)
+
+    @property
+    def name(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(self.flag, type=self.type, required=self.required,
+                            default=self.default, help=self.help)
 
 
 @dataclass
@@ -26,8 +55,14 @@ class JobContext:
     cfg: Config
     ds: str
     job: str = "job"
+    options: dict[str, Any] = field(default_factory=dict)
     _spark: Any = field(default=None, repr=False)
     _lakehouse: Any = field(default=None, repr=False)
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """A job option given on the command line (``None`` values count as not given)."""
+        value = self.options.get(name)
+        return default if value is None else value
 
     @property
     def spark(self):
@@ -72,23 +107,50 @@ def record_run(cfg: Config, job: str, ds: str, summary: dict[str, Any]) -> str:
 
 
 def execute(job: str, run: Callable[[JobContext], dict[str, Any]], ds: str,
-            cfg: Config | None = None, spark: Any = None) -> dict[str, Any]:
-    """Run one job for ``ds`` and record its summary; exceptions propagate (task fails)."""
+            cfg: Config | None = None, spark: Any = None,
+            options: dict[str, Any] | None = None, record_as: str | None = None) -> dict[str, Any]:
+    """Run one job for ``ds`` and record its summary (as ``runs/<ds>/<record_as or job>.json``);
+    exceptions propagate (the task fails)."""
     cfg = cfg or get_config()
     date.fromisoformat(ds)  # fail fast on a malformed --ds
-    ctx = JobContext(cfg=cfg, ds=ds, job=job, _spark=spark)
+    ctx = JobContext(cfg=cfg, ds=ds, job=job, options=dict(options or {}), _spark=spark)
     started = time.time()
     summary = run(ctx) or {}
     summary = {"job": job, "ds": ds, "seconds": round(time.time() - started, 2), **summary}
-    record_run(cfg, job, ds, summary)
+    record_run(cfg, record_as or job, ds, summary)
     return summary
 
 
-def main(run: Callable[[JobContext], dict[str, Any]], job: str | None = None) -> None:
-    """spark-submit entry point: ``spark-submit jobs/ingest.py --ds 2026-10-15``."""
-    parser = argparse.ArgumentParser(description=(run.__doc__ or "").strip())
+def record_name(job: str, options: Sequence[JobOption], values: dict[str, Any]) -> str:
+    """``job`` plus the values of the options that name the record, e.g. ``validate_gold_decisions``."""
+    parts = [job] + [str(values[o.name]) for o in options
+                     if o.names_record and values.get(o.name) is not None]
+    return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(parts)).strip("_")
+
+
+def job_parser(run: Callable[..., Any], options: Sequence[JobOption] = (),
+               prog: str | None = None) -> argparse.ArgumentParser:
+    """``--ds`` plus the job's own options; the description is the job module's docstring."""
+    module = sys.modules.get(run.__module__)
+    doc = (getattr(module, "__doc__", None) or run.__doc__ or "").strip()
+    parser = argparse.ArgumentParser(prog=prog, description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ds", required=True, help="the run's date, YYYY-MM-DD (Airflow's {{ ds }})")
-    args = parser.parse_args()
+    for option in options:
+        option.add_to(parser)
+    return parser
+
+
+def main(run: Callable[[JobContext], dict[str, Any]], job: str | None = None,
+         options: Sequence[JobOption] = (), argv: list[str] | None = None) -> int:
+    """spark-submit entry point: ``spark-submit jobs/ingest.py --ds 2026-10-15``."""
     name = job or os.path.splitext(os.path.basename(sys.argv[0]))[0]
-    summary = execute(name, run, args.ds)
+    args = vars(job_parser(run, options, prog=f"jobs/{name}.py").parse_args(argv))
+    ds = args.pop("ds")
+    try:
+        summary = execute(name, run, ds, options=args, record_as=record_name(name, options, args))
+    except JobError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
     print(json.dumps(summary, indent=2, default=str))
+    return 0

@@ -7,8 +7,6 @@ from datetime import datetime
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from tailor.privacy import stable_share
-
 
 def consent_state(events: DataFrame, at: datetime) -> DataFrame:
     """(person_id, allowed_channels: array<string>) from consent changes and unsubscribes."""
@@ -22,7 +20,3 @@ def consent_state(events: DataFrame, at: datetime) -> DataFrame:
     return state.groupBy("person_id").agg(
         F.sort_array(F.collect_list(F.when(F.col("granted"), F.col("channel")))).alias("allowed_channels"))
 
-
-def in_holdout(person_id: str, salt: str, share: float) -> bool:
-    """Stable global control group: these persons are never messaged (incrementality)."""
-    return stable_share(person_id, salt) < share

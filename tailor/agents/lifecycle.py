@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from tailor.agents.actions import NO_MESSAGE, Action
+from tailor.agents.holdout import in_holdout
 from tailor.privacy import stable_share
 
 DEFAULT_ORDER_VALUE = 40.0
@@ -62,7 +63,7 @@ def choose(frame: pd.DataFrame, bank: list[Action], params: PolicyParams) -> pd.
 def _decide_one(person_id, allowed, values, channels, bank, params, row) -> dict:
     guardrails = [f"consent_missing:{c}" for c in sorted(set(channels) - set(allowed))]
     base = {"person_id": person_id, "allowed_channels": allowed, "guardrails": guardrails}
-    if stable_share(person_id, params.holdout_salt) < params.holdout_share:
+    if in_holdout(person_id, params.holdout_salt, params.holdout_share):
         return {**base, **_no_message(1.0, False, True), "guardrails": guardrails + ["holdout"],
                 "explanation": "no message: person is in the global holdout (control) group"}
     ok = np.isin(channels, allowed)

@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # module name in tailor.cli -> registered in this order in --help
-COMMANDS = ("simulate", "importing", "run", "features", "sql", "serve", "publish")
+COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.
@@ -43,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # `tailor run JOB` passes everything after the job name on to the job's own parser
+    args, rest = parser.parse_known_args(argv)
+    if rest and getattr(args, "command", None) != "run":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -57,7 +57,7 @@ def _table_version(lh, table: str):
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from features.registry import GROUPS, read_lock
+    from tailor.features.registry import GROUPS, read_lock
 
     lh = _lakehouse()
     locked = read_lock()
@@ -75,7 +75,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_describe(args: argparse.Namespace) -> int:
-    from features.registry import GROUPS, read_lock
+    from tailor.features.registry import GROUPS, read_lock
     from tailor.lakehouse import arrow_io
 
     g = GROUPS.get(args.group)
@@ -120,7 +120,7 @@ def run_describe(args: argparse.Namespace) -> int:
 
 
 def run_lock(args: argparse.Namespace) -> int:
-    from features.registry import LOCK_FILE, lock
+    from tailor.features.registry import LOCK_FILE, lock
 
     try:
         data = lock(force=args.force)

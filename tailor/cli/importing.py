@@ -9,6 +9,8 @@ import json
 import sys
 from datetime import date
 
+from tailor.events import CHANNELS
+
 HELP = "turn a transactions / interactions file (or CDNOW) into landing events"
 
 DESCRIPTION = """\
@@ -174,7 +176,7 @@ def register(subparsers) -> None:
     cd.add_argument("--out", metavar="DIR", help="landing directory (default: paths.landing)")
     cd.add_argument("--end-date", type=_date, metavar="YYYY-MM-DD",
                     help="shift dates so the last order day (1998-06-30) becomes this day")
-    cd.add_argument("--consent", action="append", choices=["email", "push", "sms", "in_app"],
+    cd.add_argument("--consent", action="append", choices=CHANNELS,
                     help="synthesise a consent grant for this channel per customer (invented)")
     cd.add_argument("--json", action="store_true", help="print the report as JSON")
     cd.set_defaults(func=_cdnow)

@@ -30,11 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.publish import run as publish
     from tailor.config import get_config
+    from tailor.jobs.publish import run as publish
+    from tailor.runtime import JobContext
 
     try:
-        summary = publish(args.ds, get_config(), version=args.version)
+        summary = publish(JobContext(get_config(), args.ds, "publish", {"version": args.version}))
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"tailor publish: {exc}", file=sys.stderr)
         return 1

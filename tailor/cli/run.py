@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import re
+import sys
 
 JOBS = {
     "ingest": "landing JSON-lines -> bronze.events (+ bronze.quarantine, ops.ingest_log)",
@@ -23,10 +23,6 @@ JOBS = {
     "behaviour_refresh": "nearline: the short-lived behaviour group as of now",
 }
 
-# Jobs without Spark: run(ds, cfg) instead of run(JobContext).
-PLAIN = {"publish", "quality_report"}
-
-
 # Job name -> module in jobs/ where they differ: a jobs/features.py would shadow the `features`
 # package for every job started as a script (spark-submit puts jobs/ first on sys.path).
 MODULES = {"features": "materialize_features"}
@@ -34,36 +30,45 @@ MODULES = {"features": "materialize_features"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     epilog = "jobs:\n" + "\n".join(f"  {k:<14} {v}" for k, v in JOBS.items())
-    epilog += ("\n\nexamples:\n  tailor run ingest --ds 2026-10-15\n"
+    epilog += ("\n\njob options (after the job name; `tailor run JOB --help` lists them):\n"
+               "  validate  --table T [--no-data-docs]\n  publish   --version V\n"
+               "\nexamples:\n  tailor run ingest --ds 2026-10-15\n"
                "  tailor run validate --table gold.decisions --ds 2026-10-15")
     p = sub.add_parser("run", help="run one pipeline job for a day",
                        description="Run one pipeline job for the day --ds (idempotent: rerunning "
                                    "a day replaces that day's output).",
-                       epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("job", choices=sorted(JOBS), metavar="JOB", help="one of: " + ", ".join(JOBS))
-    p.add_argument("--ds", required=True, help="the day to run for, YYYY-MM-DD (Airflow's {{ ds }})")
-    p.add_argument("--table", help="validate only: the table whose contract to check")
-    p.set_defaults(func=run)
+                       epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       add_help=False)
+    p.add_argument("job", choices=sorted(JOBS), metavar="JOB", nargs="?",
+                   help="one of: " + ", ".join(JOBS))
+    p.add_argument("-h", "--help", action="store_true", help="this help, or a job's own options")
+    p.set_defaults(func=run, parser=p)
+
+
+def job_module(job: str):
+    """The module in jobs/ (installed as tailor.jobs) that runs ``job``."""
+    return importlib.import_module(f"tailor.jobs.{MODULES.get(job, job)}")
 
 
 def run(args: argparse.Namespace) -> int:
-    from tailor.config import get_config
-    from tailor.runtime import record_run
+    from tailor.runtime import JobError, execute, job_parser, record_name
 
-    cfg = get_config()
-    module = importlib.import_module(f"jobs.{MODULES.get(args.job, args.job)}")
-    if args.job == "validate":
-        if not args.table:
-            raise SystemExit("tailor run validate needs --table, e.g. --table bronze.events")
-        summary = module.run(args.table, args.ds, cfg)
-        name = re.sub(r"[^A-Za-z0-9]+", "_", args.table).strip("_")
-        record_run(cfg, f"validate_{name}", args.ds, summary)
-    elif args.job in PLAIN:
-        summary = module.run(args.ds, cfg)
-        record_run(cfg, args.job, args.ds, summary)
-    else:
-        from tailor.runtime import execute
-
-        summary = execute(args.job, module.run, args.ds, cfg=cfg)
+    if args.job is None:
+        args.parser.print_help()
+        return 0 if args.help else 2
+    module = job_module(args.job)
+    options = getattr(module, "OPTIONS", ())
+    parser = job_parser(module.run, options, prog=f"tailor run {args.job}")
+    if args.help:
+        parser.print_help()
+        return 0
+    values = vars(parser.parse_args(args.rest))
+    ds = values.pop("ds")
+    try:
+        summary = execute(args.job, module.run, ds, options=values,
+                          record_as=record_name(args.job, options, values))
+    except JobError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print(json.dumps(summary, indent=2, default=str))
     return 0

@@ -48,20 +48,18 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf
 
+from tailor.catalog import table
 from tailor.identity.graph import connected_components
 from tailor.privacy import pseudonymise
 
-SILVER_COLUMNS = ["person_id", "event_id", "event_type", "event_ts", "event_date", "item_id",
-                  "category", "price", "quantity", "channel", "message_id", "action_id",
-                  "send_hour", "discount", "propensity", "granted", "ingested_at"]
+SILVER_COLUMNS = table("silver.events").column_names
 
 # id_type → bronze column carrying it
 ID_COLUMNS = {"anonymous": "anonymous_id", "device": "device_id"}
 
 LINK_COLUMNS = ["id_type", "id_value", "customer_id", "anon_anchor", "evidence", "links",
                 "first_seen", "last_seen", "component_size", "customers", "confidence"]
-MAP_COLUMNS = ["id_type", "id_hash", "person_id", "evidence", "links", "first_seen", "last_seen",
-               "component_size", "customers", "confidence"]
+MAP_COLUMNS = table("silver.identity_map").column_names
 
 
 def pseudonymise_column(key: str, length: int):

@@ -16,10 +16,9 @@ from typing import Any
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-BRONZE_COLUMNS = ["event_id", "event_type", "event_ts", "event_date", "customer_id", "email",
-                  "anonymous_id", "device_id", "item_id", "category", "price", "quantity",
-                  "channel", "message_id", "action_id", "send_hour", "discount", "propensity",
-                  "granted", "landing_file", "ingested_at"]
+from tailor.catalog import table
+
+BRONZE_COLUMNS = table("bronze.events").column_names
 INGEST_LOG = "ops.ingest_log"
 
 

@@ -97,7 +97,38 @@ class Lakehouse:
         in ``replace_partitions``, so an empty rerun of a day still clears it); ``merge`` upserts
         on ``keys`` (``when_matched="ignore"`` keeps existing rows: insert-only dedupe).
         """
+        conform(name, df.dtypes)
         result = self.engine.write(df, self.uri(name), mode, partition_by=partition_by, keys=keys,
                                    replace_partitions=replace_partitions, when_matched=when_matched)
         return WriteResult(name, result.version, result.mode, result.files_added,
                            result.files_removed, result.rows_written, result.extra)
+
+    def write_arrow(self, data: pa.Table, name: str, mode: WriteMode | str = WriteMode.APPEND,
+                    partition_by: Sequence[str] | None = None,
+                    replace_partitions: dict[str, Any] | None = None,
+                    metadata: dict[str, str] | None = None) -> WriteResult:
+        """Write an Arrow table as one Delta transaction without Spark (small tables written by
+        Spark-free jobs): ``append``, ``overwrite``, or ``overwrite_partitions`` (the partitions in
+        ``replace_partitions`` are replaced, rerunning a day is idempotent)."""
+        conform(name, arrow_io.spark_dtypes(data.schema))
+        version = arrow_io.write_arrow(
+            self.uri(name), data, WriteMode(mode).value, partition_by=list(partition_by or []),
+            replace_partitions=replace_partitions, metadata=metadata,
+            max_commit_retries=self.cfg.lakehouse.max_commit_retries)
+        return WriteResult(name, version, WriteMode(mode).value, 0, 0, data.num_rows, {})
+
+
+def conform(name: str, dtypes: Sequence[tuple[str, str]]) -> None:
+    """Refuse a write whose columns differ from the table's entry in the catalog (tailor.catalog).
+    Tables the catalog does not declare (feature groups: their registry is their declaration;
+    scratch tables of tests) are not checked."""
+    from tailor.catalog import declared
+
+    table = declared(name)
+    if table is None:
+        return
+    problems = table.problems(dtypes)
+    if problems:
+        raise SchemaMismatchError(f"writing {name}: the frame does not match its catalog entry "
+                                  f"(tailor/catalog): " + "; ".join(problems)
+                                  + ". Change the writer or the declaration, not both silently.")

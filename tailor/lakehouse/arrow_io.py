@@ -125,3 +125,41 @@ def table_version(table_uri: str) -> int | None:
     if not DeltaTable.is_deltatable(table_uri):
         return None
     return DeltaTable(table_uri).version()
+
+
+def spark_dtypes(schema: pa.Schema) -> list[tuple[str, str]]:
+    """(column, Spark SQL type) pairs of an Arrow schema, as ``DataFrame.dtypes`` gives them."""
+    from tailor.catalog.schema import spark_type_of
+
+    return [(f.name, spark_type_of(f.type)) for f in schema]
+
+
+def write_arrow(table_uri: str, data: pa.Table, mode: str, *, partition_by: list[str],
+                replace_partitions: dict[str, Any] | None, metadata: dict[str, str] | None,
+                max_commit_retries: int) -> int:
+    """One delta-rs commit of ``data``; returns the new version (see ``Lakehouse.write_arrow``)."""
+    from deltalake import CommitProperties, write_deltalake
+
+    props = CommitProperties(custom_metadata=metadata or {}, max_commit_retries=max_commit_retries)
+    exists = DeltaTable.is_deltatable(table_uri)
+    if mode == "overwrite_partitions":
+        if not replace_partitions:
+            raise ValueError("overwrite_partitions needs replace_partitions, e.g. {'ds': ds}")
+        predicate = " AND ".join(
+            f"{col} IN ({', '.join(repr(v) for v in _as_list(vals))})"
+            for col, vals in replace_partitions.items())
+        if exists:
+            write_deltalake(table_uri, data, mode="overwrite", partition_by=partition_by or None,
+                            predicate=predicate, commit_properties=props)
+        else:
+            write_deltalake(table_uri, data, mode="append", partition_by=partition_by or None,
+                            commit_properties=props)
+    elif mode == "append":
+        write_deltalake(table_uri, data, mode="append", partition_by=partition_by or None,
+                        commit_properties=props)
+    elif mode == "overwrite":
+        write_deltalake(table_uri, data, mode="overwrite", partition_by=partition_by or None,
+                        commit_properties=props)
+    else:
+        raise ValueError(f"write_arrow supports append, overwrite, overwrite_partitions; not {mode}")
+    return DeltaTable(table_uri).version()

@@ -123,9 +123,11 @@ class BridgeEngine:
             if not keys:
                 raise ValueError("merge needs keys=[...] to match rows on")
             if read_dt is not None:
-                df, replace = self._merge_frame(df, uri, read_dt, list(keys), part_cols, when_matched)
-                if df is None:
+                merged, replace = self._merge_frame(df, uri, read_dt, list(keys), part_cols,
+                                                    when_matched)
+                if merged is None:
                     return WriteResult(uri, read_dt.version(), mode.value)
+                df = merged
                 return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace)
             df = df.dropDuplicates(list(keys))
         return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace_partitions)
@@ -227,7 +229,7 @@ class BridgeEngine:
             doomed = []
             for f in arrow_io.live_files(dt):
                 key = tuple(f["partition_values"].get(c) for c in part_cols)
-                explicit = bool(replace) and all(
+                explicit = replace is not None and bool(replace) and all(
                     str(f["partition_values"].get(c)) in {str(v) for v in as_value_list(replace[c])}
                     for c in replace)
                 if key in wanted or explicit:

@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import unquote
 
+from tailor.runtime import JobError
+
 if TYPE_CHECKING:
     import great_expectations as gx
     import pandas as pd
@@ -146,7 +148,7 @@ class ContractResult:
         return _jsonable(data)
 
 
-class ContractBreach(RuntimeError):
+class ContractBreach(JobError):
     """A table partition broke its data contract; names the failed expectations and the report."""
 
     def __init__(self, result: ContractResult):

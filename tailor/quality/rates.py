@@ -29,22 +29,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pyarrow as pa
 
     from tailor.config import Config
 
 QUALITY_TABLE = "ops.quality"
 QUARANTINE_TABLE = "bronze.quarantine"
 INGEST_LOG_TABLE = "ops.ingest_log"
-COLUMNS = ["reason", "count", "lines", "share", "ds", "computed_at"]
 
 
-def quality_schema() -> "pa.Schema":
-    import pyarrow as pa
+def _columns() -> list[str]:
+    from tailor.catalog import table
 
-    return pa.schema([("reason", pa.string()), ("count", pa.int64()), ("lines", pa.int64()),
-                      ("share", pa.float64()), ("ds", pa.string()),
-                      ("computed_at", pa.timestamp("us", tz="UTC"))])
+    return table(QUALITY_TABLE).column_names
 
 
 def quarantine_rates(quarantine: "pd.DataFrame", ingest_log: "pd.DataFrame", ds: str,
@@ -75,7 +71,7 @@ def quarantine_rates(quarantine: "pd.DataFrame", ingest_log: "pd.DataFrame", ds:
                                   else pd.Timestamp(computed_at, tz="UTC")] * len(counts),
                                  dtype="datetime64[us, UTC]"),
     })
-    return out[COLUMNS]
+    return out[_columns()]
 
 
 def lines_ingested(ingest_log: "pd.DataFrame", ds: str) -> int:
@@ -117,19 +113,15 @@ def compute_for(cfg: "Config", ds: str, computed_at: _dt.datetime | None = None
 def write_quality(cfg: "Config", rates: "pd.DataFrame", ds: str) -> int:
     """Replace partition ``ds`` of ``ops.quality`` with ``rates`` (one Delta commit); the version."""
     import pyarrow as pa
-    from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-    from tailor.lakehouse.tables import table_uri
+    from tailor.catalog import table
+    from tailor.lakehouse import Lakehouse
 
-    uri = table_uri(cfg.lakehouse_root, QUALITY_TABLE)
     if any(str(v) != ds for v in rates["ds"]):
         raise ValueError(f"rates for ds={ds} hold rows of other days")
-    data = pa.Table.from_pandas(rates[COLUMNS], schema=quality_schema(), preserve_index=False)
-    props = CommitProperties(custom_metadata={"tailor.job": "quality_report", "tailor.ds": ds},
-                             max_commit_retries=cfg.lakehouse.max_commit_retries)
-    if not DeltaTable.is_deltatable(uri):
-        write_deltalake(uri, data, mode="append", partition_by=["ds"], commit_properties=props)
-    else:
-        write_deltalake(uri, data, mode="overwrite", partition_by=["ds"],
-                        predicate=f"ds = '{ds}'", commit_properties=props)
-    return DeltaTable(uri).version()
+    schema = table(QUALITY_TABLE).arrow_schema
+    data = pa.Table.from_pandas(rates[schema.names], schema=schema, preserve_index=False)
+    return Lakehouse(cfg).write_arrow(
+        data, QUALITY_TABLE, "overwrite_partitions", partition_by=["ds"],
+        replace_partitions={"ds": ds},
+        metadata={"tailor.job": "quality_report", "tailor.ds": ds}).version

@@ -45,8 +45,9 @@ from functools import lru_cache
 from struct import Struct
 from typing import Any, Iterable, Sequence
 
+from tailor.events import CHANNELS  # the one vocabulary; a channel's code = its index + 1
+
 NO_MESSAGE = "no_message"
-CHANNELS = ("email", "push", "sms", "in_app")  # == tailor.events.CHANNELS; code = index + 1
 CHANNEL_CODES = {name: i + 1 for i, name in enumerate(CHANNELS)}
 
 # lf_len, head index, tail index, n_recs (the fast path reads only these: FAST), then lf_p

@@ -185,7 +185,7 @@ def training_frame(table: str) -> pd.DataFrame:
 @pytest.fixture
 def good_frame(request):
     """``good_frame(table)``: a frame that honours ``table``'s contract (any registered table)."""
-    from features.registry import GROUPS
+    from tailor.features.registry import GROUPS
 
     fixtures = {"bronze.events": "good_events", "gold.decisions": "good_decisions",
                 "silver.events": "good_silver_events", "bronze.quarantine": "good_quarantine",

@@ -1,7 +1,7 @@
 """gold.decisions: channel is null exactly when action_id is 'no_message' (both directions)."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

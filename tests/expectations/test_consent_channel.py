@@ -1,8 +1,8 @@
 """gold.decisions governance: messaging on a channel outside allowed_channels breaks the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
-from expectations.gold_decisions import CONSENT_COLUMN
+from tailor.expectations import get_contract
+from tailor.expectations.gold_decisions import CONSENT_COLUMN
 from tailor.quality import validate_frame
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import ContractBreach, validate_frame
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from expectations import get_contract
-from features.registry import GROUPS
+from tailor.expectations import get_contract
+from tailor.features.registry import GROUPS
 from tailor.quality import validate_frame
 
 

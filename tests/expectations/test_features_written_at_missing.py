@@ -1,8 +1,8 @@
 """features.*: a feature table without written_at (or with a null one) breaks the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
-from features.registry import GROUPS
+from tailor.expectations import get_contract
+from tailor.features.registry import GROUPS
 from tailor.quality import validate_frame
 
 

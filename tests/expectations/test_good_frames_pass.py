@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from expectations import get_contract, registered_tables
+from tailor.expectations import get_contract, registered_tables
 from tailor.quality import validate_frame
 
 WARNINGS_EXPECTED = {"training.ranker"}  # its good frame has a (declared nullable) missing price

@@ -1,7 +1,7 @@
 """gold.decisions governance: a holdout person who gets a message breaks the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

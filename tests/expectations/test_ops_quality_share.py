@@ -1,7 +1,7 @@
 """ops.quality: a share above 1 (more quarantined than ingested lines) breaks the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

@@ -1,7 +1,7 @@
 """gold.overlay: a revoked channel that is not a known channel breaks the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

@@ -1,7 +1,7 @@
 """bronze.quarantine: a free-text reason (not machine-readable) breaks the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

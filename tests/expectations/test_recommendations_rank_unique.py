@@ -1,7 +1,7 @@
 """gold.recommendations: two items at the same rank for one person break the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

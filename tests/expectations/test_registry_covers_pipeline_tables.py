@@ -5,7 +5,7 @@ table no job writes any more) fails here. Feature tables come from the feature r
 """
 from __future__ import annotations
 
-from expectations import registered_tables
+from tailor.expectations import registered_tables
 
 PIPELINE_TABLES = {
     "bronze.events", "bronze.quarantine", "ops.ingest_log",        # ingest
@@ -19,7 +19,7 @@ PIPELINE_TABLES = {
 
 
 def test_every_pipeline_table_and_feature_group_has_a_contract():
-    from features.registry import GROUPS
+    from tailor.features.registry import GROUPS
 
     expected = PIPELINE_TABLES | {g.table for g in GROUPS.values()}
 

@@ -1,7 +1,7 @@
 """The registry says which rows a contract checks for a ds: partition, row filter, cutoffs, whole."""
 from __future__ import annotations
 
-from expectations import Selection, get_contract, shift_ds
+from tailor.expectations import Selection, get_contract, shift_ds
 
 
 def test_each_kind_of_table_selects_its_rows_for_ds(cfg):
@@ -12,7 +12,7 @@ def test_each_kind_of_table_selects_its_rows_for_ds(cfg):
     assert get_contract("ops.ingest_log").selection(ds, cfg) == Selection(None, ("ds", ds))
     assert get_contract("silver.identity_map").selection(ds, cfg) == Selection(None, None)
     assert get_contract("gold.overlay").selection(ds, cfg).describe() == {"whole_table": True}
-    from features.labels import cutoffs_for
+    from tailor.features.labels import cutoffs_for
 
     cutoffs = cutoffs_for(ds, cfg)  # every cutoff the training_sets run for ds writes
     assert cutoffs[0] == shift_ds(ds, -horizon) and len(cutoffs) == cfg.models.training_cutoffs

@@ -1,7 +1,7 @@
 """silver.events (governance): a direct identifier column breaks the contract, named in the report."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import ContractBreach, validate_frame
 
 

@@ -1,7 +1,7 @@
 """training.*: a null label or a split other than train/test breaks the contract."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

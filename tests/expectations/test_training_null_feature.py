@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

@@ -1,7 +1,7 @@
 """gold.user_scores: a churn probability outside [0, 1] breaks the contract, naming the person."""
 from __future__ import annotations
 
-from expectations import get_contract
+from tailor.expectations import get_contract
 from tailor.quality import validate_frame
 
 

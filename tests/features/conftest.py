@@ -3,7 +3,7 @@ from functools import partial
 
 import pytest
 
-from features import pit
+from tailor.features import pit
 
 
 @pytest.fixture(params=["window", "broadcast"])

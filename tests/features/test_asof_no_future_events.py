@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from features.registry import GROUPS
+from tailor.features.registry import GROUPS
 
 AT = datetime(2026, 9, 10, tzinfo=timezone.utc)
 SCHEMA = ("person_id string, event_type string, event_ts timestamp, item_id string, category string, "

@@ -3,8 +3,8 @@ covisit_score, and the materialised covisitation table gives the same rows as co
 on the fly (training passes neither / scoring passes the table)."""
 from datetime import datetime, timezone
 
-from features.candidates import RANKER_FEATURES, candidates
-from features.registry import GROUPS
+from tailor.features.candidates import RANKER_FEATURES, candidates
+from tailor.features.registry import GROUPS
 
 AT = datetime(2026, 9, 10, tzinfo=timezone.utc)
 SCHEMA = ("person_id string, event_type string, event_ts timestamp, item_id string, category string, "

@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from features import channel
-from features.registry import GROUPS
+from tailor.features import channel
+from tailor.features.registry import GROUPS
 
 AT = datetime(2026, 9, 10, tzinfo=timezone.utc)
 SCHEMA = ("person_id string, event_type string, event_ts timestamp, channel string, "

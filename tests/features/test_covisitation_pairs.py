@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from features.registry import GROUPS
+from tailor.features.registry import GROUPS
 
 AT = datetime(2026, 9, 30, tzinfo=timezone.utc)
 OLD = datetime(2026, 8, 30, 23, 59, tzinfo=timezone.utc)   # just outside the 30-day lookback

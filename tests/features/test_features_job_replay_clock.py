@@ -3,8 +3,8 @@ write instant (end of day + run delay) and stamped with it, so a late event neve
 earlier day and a rerun writes identical rows."""
 from datetime import datetime, timedelta, timezone
 
-from features.registry import GROUPS
-from jobs import materialize_features as features_job
+from tailor.features.registry import GROUPS
+from tailor.jobs import materialize_features as features_job
 from tailor.runtime import JobContext
 
 DS = "2026-09-30"          # two cutoffs (horizon 14, step 7): 09-16 and 09-09

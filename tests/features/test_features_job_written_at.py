@@ -3,8 +3,8 @@ for ds with ``ds`` and a ``written_at`` wall-clock timestamp; a rerun replaces t
 instead of appending to it and keeps past cutoff days an earlier run wrote."""
 from datetime import datetime, timezone
 
-from features.registry import GROUPS
-from jobs import materialize_features as features_job
+from tailor.features.registry import GROUPS
+from tailor.jobs import materialize_features as features_job
 from tailor.runtime import JobContext
 
 DS = "2026-09-09"

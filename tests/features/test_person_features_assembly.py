@@ -5,8 +5,9 @@ from datetime import datetime, timezone
 
 from pyspark.sql import functions as F
 
-from features.assemble import person_features
-from features.registry import GROUPS, person_groups
+from tailor.events import CHANNELS
+from tailor.features.assemble import person_features
+from tailor.features.registry import GROUPS, person_groups
 
 DS = "2026-09-09"
 AT = datetime(2026, 9, 10, tzinfo=timezone.utc)
@@ -44,7 +45,7 @@ def test_one_row_per_person_with_agent_columns(spark, lakehouse, cfg):
     got = {r.person_id: r.asDict() for r in out.collect()}
     assert out.count() == 3 and set(got) == {"p1", "p2", "p3"}, "one row per profile person"
     required = ["avg_order_value", "preferred_hour", "discount_sensitivity",
-                *[f"{c}_response" for c in cfg.ingest.channels],
+                *[f"{c}_response" for c in CHANNELS],
                 "favourite_category", "frequency", "recency_days"]        # ranker candidates
     for person, row in got.items():
         missing = [c for c in required if row.get(c) is None]

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from features.pit import choose_strategy, pit_join
+from tailor.features.pit import choose_strategy, pit_join
 
 T = datetime(2026, 9, 10, tzinfo=timezone.utc)
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from features.registry import GROUPS, FeatureGroup, check_lock, lock
+from tailor.features.registry import GROUPS, FeatureGroup, check_lock, lock
 
 PROBE = '''
 """A probe feature group."""
-from features.windows import as_of
+from tailor.features.windows import as_of
 
 K = {k}
 
@@ -31,7 +31,7 @@ def _module(tmp_path, name, **fmt):
     fmt = {"k": 5, "doc": "one", "extra": "", **fmt}
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(PROBE.format(**fmt)))
-    spec = importlib.util.spec_from_file_location("features._probe", path)  # one name: keys stay equal
+    spec = importlib.util.spec_from_file_location("tailor.features._probe", path)  # one name: keys stay equal
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -70,7 +70,7 @@ def test_changed_logic_without_bump_fails_with_instructions(tmp_path):
     lock(old, path=lock_file)
     changed = {"probe": _group(_module(tmp_path, "v1b", k=7))}
     recorded = lock_file.read_text()
-    from features.registry import read_lock
+    from tailor.features.registry import read_lock
     problems = check_lock(changed, read_lock(lock_file))
     assert len(problems) == 1
     assert "features.probe changed without a version bump" in problems[0]

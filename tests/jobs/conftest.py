@@ -49,9 +49,9 @@ def drift_world(cfg):
     import pyarrow as pa
     from deltalake import write_deltalake
 
-    from features.registry import GROUPS
-    from models.training import train_and_register
+    from tailor.features.registry import GROUPS
     from tailor.lakehouse.tables import table_uri
+    from tailor.models.training import train_and_register
 
     n = 1500
 

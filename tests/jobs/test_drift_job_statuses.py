@@ -6,8 +6,8 @@ Real Delta tables (delta-rs), a real MLflow store with a real champion, real Spa
 """
 import pytest
 
-from jobs.drift import drift_run
 from tailor.drift import DriftBlocked, DriftConfig, assert_trainable
+from tailor.jobs.drift import drift_run
 from tailor.lakehouse import Lakehouse
 from tailor.runtime import JobContext
 

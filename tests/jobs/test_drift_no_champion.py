@@ -1,7 +1,7 @@
 """Before any model became champion there is no reference: the drift job skips with a clear
 summary, writes nothing, and training is not blocked."""
-from jobs.drift import drift_run
 from tailor.drift import DriftConfig, assert_trainable
+from tailor.jobs.drift import drift_run
 from tailor.lakehouse import Lakehouse
 from tailor.runtime import JobContext
 

@@ -2,8 +2,8 @@
 not a drift reference: no time has passed since it learned. The rerun skips drift like the
 first run did and does not block training, even though today's features differ from its
 training snapshot as much as in test_drift_job_statuses.py (where that blocks)."""
-from jobs.drift import drift_run
 from tailor.drift import DriftConfig, assert_trainable
+from tailor.jobs.drift import drift_run
 from tailor.lakehouse import Lakehouse
 from tailor.runtime import JobContext
 

@@ -24,7 +24,7 @@ def job_cfg(cfg):
 
 
 def test_ingest_dedupes_quarantines_and_is_exactly_once(spark, job_cfg, tmp_path):
-    import jobs.ingest as ingest
+    import tailor.jobs.ingest as ingest
 
     landing = tmp_path / "landing"
     _write(landing / "events-2026-09-01-000.jsonl",
@@ -53,7 +53,7 @@ def test_ingest_dedupes_quarantines_and_is_exactly_once(spark, job_cfg, tmp_path
 
 
 def test_too_many_malformed_lines_fail_the_run_but_keep_good_rows(spark, cfg, tmp_path):
-    import jobs.ingest as ingest
+    import tailor.jobs.ingest as ingest
 
     _write(tmp_path / "landing" / "events-2026-09-01-000.jsonl", [_event(1), "garbage", "junk"])
     with pytest.raises(ingest.QuarantineRateError, match="bronze.quarantine"):

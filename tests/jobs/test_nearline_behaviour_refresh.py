@@ -18,10 +18,10 @@ def _view(eid, ts, **who):
 
 
 def test_refresh_counts_new_bronze_events_for_the_right_person(spark, cfg, lakehouse):
-    import jobs.behaviour_refresh as refresh
-    import jobs.identity as identity
-    import jobs.nearline_ingest as ingest
-    from features.registry import GROUPS
+    import tailor.jobs.behaviour_refresh as refresh
+    import tailor.jobs.identity as identity
+    import tailor.jobs.nearline_ingest as ingest
+    from tailor.features.registry import GROUPS
     from tailor.privacy import pseudonymise
 
     landing = Path(cfg.landing_dir)

@@ -27,8 +27,8 @@ def _sent(eid, ts, customer):
 
 
 def _run(cfg, spark):
-    import jobs.nearline_ingest as ingest
-    import jobs.overlay as overlay
+    import tailor.jobs.nearline_ingest as ingest
+    import tailor.jobs.overlay as overlay
 
     execute("nearline_ingest", ingest.run, DS, cfg=cfg, spark=spark)
     return execute("overlay", overlay.run, DS, cfg=cfg, spark=spark)

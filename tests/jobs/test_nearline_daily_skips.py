@@ -13,8 +13,8 @@ def _write(path: Path, ids):
 
 
 def test_daily_ingest_skips_files_the_nearline_ingest_took(spark, cfg):
-    import jobs.ingest as daily
-    import jobs.nearline_ingest as nearline
+    import tailor.jobs.ingest as daily
+    import tailor.jobs.nearline_ingest as nearline
     from tailor.lakehouse import Lakehouse
 
     landing = Path(cfg.landing_dir)

@@ -26,7 +26,7 @@ DRIVER = textwrap.dedent("""
     import tailor.lakehouse as lakehouse
     from tailor.config import load_config
     from tailor.runtime import execute
-    import jobs.nearline_ingest as job
+    import tailor.jobs.nearline_ingest as job
 
     marker, ds = Path(sys.argv[1]), sys.argv[2]
     original, bronze_commits = lakehouse.Lakehouse.write, []
@@ -70,7 +70,7 @@ def _landing(landing: Path) -> dict[str, list[str]]:
 
 def test_kill_mid_batch_then_rerun_ingests_every_event_and_file_exactly_once(spark, cfg, tmp_path,
                                                                            wait_until):
-    import jobs.nearline_ingest as job
+    import tailor.jobs.nearline_ingest as job
     from tailor.lakehouse import Lakehouse
 
     cfg = cfg.model_copy(update={

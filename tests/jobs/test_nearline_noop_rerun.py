@@ -18,7 +18,7 @@ def _view(i):
 
 
 def test_second_run_without_new_files_is_a_no_op(spark, cfg):
-    import jobs.nearline_ingest as job
+    import tailor.jobs.nearline_ingest as job
     from tailor.lakehouse import Lakehouse
 
     landing = Path(cfg.landing_dir)

@@ -5,9 +5,10 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-import jobs.publish as publish_job
+import tailor.jobs.publish as publish_job
 from tailor.lakehouse.tables import table_uri
 from tailor.privacy import pseudonymise
+from tailor.runtime import JobContext
 from tailor.serving.snapshot import load_snapshot, read_current
 from tailor.serving.synthetic import decisions_table
 
@@ -39,7 +40,7 @@ def _served_ids(cfg, customers):
 
 
 def test_publishes_requested_partition_of_latest_version(cfg, decisions_uri):
-    summary = publish_job.run(DAY, cfg)
+    summary = publish_job.run(JobContext(cfg, DAY))
 
     assert summary["decisions_version"] == 1 and summary["rows"] == 4
     assert summary["store"] == "tkv" and summary["bytes"] > 0 and "build_seconds" in summary
@@ -50,7 +51,7 @@ def test_publishes_requested_partition_of_latest_version(cfg, decisions_uri):
 
 
 def test_publishes_an_older_version_on_request(cfg, decisions_uri):
-    summary = publish_job.run(DAY, cfg, version=0)
+    summary = publish_job.run(JobContext(cfg, DAY, options={"version": 0}))
 
     assert summary["decisions_version"] == 0 and summary["rows"] == 3
     assert _served_ids(cfg, ["a", "b", "c", "d", "x", "y"]) == {"a", "b", "c"}
@@ -58,5 +59,5 @@ def test_publishes_an_older_version_on_request(cfg, decisions_uri):
 
 def test_empty_partition_is_refused_and_nothing_published(cfg, decisions_uri):
     with pytest.raises(ValueError, match="no rows for ds=2026-01-01"):
-        publish_job.run("2026-01-01", cfg)
+        publish_job.run(JobContext(cfg, "2026-01-01"))
     assert read_current(cfg.serving_dir) is None

@@ -5,11 +5,12 @@ from deltalake import write_deltalake
 
 from tailor.lakehouse.tables import table_uri
 from tailor.privacy import pseudonymise
+from tailor.runtime import JobContext
 from tailor.serving.synthetic import decisions_table
 
 
 def test_publish_skips_anonymous_persons(cfg):
-    import jobs.publish as publish
+    import tailor.jobs.publish as publish
 
     rows = decisions_table(["C1", "C2", "C3"], "2026-10-15", cfg.privacy.pseudonym_key,
                            cfg.privacy.person_id_length)
@@ -18,5 +19,5 @@ def test_publish_skips_anonymous_persons(cfg):
         pa.array(["anon-" + pseudonymise("anon:cookie", "k", 20)]))
     write_deltalake(table_uri(cfg.lakehouse_root, "gold.decisions"), pa.concat_tables([rows, anon]),
                     partition_by=["ds"])
-    summary = publish.run("2026-10-15", cfg)
+    summary = publish.run(JobContext(cfg, "2026-10-15"))
     assert summary["rows"] == 3 and summary["anonymous_skipped"] == 1

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from tailor.quality.rates import COLUMNS, quarantine_rates
+from tailor.catalog import table
+from tailor.quality.rates import quarantine_rates
 
 DS = "2026-10-01"
 NOW = datetime(2026, 10, 2, 1, tzinfo=timezone.utc)
@@ -22,7 +23,7 @@ def test_rates_per_reason_share_of_the_days_lines():
 
     rates = quarantine_rates(quarantine, ingest_log, DS, computed_at=NOW)
 
-    assert list(rates.columns) == COLUMNS
+    assert list(rates.columns) == table("ops.quality").column_names
     assert rates[["reason", "count", "lines"]].to_dict("records") == [
         {"reason": "invalid_json", "count": 2, "lines": 100},
         {"reason": "bad_ts", "count": 1, "lines": 100},

@@ -9,9 +9,10 @@ import pyarrow as pa
 import pytest
 from deltalake import DeltaTable, write_deltalake
 
-from jobs import quality_report, validate
 from tailor.config import load_config
+from tailor.jobs import quality_report, validate
 from tailor.lakehouse.arrow_io import read_arrow
+from tailor.runtime import JobContext
 
 ROOT = Path(__file__).resolve().parents[2]
 DS, OTHER = "2026-10-02", "2026-10-01"
@@ -43,9 +44,9 @@ def cfg(tmp_path):
 
 
 def test_writes_the_days_rates_idempotently_and_passes_its_contract(cfg):
-    quality_report.run(OTHER, cfg)
-    first = quality_report.run(DS, cfg)
-    again = quality_report.run(DS, cfg)
+    quality_report.run(JobContext(cfg, OTHER))
+    first = quality_report.run(JobContext(cfg, DS))
+    again = quality_report.run(JobContext(cfg, DS))
 
     uri = str(Path(cfg.lakehouse_root) / "ops" / "quality")
     rows = read_arrow(uri).to_pylist()
@@ -56,4 +57,4 @@ def test_writes_the_days_rates_idempotently_and_passes_its_contract(cfg):
     assert first["rates"] == again["rates"] == {"invalid_json": 0.02, "bad_ts": 0.01}
     assert DeltaTable(uri).metadata().partition_columns == ["ds"]
 
-    assert validate.run("ops.quality", DS, cfg, data_docs=False)["success"]
+    assert validate.check("ops.quality", DS, cfg, data_docs=False)["success"]

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import functions as F
 
-from features.labels import cutoffs_for
-from features.registry import GROUPS, person_groups
-from jobs.training_sets import run
+from tailor.features.labels import cutoffs_for
+from tailor.features.registry import GROUPS, person_groups
+from tailor.jobs.training_sets import run
 from tailor.runtime import execute
 
 SCHEMA = ("person_id string, event_type string, event_ts timestamp, item_id string, category string, "

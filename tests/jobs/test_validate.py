@@ -10,8 +10,8 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-from jobs import validate
 from tailor.config import load_config
+from tailor.jobs import validate
 from tailor.quality import ContractBreach
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def cfg(tmp_path):
 
 def test_breached_partition_raises_and_writes_the_report(cfg, tmp_path):
     with pytest.raises(ContractBreach) as info:
-        validate.run("bronze.events", BAD_DS, cfg)
+        validate.check("bronze.events", BAD_DS, cfg)
 
     breach = info.value
     report_dir = tmp_path / "runs" / BAD_DS / "quality" / "bronze.events"
@@ -76,7 +76,7 @@ def test_breached_partition_raises_and_writes_the_report(cfg, tmp_path):
 
 
 def test_the_job_reads_only_the_ds_partition(cfg):
-    summary = validate.run("bronze.events", GOOD_DS, cfg, data_docs=False)
+    summary = validate.check("bronze.events", GOOD_DS, cfg, data_docs=False)
 
     assert summary["success"] and summary["failed"] == []
     assert summary["rows"] == 2 and summary["partition"] == {"event_date": GOOD_DS}
@@ -87,7 +87,7 @@ def test_breach_is_reported_not_raised_when_fail_on_breach_is_off(cfg):
     cfg = cfg.model_copy(update={"quality": cfg.quality.model_copy(
         update={"fail_on_breach": False})})
 
-    summary = validate.run("bronze.events", BAD_DS, cfg, data_docs=False)
+    summary = validate.check("bronze.events", BAD_DS, cfg, data_docs=False)
 
     assert summary["success"] is False
     assert summary["failed"] == ["expect_column_values_to_be_unique(event_id)"]
@@ -122,7 +122,7 @@ def test_gold_decisions_read_back_from_delta_pass(tmp_path):
     cfg = load_config(root=ROOT, overrides={"paths": {"lakehouse": str(tmp_path / "lh"),
                                                       "runs": str(tmp_path / "runs")}})
 
-    summary = validate.run("gold.decisions", BAD_DS, cfg, data_docs=False)
+    summary = validate.check("gold.decisions", BAD_DS, cfg, data_docs=False)
 
     assert summary["success"], summary["failed"]
     assert summary["rows"] == 2 and summary["warnings"] == []

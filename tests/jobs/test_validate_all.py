@@ -2,7 +2,7 @@
 checked on the rows of ds only (ops.ingest_log's earlier duplicate does not count)."""
 from __future__ import annotations
 
-from jobs import validate
+from tailor.jobs import validate
 
 DS = "2026-10-02"  # the day tests/jobs/conftest.py::validate_cfg writes
 
@@ -11,7 +11,7 @@ def test_all_skips_unwritten_tables_and_filters_unpartitioned_rows_by_ds(validat
     cfg = validate_cfg.model_copy(update={"quality": validate_cfg.quality.model_copy(
         update={"fail_on_breach": False})})
 
-    out = validate.run("all", DS, cfg, data_docs=False)
+    out = validate.check("all", DS, cfg, data_docs=False)
 
     assert out["breached"] == ["gold.user_scores"] and out["errors"] == {}
     assert "silver.events" in out["skipped"] and "gold.decisions" in out["skipped"]

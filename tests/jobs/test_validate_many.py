@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobs import validate
+from tailor.jobs import validate
 from tailor.quality import ContractBreach, ContractsBreached
 
 DS = "2026-10-02"  # the day tests/jobs/conftest.py::validate_cfg writes
@@ -12,7 +12,7 @@ DS = "2026-10-02"  # the day tests/jobs/conftest.py::validate_cfg writes
 
 def test_list_runs_every_contract_then_fails_once_for_the_breaches(validate_cfg, tmp_path):
     with pytest.raises(ContractsBreached) as info:
-        validate.run("ops.ingest_log,gold.user_scores", DS, validate_cfg, data_docs=False)
+        validate.check("ops.ingest_log,gold.user_scores", DS, validate_cfg, data_docs=False)
 
     breach = info.value
     assert isinstance(breach, ContractBreach)  # `except ContractBreach` still catches it

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from features.registry import GROUPS
-from jobs.validate import resolve_tables
+from tailor.features.registry import GROUPS
+from tailor.jobs.validate import resolve_tables
 
 
 def test_patterns_lists_and_unknown_names():

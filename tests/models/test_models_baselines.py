@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.baselines import churn_baseline, ltv_baseline, popularity_baseline
-from models.metrics import roc_auc
+from tailor.models.baselines import churn_baseline, ltv_baseline, popularity_baseline
+from tailor.models.metrics import roc_auc
 
 
 def test_ltv_baseline_scales_historical_spend_to_the_horizon():

@@ -6,7 +6,7 @@ from pathlib import Path
 import mlflow
 from mlflow import MlflowClient
 
-from models import registered_name, train_and_register
+from tailor.models import registered_name, train_and_register
 
 
 def test_first_ltv_model_beats_baseline_and_becomes_champion(cfg, synth):

@@ -2,7 +2,7 @@
 the old champion keeps its alias. Retraining an identical model does not churn the champion either."""
 from mlflow import MlflowClient
 
-from models import load_champion, registered_name, train_and_register
+from tailor.models import load_champion, registered_name, train_and_register
 
 
 def aliases(cfg):

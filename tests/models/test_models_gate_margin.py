@@ -2,7 +2,7 @@
 margin is only a challenger, and the scoring job then finds no champion."""
 import pytest
 
-from models import NoChampionError, load_champion, train_and_register
+from tailor.models import NoChampionError, load_champion, train_and_register
 
 
 def test_margin_from_config_blocks_promotion(make_cfg, synth):

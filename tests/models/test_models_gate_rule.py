@@ -1,8 +1,8 @@
 """The promotion rule: beat the baseline AND the comparable champion, by the configured margin."""
 import math
 
-from models.gate import decide
-from models.metrics import Estimate
+from tailor.models.gate import decide
+from tailor.models.metrics import Estimate
 
 
 def gain(value: float) -> Estimate:

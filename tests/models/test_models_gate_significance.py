@@ -1,7 +1,7 @@
 """`models.promotion.require_significant`: a point-estimate win whose 95% CI includes 0 does not
 promote; the same win with its CI above 0 does, and the reason says which rule applied."""
-from models.gate import decide
-from models.metrics import Estimate
+from tailor.models.gate import decide
+from tailor.models.metrics import Estimate
 
 
 def test_win_inside_the_noise_is_not_promoted():

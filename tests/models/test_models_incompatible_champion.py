@@ -2,7 +2,7 @@
 has to beat the baseline, and the reason says why."""
 from mlflow import MlflowClient
 
-from models import registered_name, train_and_register
+from tailor.models import registered_name, train_and_register
 
 
 def test_incompatible_champion_is_judged_on_baseline_only(cfg, synth):

@@ -3,8 +3,8 @@ evaluated, whatever the frame's column order or extra columns."""
 import numpy as np
 import pytest
 
-from models import NoChampionError, get_spec, load_champion, predict, train_and_register
-from models.metrics import evaluate
+from tailor.models import NoChampionError, get_spec, load_champion, predict, train_and_register
+from tailor.models.metrics import evaluate
 
 
 def test_load_champion_round_trips_predictions(cfg, synth):

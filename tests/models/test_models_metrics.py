@@ -3,7 +3,7 @@ they contain the point estimate, resample persons (not rows) and pair scorers.""
 import numpy as np
 import pytest
 
-from models.metrics import (
+from tailor.models.metrics import (
     binary_metrics,
     evaluate,
     hit_rate_per_person,
@@ -88,7 +88,7 @@ def test_ties_do_not_favour_row_order():
 def test_fast_auc_equals_sklearn_including_ties():
     from sklearn.metrics import roc_auc_score
 
-    from models.metrics import roc_auc
+    from tailor.models.metrics import roc_auc
     rng = np.random.default_rng(3)
     y = rng.integers(0, 2, 500)
     for s in (rng.random(500), rng.integers(0, 4, 500).astype(float)):  # continuous, heavy ties

@@ -1,5 +1,5 @@
 """Where personal preference matters, the ranker beats the popularity baseline, significantly."""
-from models import train_and_register
+from tailor.models import train_and_register
 
 
 def test_ranker_beats_popularity_when_preference_matters(cfg, synth):

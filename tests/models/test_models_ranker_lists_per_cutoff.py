@@ -3,7 +3,7 @@ ranker is fitted and judged per list, so a person's rows at different cutoffs ar
 against each other."""
 import pandas as pd
 
-from models.spec import query_ids
+from tailor.models.spec import query_ids
 
 
 def test_one_query_per_person_and_cutoff():

@@ -3,8 +3,8 @@ set's train split) and names it in provenance, instead of failing or using an un
 import pandas as pd
 import pytest
 
-from models.registry import NoChampionError
-from models.serving_model import serving_model
+from tailor.models.registry import NoChampionError
+from tailor.models.serving_model import serving_model
 
 
 def test_churn_without_champion_scores_with_recency_baseline(spark, cfg, lakehouse):

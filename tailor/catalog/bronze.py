@@ -1,0 +1,36 @@
+"""bronze: raw events as they arrived (deduplicated), and what could not be read."""
+from tailor.catalog.schema import Column as C
+from tailor.catalog.schema import Table
+
+EVENTS = Table(
+    "bronze.events", "every well-formed landing event, once per event_id, typed",
+    owner="ingest", partition_by=("event_date",), keys=("event_id",),
+    columns=(
+        C("event_id", "string", "unique id given by the producer"),
+        C("event_type", "string", "one of tailor.events.EVENT_TYPES"),
+        C("event_ts", "timestamp", "when it happened (producer's clock, UTC)"),
+        C("event_date", "string", "YYYY-MM-DD of event_ts (partition)"),
+        C("customer_id", "string", "direct identifier (never leaves bronze)"),
+        C("email", "string", "direct identifier on login events (never leaves bronze)"),
+        C("anonymous_id", "string"), C("device_id", "string"), C("item_id", "string"),
+        C("category", "string"), C("price", "double"), C("quantity", "int"),
+        C("channel", "string"), C("message_id", "string"), C("action_id", "string"),
+        C("send_hour", "int"), C("discount", "double"),
+        C("propensity", "double", "logged probability of the decision's action"),
+        C("granted", "boolean", "consent_change: granted (true) or revoked (false)"),
+        C("landing_file", "string", "the landing file the line came from"),
+        C("ingested_at", "timestamp", "when the line reached the lakehouse (tailor/clock.py)"),
+    ))
+
+QUARANTINE = Table(
+    "bronze.quarantine", "landing lines that could not be ingested, with the reason",
+    owner="ingest", partition_by=("ingest_date",), keys=("quarantine_id",),
+    columns=(
+        C("quarantine_id", "string", "hash of landing file + line"),
+        C("landing_file", "string"), C("raw_line", "string"),
+        C("reason", "string", "e.g. invalid_json, missing:ts, bad_ts, unknown_event_type"),
+        C("quarantined_at", "timestamp"),
+        C("ingest_date", "string", "the run's ds (partition)"),
+    ))
+
+TABLES = (EVENTS, QUARANTINE)
