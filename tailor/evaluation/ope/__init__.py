@@ -40,11 +40,18 @@ from tailor.evaluation.ope.estimators import (
     Terms,
     default_estimators,
 )
-from tailor.evaluation.ope.evaluate import OPEComparison, OPEResult, compare, evaluate, records
+from tailor.evaluation.ope.evaluate import (
+    OPEComparison,
+    OPEResult,
+    bootstrap_values,
+    compare,
+    evaluate,
+    records,
+)
 
 __all__ = [
     "Bootstrap", "LoggedFeedback", "OPEInputError", "UnsupportedActionsError", "check_support",
     "effective_sample_size", "epsilon_greedy", "importance_weights", "one_hot", "uniform",
     "DM", "DR", "IPS", "SNDR", "SNIPS", "DRos", "Estimator", "SwitchDR", "Terms", "default_estimators",
-    "OPEComparison", "OPEResult", "compare", "evaluate", "records",
+    "OPEComparison", "OPEResult", "bootstrap_values", "compare", "evaluate", "records",
 ]

@@ -265,6 +265,14 @@ class DRos(Estimator):
         return Terms(baseline + shrunk * residual)
 
 
-def default_estimators(tau: float = 20.0, clip: float = 20.0, lam: float = 20.0) -> tuple[Estimator, ...]:
+# Default thresholds of the variance-controlled estimators: fixed a priori (not tuned on any benchmark).
+# An importance weight of 20 means the target takes the logged action 20x as often as the logger did.
+DEFAULT_TAU = 20.0   # switch-DR: rounds with a larger weight fall back to the reward model
+DEFAULT_CLIP = 20.0  # clipped DR: weights are capped here
+DEFAULT_LAM = 20.0   # DRos: shrinkage λ (weights above ~sqrt(λ) are pulled down)
+
+
+def default_estimators(tau: float = DEFAULT_TAU, clip: float = DEFAULT_CLIP,
+                       lam: float = DEFAULT_LAM) -> tuple[Estimator, ...]:
     """IPS, SNIPS, DM, DR, SNDR, switch-DR(tau), clipped DR(clip) and DRos(lam)."""
     return (IPS(), SNIPS(), DM(), DR(), SNDR(), SwitchDR(tau), DR(clip=clip), DRos(lam))

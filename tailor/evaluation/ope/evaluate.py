@@ -97,6 +97,19 @@ def _draws(terms: Mapping[tuple[str, str], Terms], feedback: LoggedFeedback,
     return {key: np.concatenate(chunks) for key, chunks in parts.items()}
 
 
+def bootstrap_values(feedback: LoggedFeedback, policies: Mapping[str, np.ndarray],
+                     estimated_rewards: RewardPredictions = None,
+                     estimators: Sequence[Estimator] | None = None,
+                     bootstrap: Bootstrap | None = None) -> dict[tuple[str, str], np.ndarray]:
+    """The estimate of every (policy, estimator) on each bootstrap resample: key -> (n_boot,) values.
+
+    The raw draws behind :func:`evaluate`'s intervals, e.g. for coverage studies or error distributions.
+    """
+    estimators = tuple(estimators) if estimators is not None else default_estimators()
+    terms = _all_terms(feedback, policies, estimators, estimated_rewards)
+    return _draws(terms, feedback, bootstrap or Bootstrap())
+
+
 def evaluate(feedback: LoggedFeedback, policies: Mapping[str, np.ndarray],
              estimated_rewards: RewardPredictions = None,
              estimators: Sequence[Estimator] | None = None,

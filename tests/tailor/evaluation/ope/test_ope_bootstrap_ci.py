@@ -2,7 +2,17 @@
 import numpy as np
 import pytest
 
-from tailor.evaluation.ope import DR, IPS, SNDR, SNIPS, Bootstrap, LoggedFeedback, evaluate, one_hot
+from tailor.evaluation.ope import (
+    DR,
+    IPS,
+    SNDR,
+    SNIPS,
+    Bootstrap,
+    LoggedFeedback,
+    bootstrap_values,
+    evaluate,
+    one_hot,
+)
 
 
 def _target(n: int) -> np.ndarray:
@@ -51,3 +61,12 @@ def test_groups_are_resampled_whole():
     assert set(np.unique(counts[:, 0])) <= {0.0, 1.0, 2.0}
     assert (counts[:, 0] == counts[:, 1]).all() and (counts[:, 1] == counts[:, 2]).all()
     assert (counts.sum(axis=1) > 0).all()
+
+
+def test_bootstrap_values_are_the_draws_behind_the_interval(simulated):
+    fb, q = simulated(400, seed=6)
+    policies, boot = {"best": _target(400)}, Bootstrap(100, seed=4)
+    draws = bootstrap_values(fb, policies, q, [SNDR()], boot)["best", "sndr"]
+    result = evaluate(fb, policies, q, [SNDR()], boot)[0]
+    assert draws.shape == (100,)
+    assert (result.ci_low, result.ci_high) == tuple(np.quantile(draws, [0.025, 0.975]))
