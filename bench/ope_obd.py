@@ -138,6 +138,10 @@ def report(cells: dict, args: argparse.Namespace, seconds: float) -> dict:
               f"[mean over both directions of the median relative error over resamples]")
     max_diff = {name: max(cell["estimators"][name]["max_abs_diff"] for cell in cells.values())
                 for name in names}
+    covered = {name: sum(cell["estimators"][name]["tailor"]["ci_covers_truth"] for cell in cells.values())
+               for name in names}
+    print("95% CI covers the truth (cells of " + str(len(cells)) + "): "
+          + ", ".join(f"{name} {count}" for name, count in covered.items()))
     first = next(iter(cells.values()))["meta"]
     return {
         "bench": "ope_obd",
@@ -152,8 +156,10 @@ def report(cells: dict, args: argparse.Namespace, seconds: float) -> dict:
         "obd_rel_error": rel,
         "best": best,
         "max_abs_diff_tailor_obp": max_diff,
+        "ci_covers_truth": {"cells": len(cells), **covered},
         "cells": {f"{c}/{d}": cell for (c, d), cell in cells.items()},
         "seconds": round(seconds, 1),
+        "reused_obp_arrays": bool(args.reuse),  # obp's per-cell seconds are in cells.*.meta.seconds
     }
 
 
