@@ -118,7 +118,8 @@ def evaluate(feedback: LoggedFeedback, policies: Mapping[str, np.ndarray],
 
     ``policies``: name -> action_dist (n, A). ``estimated_rewards``: one (n, A) array of reward-model
     predictions for all policies, or a mapping policy name -> array with key ``None`` as the default;
-    needed only by model-based estimators (DM, DR and variants). Raises
+    needed only by model-based estimators (DM, DR and variants); they are held fixed across resamples,
+    so the intervals leave out the reward model's own estimation error (visible in DM's narrow CIs). Raises
     :class:`~tailor.evaluation.ope.data.UnsupportedActionsError` for a policy the logs cannot support.
     """
     estimators = tuple(estimators) if estimators is not None else default_estimators()
