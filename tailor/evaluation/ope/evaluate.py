@@ -7,8 +7,8 @@ list of them is a table (pandas, Spark, Delta) as it is.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -69,7 +69,7 @@ class OPEComparison:
 
 
 def _rewards_for(estimated_rewards: RewardPredictions, policy: str) -> np.ndarray | None:
-    if estimated_rewards is None or isinstance(estimated_rewards, np.ndarray):
+    if not isinstance(estimated_rewards, Mapping):   # None or one array for every policy
         return estimated_rewards
     if policy in estimated_rewards:
         return estimated_rewards[policy]
