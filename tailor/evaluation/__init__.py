@@ -1,0 +1,1 @@
+"""Evaluation of decision policies from logged data (off-policy evaluation: :mod:`tailor.evaluation.ope`)."""
