@@ -69,7 +69,7 @@ class Terms:
 
     def round_values(self) -> np.ndarray:
         """Per-round contributions whose mean is the estimate (normaliser fixed at its full-sample value)."""
-        if self.num is None:
+        if self.num is None or self.den is None:
             return self.direct
         return self.direct + self.num / self.den.mean()
 
