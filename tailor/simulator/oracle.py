@@ -197,6 +197,12 @@ class Oracle:
                              f"{len(self.action_ids)} actions, e.g. {self.action_ids[1]!r}")
         return np.array([lookup[a] for a in values], dtype=np.int64)
 
+    def known(self, customer_ids: ArrayLike, days: ArrayLike | int) -> np.ndarray:
+        """Whether each customer is known to the business on the day (signed up on an earlier
+        day): only known customers are ever decision points."""
+        user, day = self._points(customer_ids, days)
+        return self.signup_day[user] < day
+
     def _points(self, customer_ids: ArrayLike, days: ArrayLike | int
                 ) -> tuple[np.ndarray, np.ndarray]:
         user = self.customer_index(customer_ids)
