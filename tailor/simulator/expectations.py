@@ -154,11 +154,13 @@ def popular_category_probs(catalog: Catalog) -> np.ndarray:
 
 def order_values(catalog: Catalog, params: WorldParams, favourite: np.ndarray,
                  second: np.ndarray, spend_level: np.ndarray, discounts: np.ndarray,
+                 tables: tuple[np.ndarray, np.ndarray] | None = None,
                  block: int = 4096) -> OrderValues:
     """E[value] and E[value^2] of one conversion per customer (favourite / second category
-    indices, spend level) and per discount share in ``discounts``."""
+    indices, spend level) and per discount share in ``discounts``. ``tables``:
+    ``category_item_tables(catalog)`` when the caller keeps them."""
     discounts = np.asarray(discounts, dtype=np.float64)
-    hi, lo = category_item_tables(catalog)
+    hi, lo = tables if tables is not None else category_item_tables(catalog)
     popular = popular_category_probs(catalog)
     lam_max = params.extra_quantity_per_spend * float(np.max(spend_level, initial=0.0))
     k_max = _poisson_support(lam_max)

@@ -51,7 +51,7 @@ import polars as pl
 
 from tailor.events import CHANNELS
 from tailor.simulator.catalog import build_catalog
-from tailor.simulator.expectations import action_timing, order_values
+from tailor.simulator.expectations import action_timing, category_item_tables, order_values
 from tailor.simulator.logbook import Logbook
 from tailor.simulator.marketing import NO_MESSAGE, ActionBank, LoggingPolicy, response_odds
 from tailor.simulator.params import WorldParams
@@ -60,6 +60,7 @@ from tailor.simulator.world import load_action_bank
 from tailor.simulator.writer import GROUND_TRUTH_DIR, WORLD_FILE
 
 _DAY = 86400
+BLOCK_ROWS = 16_384          # decision points per block of the (points x actions) computations
 ArrayLike = Sequence[Any] | np.ndarray | pl.Series
 
 
@@ -103,6 +104,14 @@ def fatigue_from_sends(sends: np.ndarray, decay: float) -> np.ndarray:
         out[:, day] = running
         running += sends[:, day]
     return out
+
+
+def _reward(out: dict[str, np.ndarray], cost: np.ndarray, unsubscribe_cost: float
+            ) -> np.ndarray:
+    reward = out["value"] - cost
+    if unsubscribe_cost:
+        reward = reward - unsubscribe_cost * out["p_unsubscribe"]
+    return reward
 
 
 def _days_since(dates: pl.Series, start: date) -> np.ndarray:
@@ -218,12 +227,16 @@ class Oracle:
         return np.broadcast_to(np.asarray(fatigue, dtype=np.float64), (n,))
 
     # --- expectations -------------------------------------------------------------------------
+    @cached_property
+    def _item_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        return category_item_tables(self.catalog)
+
     def _orders(self, user: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         missing = np.unique(user[np.isnan(self._order_mean[user, 0])])
         if missing.size:
             values = order_values(self.catalog, self.params, self.favourite[missing],
                                   self.second[missing], self.spend_level[missing],
-                                  self._discounts)
+                                  self._discounts, self._item_tables)
             self._order_mean[missing] = values.mean
             self._order_second[missing] = values.second_moment
         return self._order_mean[user], self._order_second[user]
@@ -291,34 +304,45 @@ class Oracle:
         return self.outcomes(user, day, action,
                              self._fatigue(fatigue, user.shape[0]))["p_unsubscribe"][:, 0]
 
-    def _matrix(self, customer_ids: ArrayLike, days: ArrayLike | int, key: str,
-                fatigue: ArrayLike | float | None = None) -> np.ndarray:
+    def _blocks(self, customer_ids: ArrayLike, days: ArrayLike | int,
+                fatigue: ArrayLike | float | None):
+        """(rows, outcomes of every action for those rows) in blocks of ``BLOCK_ROWS``, so a
+        matrix over a million decision points never needs all its temporaries at once."""
         user, day = self._points(customer_ids, days)
-        every = np.broadcast_to(np.arange(len(self.bank)), (user.shape[0], len(self.bank)))
-        return self.outcomes(user, day, every, self._fatigue(fatigue, user.shape[0]))[key]
+        tired = self._fatigue(fatigue, user.shape[0])
+        every = np.arange(len(self.bank))[None, :]
+        for lo in range(0, user.shape[0], BLOCK_ROWS):
+            rows = slice(lo, min(user.shape[0], lo + BLOCK_ROWS))
+            n = rows.stop - rows.start
+            yield rows, self.outcomes(user[rows], day[rows],
+                                      np.broadcast_to(every, (n, every.shape[1])), tired[rows])
+
+    def _matrix(self, customer_ids: ArrayLike, days: ArrayLike | int,
+                fatigue: ArrayLike | float | None, block_value) -> np.ndarray:
+        n = len(customer_ids)
+        out = np.zeros((n, len(self.bank)))
+        for rows, block in self._blocks(customer_ids, days, fatigue):
+            out[rows] = block_value(block)
+        return out
 
     def value_matrix(self, customer_ids: ArrayLike, days: ArrayLike | int) -> np.ndarray:
         """(n, actions) expected conversion value of every action of the bank (column 0,
         ``no_message``: 0), in ``action_ids`` order."""
-        return self._matrix(customer_ids, days, "value")
+        return self._matrix(customer_ids, days, None, lambda out: out["value"])
 
     def unsubscribe_matrix(self, customer_ids: ArrayLike, days: ArrayLike | int,
                            fatigue: ArrayLike | float | None = None) -> np.ndarray:
         """(n, actions) P(unsubscribe) of every action."""
-        return self._matrix(customer_ids, days, "p_unsubscribe", fatigue)
+        return self._matrix(customer_ids, days, fatigue, lambda out: out["p_unsubscribe"])
 
     def reward_matrix(self, customer_ids: ArrayLike, days: ArrayLike | int, costs: Costs,
                       unsubscribe_cost: float = 0.0,
                       fatigue: ArrayLike | float | None = None) -> np.ndarray:
         """(n, actions) expected reward: value - cost(action) - unsubscribe_cost x
         P(unsubscribe). Consent is not applied (mask with ``allowed_mask``)."""
-        user, day = self._points(customer_ids, days)
-        every = np.broadcast_to(np.arange(len(self.bank)), (user.shape[0], len(self.bank)))
-        out = self.outcomes(user, day, every, self._fatigue(fatigue, user.shape[0]))
-        reward = out["value"] - costs.vector(self.bank)[None, :]
-        if unsubscribe_cost:
-            reward = reward - unsubscribe_cost * out["p_unsubscribe"]
-        return reward
+        cost = costs.vector(self.bank)[None, :]
+        return self._matrix(customer_ids, days, fatigue,
+                            lambda out: _reward(out, cost, unsubscribe_cost))
 
     # --- consent and policies -----------------------------------------------------------------
     @cached_property
@@ -342,18 +366,25 @@ class Oracle:
                     fatigue: ArrayLike | float | None = None) -> np.ndarray:
         """Action id of the highest expected reward among the allowed actions (``no_message``,
         worth exactly 0, included; ties go to the earlier action, so to no_message first)."""
-        reward = self.reward_matrix(customer_ids, days, costs, unsubscribe_cost, fatigue)
-        reward = np.where(self.allowed_mask(customer_ids, days), reward, -np.inf)
-        return np.array(self.action_ids, dtype=object)[np.argmax(reward, axis=1)]
+        allowed = self.allowed_mask(customer_ids, days)
+        cost = costs.vector(self.bank)[None, :]
+        best = np.zeros(allowed.shape[0], dtype=np.int64)
+        for rows, out in self._blocks(customer_ids, days, fatigue):
+            reward = np.where(allowed[rows], _reward(out, cost, unsubscribe_cost), -np.inf)
+            best[rows] = np.argmax(reward, axis=1)
+        return np.array(self.action_ids, dtype=object)[best]
 
     def logging_value(self, customer_ids: ArrayLike, days: ArrayLike | int, costs: Costs,
                       unsubscribe_cost: float = 0.0,
                       fatigue: ArrayLike | float | None = None) -> np.ndarray:
         """Expected reward of the simulator's uniform logging policy at these decision points
         (its action probabilities under the consent of the day)."""
-        reward = self.reward_matrix(customer_ids, days, costs, unsubscribe_cost, fatigue)
         probs = self.policy.probabilities(self.consent(customer_ids, days))
-        return (probs * reward).sum(axis=1)
+        cost = costs.vector(self.bank)[None, :]
+        value = np.zeros(probs.shape[0])
+        for rows, out in self._blocks(customer_ids, days, fatigue):
+            value[rows] = (probs[rows] * _reward(out, cost, unsubscribe_cost)).sum(axis=1)
+        return value
 
     def value_of(self, decisions: pl.DataFrame | Any, costs: Costs,
                  unsubscribe_cost: float = 0.0,
