@@ -20,7 +20,8 @@ _DAY = 86400
 _KINDS = ("message_sent", "decision_served", "conversion", "unsubscribe", "consent_change")
 _SCHEMA = {"event_type": pl.String, "ts": pl.String, "customer_id": pl.String,
            "channel": pl.String, "message_id": pl.String, "action_id": pl.String,
-           "propensity": pl.Float64, "price": pl.Float64, "granted": pl.Boolean}
+           "propensity": pl.Float64, "price": pl.Float64, "granted": pl.Boolean,
+           "send_hour": pl.Int64, "discount": pl.Float64}
 _T_BITS = 30                      # seconds since the start fit in 30 bits (< 12,400 days)
 
 
@@ -80,7 +81,8 @@ def _decision_points(events: pl.DataFrame) -> pl.DataFrame:
     (joined on message_id: a message id is one (customer, send day))."""
     points = (events.filter(pl.col("event_type").is_in(["message_sent", "decision_served"]))
               .select("customer_id", "user", (pl.col("t") // _DAY).alias("day"), "t",
-                      "action_id", "propensity", "channel", "message_id"))
+                      "action_id", "propensity", "channel", "message_id", "send_hour",
+                      "discount"))
     conversions = (events.filter(pl.col("event_type") == "conversion")
                    .group_by("message_id")
                    .agg(pl.col("price").sum().alias("value"), pl.len().alias("conversions")))

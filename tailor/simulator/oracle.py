@@ -347,8 +347,17 @@ class Oracle:
     # --- consent and policies -----------------------------------------------------------------
     @cached_property
     def logbook(self) -> Logbook:
-        """The world's landing files, read once (consent, decisions, sends)."""
-        return Logbook.read(self.world_dir, self.world["files"], self.start_date, self.days)
+        """The world's landing files, read once (consent, decisions, sends). The logged sends'
+        send hours and discounts must be the action bank's (world.json keeps only the ids)."""
+        book = Logbook.read(self.world_dir, self.world["files"], self.start_date, self.days)
+        sent = book.decisions.filter(pl.col("channel").is_not_null())
+        action = self.action_index(sent["action_id"])
+        if not (np.array_equal(sent["send_hour"].to_numpy(), self.bank.send_hour[action])
+                and np.array_equal(sent["discount"].to_numpy(), self.bank.discount[action])):
+            raise ValueError(f"the sends logged in {self.world_dir} do not match the action "
+                             "bank's send hours / discounts: pass Oracle.load(..., actions=<the "
+                             "mapping the world was simulated with>)")
+        return book
 
     def consent(self, customer_ids: ArrayLike, days: ArrayLike | int) -> np.ndarray:
         """(n, 4) per-channel consent (``tailor.events.CHANNELS`` order) at the start of the
