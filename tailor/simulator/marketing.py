@@ -129,7 +129,6 @@ class ResponseOdds:
     click: np.ndarray
     convert: np.ndarray
     unsubscribe: np.ndarray
-    fit: np.ndarray
 
 
 def response_odds(params: WorldParams, channel: np.ndarray, send_hour: np.ndarray,
@@ -149,14 +148,14 @@ def response_odds(params: WorldParams, channel: np.ndarray, send_hour: np.ndarra
     p_convert = np.minimum(MAX_CONVERT, purchase_intent
                            * (p.convert_base + p.convert_discount_gain * pull))
     p_unsub = np.asarray(p.unsubscribe_base)[channel] * (1.0 + 0.5 * fatigue) * (2.0 - fit)
-    return ResponseOdds(p_open, p_click, p_convert, p_unsub, fit)
-
+    return ResponseOdds(p_open, p_click, p_convert, p_unsub)
 
 
 def order_value(unit_price: np.ndarray, quantity: np.ndarray, discount: np.ndarray) -> np.ndarray:
     """A conversion's order value (its ``price`` field): units x unit price, less the offer,
     rounded to cents."""
     return np.round(unit_price * quantity * (1.0 - discount), 2)
+
 
 @dataclass
 class Marketing:
