@@ -23,6 +23,20 @@ Writes, under --out:
 
 The pipeline reads landing/ only; ground_truth/ is for tests and evaluation.
 Same arguments -> byte-identical files. Defaults come from conf/ (section `simulator`).
+
+Closed loop (--decisions PATH): send what a policy decided instead of the logging policy's
+random pick. PATH is a Parquet or JSON-lines file, or a directory of them, with one row per
+customer and send date:
+  customer_id   the landing id (C0000001 ...), not the pipeline's pseudonymous person_id
+  date          YYYY-MM-DD, the simulated day the message is sent on
+  action_id     an action of the bank (email@18:pct10 ...) or no_message
+  propensity    the probability the deciding policy gave that action, in (0, 1]
+On a date with rows, the day's decision points (the simulator still picks who they are) take
+their row's action and log its propensity; a message the customer's consent does not allow
+is not sent (logged as no_message with propensity 1.0, counted in world.json "decisions");
+decision points without a row follow --fallback. Dates without rows are simulated exactly as
+without --decisions, and a day's landing file depends only on rows dated on or before it: to
+run a loop, keep --days fixed and re-run with one more day of decisions each time.
 """
 
 EPILOG = """\
@@ -30,6 +44,8 @@ examples:
   tailor simulate                                   # the demo world (conf defaults) into .
   tailor simulate --users 200 --days 10 --out /tmp/small
   tailor simulate --users 1000000 --days 3 --chunk-size 100000 --out /data/big
+  tailor simulate --users 5000 --days 45 --out /tmp/loop --decisions /tmp/loop_decisions/
+  tailor simulate --users 5000 --days 45 --out /tmp/loop --decisions d.parquet --fallback no_message
 """
 
 _CONF_KEYS = ("users", "days", "seed", "items", "start_date")
@@ -63,6 +79,7 @@ def _positive(value: str) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``simulate`` sub-command."""
     from tailor.simulator import DEFAULT_CHUNK_SIZE
+    from tailor.simulator.decisions import FALLBACKS
 
     defaults = _conf_defaults()
 
@@ -86,6 +103,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK_SIZE, metavar="N",
                         help="users simulated together; bounds memory, one landing file per "
                              f"day and chunk (default: {DEFAULT_CHUNK_SIZE})")
+    parser.add_argument("--decisions", metavar="PATH",
+                        help="closed loop: a decision table (Parquet / JSON lines file or a "
+                             "directory of them; columns customer_id, date, action_id, "
+                             "propensity) whose actions replace the logging policy's on the "
+                             "dates it covers (see above)")
+    parser.add_argument("--fallback", choices=FALLBACKS, default="logging",
+                        help="decision points without a row on a date that has decisions: "
+                             "'logging' (the uniform logging policy) or 'no_message' "
+                             "(default: logging)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(func=run)
 
@@ -94,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     """Resolve defaults from conf/, simulate, print a summary."""
     from tailor.config import ConfigError, get_config
     from tailor.simulator import simulate
+    from tailor.simulator.decisions import DecisionTableError
 
     try:
         if any(getattr(args, key) is None for key in _CONF_KEYS):
@@ -103,8 +130,9 @@ def run(args: argparse.Namespace) -> int:
                     setattr(args, key, getattr(sim, key))
         summary = simulate(args.users, args.days, args.seed, args.out, items=args.items,
                            start_date=args.start_date, progress=not args.no_progress,
-                           chunk_size=args.chunk_size)
-    except ConfigError as exc:
+                           chunk_size=args.chunk_size, decisions=args.decisions,
+                           fallback=args.fallback)
+    except (ConfigError, DecisionTableError) as exc:
         print(f"tailor simulate: {exc}", file=sys.stderr)
         return 2
     print(format_summary(summary))
@@ -128,4 +156,11 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  opted out of every channel: "
         f"{', '.join(summary['examples']['opted_out_everywhere']) or '-'}",
     ]
+    if "decisions" in summary:
+        d = summary["decisions"]
+        lines.append(
+            f"  decisions:    {d['rows']:,} rows on {len(d['dates'])} dates: {d['decided']:,} "
+            f"decision points took them ({d['sent']:,} sent, {d['blocked_by_consent']:,} "
+            f"blocked by consent), {d['fallback_points']:,} fell back to {d['fallback']}, "
+            f"{d['unused_rows']:,} rows unused, {d['rows_outside_period']:,} outside the period")
     return "\n".join(lines)

@@ -12,7 +12,7 @@ real, heterogeneous causal effect that a good policy can exploit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from tailor.simulator.columns import EventBatch
 from tailor.simulator.consent import Consent
 from tailor.simulator.params import WorldParams
 from tailor.simulator.streams import Streams, choose_from_cumulative
+
+if TYPE_CHECKING:
+    from tailor.simulator.decisions import DecisionPlan
 
 NO_MESSAGE = "no_message"
 _DAY = 86400
@@ -93,6 +96,67 @@ def hour_fit(send_hour: np.ndarray, preferred_hour: np.ndarray, width: float) ->
     return np.exp(-0.5 * (gap / width) ** 2)
 
 
+@dataclass(frozen=True)
+class Delay:
+    """A response delay in seconds: ``floor + floor(Exponential(mean))``."""
+
+    floor: int
+    mean: float
+
+
+# Timing of a message's responses (seconds). The send lands at a uniformly random second of the
+# first SEND_JITTER seconds of its hour; an open follows the send by 1 s + an exponential whose
+# mean is the channel's ``open_delay_minutes``; each later step follows the previous one. The
+# unsubscribe follows the open when there is one (an open that lands), else the send. A response
+# happens only if it lands before the response cap (``response_cap_hours`` after midnight).
+SEND_JITTER = 900
+OPEN_DELAY_FLOOR = 1
+CLICK_DELAY = Delay(5, 60.0)
+CONVERT_DELAY = Delay(60, 1200.0)
+UNSUBSCRIBE_DELAY = Delay(10, 300.0)
+MAX_CLICK, MAX_CONVERT = 0.95, 0.95
+OFFER_REFERENCE = 0.2      # a discount of this share exerts the customer's full sensitivity
+
+
+@dataclass(frozen=True)
+class ResponseOdds:
+    """Probabilities of each response *before* the response cap (the timing is separate):
+    ``open`` = P(open), ``click`` = P(click | open), ``convert`` = P(convert | click) and
+    ``unsubscribe`` = P(unsubscribe) (the simulator compares a uniform draw with it, so values
+    above 1 act as 1)."""
+
+    open: np.ndarray
+    click: np.ndarray
+    convert: np.ndarray
+    unsubscribe: np.ndarray
+
+
+def response_odds(params: WorldParams, channel: np.ndarray, send_hour: np.ndarray,
+                  discount: np.ndarray, affinity: np.ndarray, preferred_hour: np.ndarray,
+                  discount_sensitivity: np.ndarray, purchase_intent: np.ndarray,
+                  alive: np.ndarray, fatigue: np.ndarray) -> ResponseOdds:
+    """The response model of one message, from the recipient's hidden traits and state
+    (broadcasting arrays; ``affinity`` is the recipient's affinity for ``channel``, ``alive``
+    whether they have not churned, ``fatigue`` their message pressure). The single source of
+    these formulas: the simulator draws from it, the ground-truth oracle takes expectations."""
+    p = params
+    fit = hour_fit(send_hour, preferred_hour, p.hour_fit_width)
+    alive_factor = np.where(alive, 1.0, p.churned_response)
+    p_open = affinity * (p.hour_fit_floor + (1 - p.hour_fit_floor) * fit) * alive_factor
+    pull = discount_sensitivity * discount / OFFER_REFERENCE
+    p_click = np.minimum(MAX_CLICK, p.click_base + p.click_discount_gain * pull)
+    p_convert = np.minimum(MAX_CONVERT, purchase_intent
+                           * (p.convert_base + p.convert_discount_gain * pull))
+    p_unsub = np.asarray(p.unsubscribe_base)[channel] * (1.0 + 0.5 * fatigue) * (2.0 - fit)
+    return ResponseOdds(p_open, p_click, p_convert, p_unsub)
+
+
+def order_value(unit_price: np.ndarray, quantity: np.ndarray, discount: np.ndarray) -> np.ndarray:
+    """A conversion's order value (its ``price`` field): units x unit price, less the offer,
+    rounded to cents."""
+    return np.round(unit_price * quantity * (1.0 - discount), 2)
+
+
 @dataclass
 class Marketing:
     """Decision points, sends and responses for one chunk of users."""
@@ -109,8 +173,10 @@ class Marketing:
                              f"({self.params.decision_window[0]}:00); got {sorted(set(hours))}")
         self.fatigue = np.zeros(self.behaviour.traits.user.shape[0])
 
-    def day(self, day: int, consent: Consent) -> EventBatch:
-        """Decide for today's decision points, send, and simulate the responses."""
+    def day(self, day: int, consent: Consent, plan: DecisionPlan | None = None) -> EventBatch:
+        """Decide for today's decision points, send, and simulate the responses. With a
+        ``plan`` (closed loop, ``tailor.simulator.decisions``) that has rows for ``day``, its
+        decisions replace the logging policy's picks (consent still applies)."""
         s, p, tr = self.streams, self.params, self.behaviour.traits
         known = self.behaviour.known(day)
         point = known & (s.uniform("decision:point", tr.user, day) < p.decision_rate)
@@ -120,6 +186,9 @@ class Marketing:
         action = choose_from_cumulative(np.cumsum(probs, axis=1),
                                         s.uniform("decision:action", users, day))
         propensity = probs[np.arange(local.shape[0]), action]
+        if plan is not None and plan.has_day(day):
+            action, propensity = plan.steer(day, users, self.policy.allowed(consent.state[local]),
+                                            action, propensity, self.policy.bank)
         lo, hi = p.decision_window
         decide_t = day * _DAY + np.floor(
             (lo + (hi - lo) * s.uniform("decision:time", users, day)) * 3600).astype(np.int64)
@@ -146,34 +215,29 @@ class Marketing:
         common = dict(cid=True, channel=channel, message_day=day)
 
         send_t = day * _DAY + send_hour * 3600 + np.floor(
-            900 * s.uniform("message:send_t", users, day)).astype(np.int64)
-        fit = hour_fit(send_hour, tr.preferred_hour[local], p.hour_fit_width)
-        alive = np.where(self.behaviour.alive(day)[local], 1.0, p.churned_response)
-        p_open = (tr.affinity[local, channel] * (p.hour_fit_floor + (1 - p.hour_fit_floor) * fit)
-                  * alive)
-        open_t = send_t + 1 + np.floor(s.exponential(
+            SEND_JITTER * s.uniform("message:send_t", users, day)).astype(np.int64)
+        odds = response_odds(p, channel, send_hour, discount, tr.affinity[local, channel],
+                             tr.preferred_hour[local], tr.discount_sensitivity[local],
+                             tr.purchase_intent[local], self.behaviour.alive(day)[local],
+                             self.fatigue[local])
+        open_t = send_t + OPEN_DELAY_FLOOR + np.floor(s.exponential(
             "message:open_t", np.asarray(p.open_delay_minutes)[channel] * 60.0, users, day)
         ).astype(np.int64)
-        opened = (s.uniform("message:open", users, day) < p_open) & (open_t < cap)
+        opened = (s.uniform("message:open", users, day) < odds.open) & (open_t < cap)
 
-        pull = tr.discount_sensitivity[local] * discount / 0.2
-        p_click = np.minimum(0.95, p.click_base + p.click_discount_gain * pull)
-        click_t = open_t + 5 + np.floor(s.exponential("message:click_t", 60.0, users, day)
-                                        ).astype(np.int64)
-        clicked = opened & (s.uniform("message:click", users, day) < p_click) & (click_t < cap)
+        click_t = open_t + CLICK_DELAY.floor + np.floor(
+            s.exponential("message:click_t", CLICK_DELAY.mean, users, day)).astype(np.int64)
+        clicked = opened & (s.uniform("message:click", users, day) < odds.click) & (click_t < cap)
 
-        p_convert = np.minimum(0.95, tr.purchase_intent[local]
-                               * (p.convert_base + p.convert_discount_gain * pull))
-        convert_t = click_t + 60 + np.floor(s.exponential("message:convert_t", 1200.0, users, day)
-                                            ).astype(np.int64)
-        converted = (clicked & (s.uniform("message:convert", users, day) < p_convert)
+        convert_t = click_t + CONVERT_DELAY.floor + np.floor(
+            s.exponential("message:convert_t", CONVERT_DELAY.mean, users, day)).astype(np.int64)
+        converted = (clicked & (s.uniform("message:convert", users, day) < odds.convert)
                      & (convert_t < cap))
 
-        p_unsub = (np.asarray(p.unsubscribe_base)[channel] * (1.0 + 0.5 * self.fatigue[local])
-                   * (2.0 - fit))
-        unsub_t = np.where(opened, open_t, send_t) + 10 + np.floor(
-            s.exponential("message:unsub_t", 300.0, users, day)).astype(np.int64)
-        unsubscribed = (s.uniform("message:unsubscribe", users, day) < p_unsub) & (unsub_t < cap)
+        unsub_t = np.where(opened, open_t, send_t) + UNSUBSCRIBE_DELAY.floor + np.floor(
+            s.exponential("message:unsub_t", UNSUBSCRIBE_DELAY.mean, users, day)).astype(np.int64)
+        unsubscribed = ((s.uniform("message:unsubscribe", users, day) < odds.unsubscribe)
+                        & (unsub_t < cap))
         consent.revoke(local[unsubscribed], channel[unsubscribed])
 
         def pick(mask: np.ndarray, kind: str, t: np.ndarray, sub: int,
@@ -188,7 +252,7 @@ class Marketing:
         quantity = np.full(local.shape[0], -1)
         item[converted] = self.behaviour.pick_items("conversion", local[converted], day, 0)
         quantity[converted] = self.behaviour.pick_quantity("conversion", local[converted], day, 0)
-        value = np.round(self.behaviour.catalog.price[item] * quantity * (1.0 - discount), 2)
+        value = order_value(self.behaviour.catalog.price[item], quantity, discount)
         return EventBatch.concat([
             pick(everyone, "message_sent", send_t, 0, action=action, send_hour=send_hour,
                  discount=discount, propensity=propensity),

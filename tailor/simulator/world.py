@@ -25,6 +25,7 @@ from tailor.simulator.behaviour import Behaviour
 from tailor.simulator.catalog import Catalog, build_catalog
 from tailor.simulator.columns import KIND, EventBatch
 from tailor.simulator.consent import Consent
+from tailor.simulator.decisions import DecisionPlan
 from tailor.simulator.identity import Identity, customer_id_expr
 from tailor.simulator.marketing import ActionBank, LoggingPolicy, Marketing
 from tailor.simulator.params import WorldParams
@@ -55,6 +56,7 @@ class ChunkWorld:
     start_date: date
     days: int
     users: np.ndarray
+    plan: DecisionPlan | None = None
 
     def __post_init__(self) -> None:
         s, p = self.streams, self.params
@@ -74,7 +76,7 @@ class ChunkWorld:
         self.identity.begin_day(day)
         overnight = self.consent.overnight(day, self.behaviour.known(day))
         self.behaviour.churn(day)
-        messages = self.marketing.day(day, self.consent)
+        messages = self.marketing.day(day, self.consent, self.plan)
         sessions = self.behaviour.sessions(day, self.identity, self.consent, record=emit)
         batch = EventBatch.concat([overnight, messages, sessions])
         batch.cols["day"][:] = day
@@ -165,10 +167,18 @@ def load_action_bank(actions: dict[str, Any] | None) -> ActionBank:
 def simulate(users: int, days: int, seed: int, out_dir: str | Path, items: int = 300,
              start_date: str | date = "2026-09-01", progress: bool = True,
              chunk_size: int = DEFAULT_CHUNK_SIZE, params: WorldParams | None = None,
-             actions: dict[str, Any] | None = None) -> dict[str, Any]:
+             actions: dict[str, Any] | None = None, decisions: str | Path | Any = None,
+             fallback: str = "logging") -> dict[str, Any]:
     """Simulate a world and write ``landing/``, ``ground_truth/`` and ``world.json`` under
     ``out_dir``. Same arguments -> byte-identical files (``chunk_size`` only changes how the
-    events are split into files, not which events there are). Returns a summary dict."""
+    events are split into files, not which events there are). Returns a summary dict.
+
+    ``decisions`` (closed loop): a decision table (file, directory or DataFrame; see
+    ``tailor.simulator.decisions``) whose actions replace the logging policy's on the days it
+    covers; ``fallback`` (``logging`` | ``no_message``) decides for decision points without a row
+    on those days. Days before the first decided day are byte-identical to a run without
+    decisions, and a day's landing file depends only on the rows dated on or before it, so a
+    loop can re-run the simulator with one more day of decisions each time."""
     began = time.perf_counter()
     params = params or WorldParams()
     start = date.fromisoformat(start_date) if isinstance(start_date, str) else start_date
@@ -182,6 +192,8 @@ def simulate(users: int, days: int, seed: int, out_dir: str | Path, items: int =
     catalog = build_catalog(items, streams)
     bank = load_action_bank(actions)
     policy = LoggingPolicy(bank, params.no_message_share)
+    plan = None if decisions is None else DecisionPlan.build(decisions, bank, start, days, users,
+                                                              fallback)
     formatter = EventFormatter(streams, start, catalog, bank.action_ids)
     truth = GroundTruthWriter(out)
 
@@ -195,7 +207,7 @@ def simulate(users: int, days: int, seed: int, out_dir: str | Path, items: int =
     try:
         for chunk, (lo, hi) in enumerate(bounds):
             world = ChunkWorld(streams, params, catalog, policy, start, days,
-                               np.arange(lo, hi, dtype=np.int64))
+                               np.arange(lo, hi, dtype=np.int64), plan)
             pending = EventBatch.empty()
             for day in range(total_days):
                 today = start + timedelta(days=day)
@@ -242,6 +254,8 @@ def simulate(users: int, days: int, seed: int, out_dir: str | Path, items: int =
         "ground_truth": truth.paths(),
         "files": files,
     }
+    if plan is not None:
+        world_doc["decisions"] = plan.report(start)
     write_world_json(out, world_doc)
     return {
         "users": users, "days": days, "seed": seed, "items": items,
@@ -250,6 +264,7 @@ def simulate(users: int, days: int, seed: int, out_dir: str | Path, items: int =
         "bytes": n_bytes, "seconds": round(time.perf_counter() - began, 2),
         "examples": picked, "out_dir": str(out), "landing_dir": str(landing),
         "ground_truth_dir": str(out / "ground_truth"),
+        **({"decisions": world_doc["decisions"]} if plan is not None else {}),
     }
 
 

@@ -148,6 +148,7 @@ class GroundTruthWriter:
         self.dir = out_dir / GROUND_TRUTH_DIR
         self.dir.mkdir(parents=True, exist_ok=True)
         self._writers: dict[str, pq.ParquetWriter] = {}
+        self._names: set[str] = set()
 
     def append(self, name: str, columns: dict[str, Any]) -> None:
         table = pa.table({k: _arrow(v) for k, v in columns.items()})
@@ -155,6 +156,7 @@ class GroundTruthWriter:
         if writer is None:
             writer = self._writers[name] = pq.ParquetWriter(self.dir / f"{name}.parquet",
                                                             table.schema)
+            self._names.add(name)
         writer.write_table(table)
 
     def close(self) -> None:
@@ -163,7 +165,8 @@ class GroundTruthWriter:
         self._writers.clear()
 
     def paths(self) -> dict[str, str]:
-        return {name: f"{GROUND_TRUTH_DIR}/{name}.parquet" for name in sorted(self._writers)}
+        """Every file written (also after ``close``), relative to the output directory."""
+        return {name: f"{GROUND_TRUTH_DIR}/{name}.parquet" for name in sorted(self._names)}
 
 
 def _arrow(values: Any) -> pa.Array:

@@ -13,6 +13,8 @@ def test_arguments_and_counts(small_world, small_events):
     assert by_type == dict(Counter(e["event_type"] for e in small_events))
     assert len(world["files"]) == world["counts"]["files"] == 10
     assert "seconds" not in json.dumps(world["counts"])  # timings would break byte-identity
+    assert world["ground_truth"] == {"identity": "ground_truth/identity.parquet",
+                                     "users": "ground_truth/users.parquet"}
 
 
 def test_examples_are_active_and_opted_out_customers(small_world, small_events):
