@@ -1,5 +1,11 @@
 """decide: scores + features + consent → gold.decisions, one row per person: top-K items,
-the next-best message action (or none) with its propensity, explanation and provenance."""
+the next-best message action (or none) with its propensity, explanation and provenance.
+
+The policy that decides is ``policy.serve`` (``tailor/agents/registry.py``): the learned
+champion, or the heuristic until one passed the gate. The challenger, if there is one, decides
+for everyone too, into ``gold.shadow_decisions`` — never served, logged next to what was, so it
+can be judged on real traffic.
+"""
 from __future__ import annotations
 
 import json
@@ -11,27 +17,24 @@ from pyspark.sql import functions as F
 from tailor.agents.actions import build_bank
 from tailor.agents.guardian import consent_state
 from tailor.agents.lifecycle import PolicyParams, choose
+from tailor.agents.registry import serving_policy, shadow_policy
 from tailor.catalog import table
 from tailor.features.assemble import person_features
 from tailor.features.registry import GROUPS
 from tailor.runtime import JobContext, main
 
 DECISIONS = table("gold.decisions")
+SHADOW = table("gold.shadow_decisions")
 
 
-def _policy_version(ctx: JobContext) -> str:
-    p = ctx.cfg.policy
-    return f"egreedy-eps{p.epsilon}-hold{p.holdout_share}-{ctx.ds}"
-
-
-def _decider(bank, params: PolicyParams, provenance: dict[str, str]):
+def _decider(policy, params: PolicyParams, provenance: dict[str, str], columns: list[str]):
     """``mapInPandas`` body: a batch of persons → a batch of decision rows."""
 
     def decide(frames):
         for pdf in frames:
             if pdf.empty:
                 continue
-            chosen = choose(pdf, bank, params)
+            chosen = choose(pdf, policy, params)
             out = pdf[["person_id", "items", "item_scores", "ltv_pred", "churn_prob"]].merge(
                 chosen, on="person_id")
             out["ds"], out["policy_version"] = params.ds, params.policy_version
@@ -39,7 +42,7 @@ def _decider(bank, params: PolicyParams, provenance: dict[str, str]):
                 out[key] = value
             out["decided_at"] = pd.Timestamp(datetime.now(timezone.utc))
             out["send_hour"] = out["send_hour"].astype("Int32")
-            yield out[DECISIONS.column_names]
+            yield out[columns]
 
     return decide
 
@@ -73,18 +76,37 @@ def run(ctx: JobContext) -> dict:
                                     sort_keys=True),
     }
     p = cfg.policy
-    params = PolicyParams(p.epsilon, p.holdout_share, p.holdout_salt, p.message_cost,
-                          p.min_expected_value, _policy_version(ctx), ctx.ds)
     bank = build_bank(cfg.load_actions(), p.quiet_hours)
-    decisions = frame.mapInPandas(_decider(bank, params, provenance), DECISIONS.ddl)
-    result = lh.write(decisions, "gold.decisions", mode="overwrite_partitions",
+    policy = serving_policy(cfg, bank)
+    params = PolicyParams(p.holdout_share, p.holdout_salt, policy.label, ctx.ds)
+    frame = frame.cache()
+    decisions = frame.mapInPandas(_decider(policy, params, provenance, DECISIONS.column_names),
+                                  DECISIONS.ddl)
+    result = lh.write(decisions, DECISIONS.name, mode="overwrite_partitions",
                       partition_by=["ds"], replace_partitions={"ds": ctx.ds})
-    mix = {r["action_id"]: r["count"] for r in lh.read("gold.decisions", version=result.version,
-                                                         partitions={"ds": ctx.ds})
-           .select(F.when(F.col("action_id") == "no_message", "no_message")
-                   .otherwise(F.col("channel")).alias("action_id")).groupBy("action_id").count().collect()}
+    shadow = shadow_policy(cfg, bank)
+    shadow_summary = None
+    if shadow is not None:
+        sparams = PolicyParams(p.holdout_share, p.holdout_salt, shadow.label, ctx.ds)
+        rows = frame.mapInPandas(_decider(shadow, sparams, provenance, SHADOW.column_names),
+                                 SHADOW.ddl)
+        written = lh.write(rows, SHADOW.name, mode="overwrite_partitions", partition_by=["ds"],
+                           replace_partitions={"ds": ctx.ds})
+        shadow_summary = {"policy": shadow.label, "version": written.version,
+                          "decisions": written.rows_written}
+    frame.unpersist()
     return {"decisions_version": result.version, "decisions": result.rows_written,
-            "policy_version": params.policy_version, "action_mix": mix, **provenance}
+            "policy_version": params.policy_version,
+            "action_mix": _mix(lh, DECISIONS.name, result.version, ctx.ds),
+            "shadow": shadow_summary, **provenance}
+
+
+def _mix(lh, name: str, version: int, ds: str) -> dict[str, int]:
+    """Decisions per channel (and no_message) in ``name``'s ds partition."""
+    frame = lh.read(name, version=version, partitions={"ds": ds})
+    kind = F.when(F.col("action_id") == "no_message", "no_message").otherwise(F.col("channel"))
+    return {r["kind"]: r["count"] for r in frame.select(kind.alias("kind")).groupBy("kind")
+            .count().collect()}
 
 
 def _model_versions(ctx: JobContext) -> dict[str, str]:

@@ -14,13 +14,16 @@ from pyspark.sql import functions as F
 
 from tailor.clock import is_replay, run_instant
 from tailor.features.labels import cutoffs_for
+from tailor.features.outcomes import context_days
 from tailor.features.registry import GROUPS, check_lock
 from tailor.runtime import JobContext, main
 
 
 def asof_days(ctx: JobContext) -> list[str]:
-    """ds plus every training cutoff day of the run (newest first, no repeats)."""
-    return list(dict.fromkeys([ctx.ds] + cutoffs_for(ctx.ds, ctx.cfg)))
+    """ds, every training cutoff day of the run, and the context days of the policy's logged
+    decisions (``policy.outcomes.feature_step_days``), newest first, no repeats."""
+    days = [ctx.ds, *cutoffs_for(ctx.ds, ctx.cfg), *context_days(ctx.ds, ctx.cfg.policy.outcomes)]
+    return sorted(set(days), reverse=True)
 
 
 def _existing_days(lh, table: str, days: list[str]) -> set[str]:

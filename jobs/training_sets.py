@@ -14,13 +14,12 @@ Each cutoff is one ``cutoff`` partition of training.{ltv,churn,ranker}; a rerun 
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
 from functools import reduce
 
 from pyspark.sql import functions as F
 
 from tailor.clock import decision_delay
-from tailor.features.assemble import fill
+from tailor.features.assemble import candidate_days, person_features_asof
 from tailor.features.candidates import candidates
 from tailor.features.labels import (
     KNOWN,
@@ -42,15 +41,8 @@ from tailor.runtime import JobContext, main
 log = logging.getLogger(__name__)
 
 
-def _candidate_days(cutoffs: list[str], ttl_days: int) -> list[str]:
-    """The ``ds`` partitions that can hold a value usable at some cutoff (prunes the read)."""
-    newest, oldest = date.fromisoformat(cutoffs[0]), date.fromisoformat(cutoffs[-1])
-    span = (newest - oldest).days + ttl_days + 1
-    return [(newest - timedelta(days=k)).isoformat() for k in range(span)]
-
-
 def _group_table(lh, group, cutoffs):
-    return lh.read(group.table, partitions={"ds": _candidate_days(cutoffs, group.ttl_days)})
+    return lh.read(group.table, partitions={"ds": candidate_days(cutoffs, group.ttl_days)})
 
 
 def run(ctx: JobContext) -> dict:
@@ -67,21 +59,7 @@ def run(ctx: JobContext) -> dict:
             "broadcast_max_bytes": cfg.features.pit_broadcast_max_mb * 2**20}
     groups = person_groups()
     base = groups[0]
-    persons = known_persons(events, cut)
-    owner: dict[str, str] = {}
-    for g in groups:
-        table = _group_table(lh, g, cutoffs)
-        for c in table.columns:
-            if c in ("person_id", "ds", "written_at"):
-                continue
-            if c in owner or c in persons.columns:
-                raise ValueError(f"column {c!r} is defined by both {owner.get(c, 'the entity rows')} "
-                                 f"and {g.name}: rename it in one group (and bump its version)")
-            owner[c] = g.name
-        persons = asof_group(persons, table, g, **plan)
-        if g is not base:
-            persons = fill(persons, g)
-    persons = persons.cache()
+    persons = person_features_asof(lh, known_persons(events, cut), cutoffs, **plan).cache()
     known = F.col(KNOWN.format(base.name)).isNotNull()
     coverage = {r["cutoff"]: {"persons": r["n"], "without_" + base.name: r["n"] - r["k"],
                               **{f"with_{g.name}": r[g.name] for g in groups}}

@@ -166,11 +166,11 @@ def record_and_register(record: RunRecord, cfg: Config) -> tuple[str, str]:
                        "data_versions": json.dumps(versions, sort_keys=True),
                        "run_id": run.info.run_id}.items():
         client.set_model_version_tag(registered, version, key, value)
-    _move_aliases(client, registered, version, record.promoted)
+    move_aliases(client, registered, version, record.promoted)
     return run.info.run_id, version
 
 
-def _move_aliases(client: MlflowClient, registered: str, version: str, promoted: bool) -> None:
+def move_aliases(client: MlflowClient, registered: str, version: str, promoted: bool) -> None:
     """Winner takes ``champion`` and retires any stale ``challenger``; a loser becomes
     ``challenger`` and the champion stays where it is."""
     if promoted:

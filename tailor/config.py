@@ -115,6 +115,49 @@ class ModelsConfig(_Section):
     ranker: RankerConfig
 
 
+class OutcomesConfig(_Section):
+    """training.policy: logged decision points and their outcomes (features/outcomes.py)."""
+
+    attribution_hours: float = 48.0   # conversions / unsubscribes this long after a decision count
+    lookback_days: int = 28           # decision days kept (the newest has a complete window)
+    feature_step_days: int = 7        # the features job materialises the decisions' context days
+                                      # this far apart (1 = every day: fresh contexts, more work)
+
+
+class HeuristicConfig(_Section):
+    """The hand-written baseline policy (tailor/agents/heuristic.py)."""
+
+    default_order_value: float = 40.0  # order value assumed for persons who never ordered
+    offer_lift: float = 15.0           # response lift per unit of discount × discount sensitivity
+    hour_decay_hours: float = 6.0      # response falls by e per this many hours off the preferred hour
+    churn_weight: float = 1.0          # value multiplier 1 + churn_weight × churn risk
+
+
+class LearningConfig(_Section):
+    """The learned policy (tailor/agents/learned.py) and how it is trained."""
+
+    eval_days: int = 7                 # newest decision days held out for off-policy evaluation
+    ensemble: int = 10                 # bootstrap reward models (Thompson sampling over them)
+    exploration: Literal["thompson", "epsilon"] = "thompson"
+    epsilon: float = 0.05              # uniform share over allowed actions (support for OPE)
+    unsubscribe_cost: float = 0.0      # value lost per unsubscribe, charged against an action
+    max_rows: int = 2_000_000          # sample of training.policy rows a model is trained on
+    seed: int = 11
+    xgboost: dict[str, Any] = {}       # overrides of models.xgboost for the reward models
+
+
+class PolicyGateConfig(_Section):
+    """When a challenger policy replaces the champion (tailor/agents/gate.py)."""
+
+    estimator: str = "switch-dr"       # the OPE estimator the decision rests on
+    n_boot: int = 200                  # bootstrap resamples (persons resampled as a whole)
+    alpha: float = 0.05                # 1 - confidence of the intervals
+    min_rows: int = 1000               # fewer usable logged rows: no decision, champion stays
+    max_unsubscribe_rate: float = 0.02       # estimated unsubscribes per decision
+    max_messages_per_decision: float = 1.0   # expected messages per decision
+    max_discount_per_decision: float = 5.0   # expected discount spend per decision (currency)
+
+
 class PolicyConfig(_Section):
     epsilon: float
     holdout_share: float
@@ -123,6 +166,19 @@ class PolicyConfig(_Section):
     min_expected_value: float
     quiet_hours: list[int]
     actions: str
+    serve: Literal["champion", "heuristic", "uniform"] = "champion"
+    outcomes: OutcomesConfig = OutcomesConfig()
+    heuristic: HeuristicConfig = HeuristicConfig()
+    learning: LearningConfig = LearningConfig()
+    gate: PolicyGateConfig = PolicyGateConfig()
+
+
+class OPEConfig(_Section):
+    """Thresholds of the variance-controlled estimators (tailor/evaluation/ope)."""
+
+    switch_tau: float = 20.0     # switch-DR: rounds with importance weight above this use the model
+    clip: float = 20.0           # clipped DR / IPS: weights capped here
+    dros_lambda: float = 20.0    # DRos: shrinkage strength
 
 
 class IdentityConfig(_Section):
@@ -212,6 +268,7 @@ class Config(_Section):
     drift: DriftConfig = DriftConfig()
     models: ModelsConfig
     policy: PolicyConfig
+    ope: OPEConfig = OPEConfig()
     identity: IdentityConfig = IdentityConfig()
     quality: QualityConfig
     serving: ServingConfig

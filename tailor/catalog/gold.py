@@ -39,6 +39,8 @@ DECISIONS = Table(
         C("propensity", "double", "probability the policy gave the chosen action"),
         C("exploration", "boolean", "chosen by exploration rather than the greedy choice"),
         C("holdout", "boolean", "in the global control group: never messaged"),
+        C("policy_action_id", "string",
+          "what the policy drew before the holdout rule (the holdout's counterfactual)"),
         C("allowed_channels", "array<string>", "channels the person's consent allows"),
         C("guardrails", "array<string>", "rules that constrained the decision"),
         C("explanation", "string", "why, in words"),
@@ -60,4 +62,13 @@ OVERLAY = Table(
         C("updated_at", "timestamp"),
     ))
 
-TABLES = (USER_SCORES, RECOMMENDATIONS, DECISIONS, OVERLAY)
+SHADOW_DECISIONS = Table(
+    "gold.shadow_decisions", "per person and day: what the challenger policy would decide "
+                             "(never served; logged beside the served decision)",
+    owner="decide", partition_by=("ds",), keys=("person_id", "ds"),
+    columns=tuple(c for c in DECISIONS.columns if c.name in (
+        "person_id", "ds", "policy_version", "action_id", "channel", "send_hour", "offer",
+        "discount", "propensity", "exploration", "holdout", "policy_action_id", "explanation",
+        "decided_at")))
+
+TABLES = (USER_SCORES, RECOMMENDATIONS, DECISIONS, SHADOW_DECISIONS, OVERLAY)

@@ -36,4 +36,21 @@ FEATURE_DRIFT = Table(
         C("computed_at", "timestamp"),
     ))
 
-TABLES = (INGEST_LOG, QUALITY, FEATURE_DRIFT)
+POLICY_GATE = Table(
+    "ops.policy_gate", "off-policy estimates of every policy on held-out logged decisions, and "
+                       "the gate's decision",
+    owner="train_policy", partition_by=("ds",), keys=("ds", "policy", "outcome", "estimator"),
+    columns=(
+        C("ds", "string"),
+        C("policy", "string", "challenger | champion | heuristic | uniform | challenger-champion"),
+        C("outcome", "string", "reward | unsubscribe | discount | messages (per decision)"),
+        C("estimator", "string", "ips, snips, dm, dr, sndr, switch-dr(tau=..), ... or direct"),
+        C("value", "double"), C("ci_low", "double"), C("ci_high", "double"),
+        C("ess", "double", "effective sample size of the importance weights"),
+        C("max_weight", "double", "largest importance weight"),
+        C("n", "bigint", "logged decisions used"), C("n_excluded", "bigint", "logged decisions left out"),
+        C("challenger", "string"), C("champion", "string"),
+        C("promoted", "boolean"), C("reason", "string"), C("decided_at", "timestamp"),
+    ))
+
+TABLES = (INGEST_LOG, QUALITY, FEATURE_DRIFT, POLICY_GATE)

@@ -3,7 +3,9 @@ import numpy as np
 import pandas as pd
 
 from tailor.agents.actions import build_bank
+from tailor.agents.heuristic import HeuristicPolicy
 from tailor.agents.lifecycle import PolicyParams, choose
+from tailor.config import HeuristicConfig
 
 BANK = build_bank({"channels": {"email": {"cost": 0.0}, "push": {"cost": 0.0}, "sms": {"cost": 0.0},
                                 "in_app": {"cost": 0.0}},
@@ -19,18 +21,22 @@ def frame(n, allowed):
         **{f"{c}_response": rng.uniform(0.05, 0.5, n) for c in ("email", "push", "sms", "in_app")}})
 
 
-def params(eps=0.5):
-    return PolicyParams(eps, 0.0, "h", 0.01, 0.0, "test", "2026-09-01")
+def policy(eps=0.5):
+    return HeuristicPolicy(BANK, HeuristicConfig(), epsilon=eps, message_cost=0.01,
+                           min_expected_value=0.0)
+
+
+PARAMS = PolicyParams(0.0, "h", "test", "2026-09-01")
 
 
 def test_refused_channels_are_never_chosen_even_when_exploring():
-    out = choose(frame(400, ["email"]), BANK, params(eps=1.0))
+    out = choose(frame(400, ["email"]), policy(eps=1.0), PARAMS)
     assert set(out["channel"].dropna()) <= {"email"}
     assert (out["channel"] == "email").any()
 
 
 def test_person_without_consent_gets_no_message_with_propensity_one():
-    out = choose(frame(50, []), BANK, params())
+    out = choose(frame(50, []), policy(), PARAMS)
     assert (out["action_id"] == "no_message").all() and (out["propensity"] == 1.0).all()
     assert all("consent_missing:email" in g for g in out["guardrails"])
 

@@ -2,11 +2,18 @@
 import pandas as pd
 
 from tailor.agents.actions import build_bank
+from tailor.agents.heuristic import HeuristicPolicy
 from tailor.agents.lifecycle import PolicyParams, choose
+from tailor.config import HeuristicConfig
 
 BANK = build_bank({"channels": {"email": {"cost": 0.0}, "sms": {"cost": 0.0}},
                    "send_hours": [9, 18], "offers": {"none": 0.0}}, quiet_hours=[])
 ALL = ["email", "sms"]
+
+
+def heuristic(eps):
+    return HeuristicPolicy(BANK, HeuristicConfig(), epsilon=eps, message_cost=0.0,
+                           min_expected_value=0.0)
 
 
 def persons(n):
@@ -18,7 +25,7 @@ def persons(n):
 
 def test_greedy_and_explored_propensities():
     eps = 0.2
-    out = choose(persons(2000), BANK, PolicyParams(eps, 0.0, "h", 0.0, 0.0, "v", "2026-09-01"))
+    out = choose(persons(2000), heuristic(eps), PolicyParams(0.0, "h", "v", "2026-09-01"))
     k = 1 + len(BANK)  # no_message + 4 actions
     greedy = out[~out["exploration"]]
     assert (greedy["action_id"] == "email@18:none").all()
@@ -30,7 +37,7 @@ def test_greedy_and_explored_propensities():
 
 
 def test_holdout_share_is_respected_and_never_messaged():
-    out = choose(persons(4000), BANK, PolicyParams(0.1, 0.1, "h", 0.0, 0.0, "v", "2026-09-01"))
+    out = choose(persons(4000), heuristic(0.1), PolicyParams(0.1, "h", "v", "2026-09-01"))
     hold = out[out["holdout"]]
     assert abs(len(hold) / len(out) - 0.1) < 0.02
     assert (hold["action_id"] == "no_message").all() and (hold["propensity"] == 1.0).all()
