@@ -66,7 +66,8 @@ def validate_event(event: Any) -> str | None:
             continue
         if isinstance(value, bool) and expected is not bool:
             return f"bad_type:{key}"
-        if not isinstance(value, expected):
+        if not isinstance(value, expected) and not (  # 2.0 is an integer (as in JSON Schema)
+                expected is int and isinstance(value, float) and value.is_integer()):
             return f"bad_type:{key}"
     etype = event["event_type"]
     if etype not in REQUIRED_BY_TYPE:
