@@ -38,7 +38,7 @@ CURRENT = "CURRENT"
 HISTORY = "HISTORY"
 SNAPSHOTS = "snapshots"
 # 2: values are header | rec offsets | log fragment | body (records.py); 3: and every record
-# of the lookup file carries a crc32 checked on each read (store.py). Older formats are refused.
+# of the lookup file carries a checksum (xxh3-64) checked on each read (store.py). Older formats are refused.
 FORMAT_VERSION = 3
 
 # gold.decisions columns a snapshot is compiled from (others, e.g. ltv_pred, stay internal)

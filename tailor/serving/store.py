@@ -13,18 +13,19 @@ keys, 2 shared cores; build / size / lookup from Python):
 
 * ``tkv`` (default): a purpose-built, memory-mapped open-addressing hash file. Header, then
   ``2^b`` u64 slots (``value offset << 24 | value length``, 0 = empty, load factor <= 0.5),
-  then ``2^b`` u32 record checksums (the ``crc32`` of the value in the same slot), then the
-  records (fixed-length key, value). A lookup is one ``crc32`` of the key, usually one slot
-  read through a ``memoryview``, one key comparison and one ``crc32`` of the value; no
-  syscalls, no locks, no library. Built with numpy in one sequential write.
-* ``sqlite``: one ``WITHOUT ROWID`` table (key, value, crc32 of the value) opened
+  then ``2^b`` u64 record checksums (the xxh3-64 of the value in the same slot), then the
+  records (fixed-length key, value). A lookup is one ``crc32`` of the key (to find its home
+  slot), usually one slot read through a ``memoryview``, one key comparison and one xxh3 of the
+  value; no syscalls, no locks. Built with numpy in one sequential write.
+* ``sqlite``: one ``WITHOUT ROWID`` table (key, value, xxh3-64 digest of the value) opened
   ``immutable=1`` with mmap (the walking skeleton's engine; 4x slower per lookup).
 * LMDB: 45% slower per lookup, 50% slower to build and one more dependency: not an engine.
 
 Every engine checks each record it returns against its stored checksum and raises
 ``CorruptRecord`` on a mismatch: a byte flipped on disk after the snapshot was verified and
 loaded (the file is memory-mapped, so such damage shows on the next read) is never served. The
-check costs ~0.3 µs per ~0.6 KB record (``bench/serve.py --lookup-only``). A corrupt key or
+check (xxh3-64: ~4x cheaper than zlib's crc32 on a 0.6 KB record) is measured by
+``bench/serve.py --lookup-only`` (figures in bench/README.md). A corrupt key or
 slot makes a record unfindable instead (served as unknown): the server's periodic full
 re-verification (``serving.verify_interval_seconds``) finds those.
 """
@@ -39,8 +40,9 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from xxhash import xxh3_64_digest, xxh3_64_intdigest
 
-_CREATE = ("CREATE TABLE lookup (k BLOB PRIMARY KEY NOT NULL, v BLOB NOT NULL, c INTEGER NOT "
+_CREATE = ("CREATE TABLE lookup (k BLOB PRIMARY KEY NOT NULL, v BLOB NOT NULL, c BLOB NOT "
            "NULL) WITHOUT ROWID")
 _INSERT = "INSERT INTO lookup (k, v, c) VALUES (?, ?, ?)"
 _SELECT = "SELECT v, c FROM lookup WHERE k = ?"
@@ -75,7 +77,7 @@ def _as_pylist(arr) -> list[bytes]:
 # --------------------------------------------------------------------------------- tkv
 
 TKV_MAGIC = b"TAILORKV"
-TKV_VERSION = 2  # 2: a crc32 per slot after the slot table (1: none; refused, republish)
+TKV_VERSION = 2  # 2: an xxh3-64 per slot after the slot table (1: none; refused, republish)
 # magic, version, key length, slot count, record count, data offset, data bytes
 _TKV_HEADER = struct.Struct("<8sIIQQQQ")
 _TKV_HEADER_SIZE = 64
@@ -131,7 +133,7 @@ def write_tkv(path: str | Path, keys, values) -> None:
         raise ValueError(f"a value is {int(value_len.max())} bytes; tkv values are < 16 MiB")
     slots = 1 << max(4, (2 * n - 1).bit_length())
     mask = slots - 1
-    data_offset = _TKV_HEADER_SIZE + 12 * slots  # u64 slots, then u32 checksums
+    data_offset = _TKV_HEADER_SIZE + 16 * slots  # u64 slots, then u64 checksums
     rec_len = value_len + np.uint64(key_len)
     starts = np.uint64(data_offset) + np.concatenate(
         [np.zeros(1, np.uint64), np.cumsum(rec_len, dtype=np.uint64)[:-1]])
@@ -143,27 +145,27 @@ def write_tkv(path: str | Path, keys, values) -> None:
     crc = zlib.crc32
     homes = np.fromiter((crc(k) & mask for c in key_chunks for k in c.to_pylist()),
                         dtype=np.int64, count=n)
-    checksums = np.fromiter((crc(v) for c in value_chunks for v in _values(c)), dtype=np.uint32,
-                            count=n)
+    checksums = np.fromiter((xxh3_64_intdigest(v) for c in value_chunks for v in _values(c)),
+                            dtype=np.uint64, count=n)
     # linear probing, vectorised: in home order each key takes the first free slot >= home
     # (slot_i = max(home_i, slot_{i-1} + 1), i.e. a running maximum of home_i - i, plus i)
     order = np.argsort(homes, kind="stable")
     ranks = np.arange(n, dtype=np.int64)
     placed = np.maximum.accumulate(homes[order] - ranks) + ranks if n else homes
     table = np.zeros(slots, dtype=np.uint64)
-    crcs = np.zeros(slots, dtype=np.uint32)
+    sums = np.zeros(slots, dtype=np.uint64)
     fits = placed < slots
     table[placed[fits]] = entries[order[fits]]
-    crcs[placed[fits]] = checksums[order[fits]]
+    sums[placed[fits]] = checksums[order[fits]]
     free = iter(np.flatnonzero(table == 0))
     for i in order[~fits]:  # probe sequences that ran off the end continue at slot 0
         slot = next(free)
-        table[slot], crcs[slot] = entries[i], checksums[i]
+        table[slot], sums[slot] = entries[i], checksums[i]
     with open(path, "wb") as fh:
         fh.write(_TKV_HEADER.pack(TKV_MAGIC, TKV_VERSION, key_len, slots, n, data_offset,
                                   data_bytes).ljust(_TKV_HEADER_SIZE, b"\0"))
         fh.write(table.tobytes())
-        fh.write(crcs.tobytes())
+        fh.write(sums.tobytes())
         for kc, vc in zip(key_chunks, value_chunks):
             if len(kc):
                 fh.write(_data_buffer(pc.binary_join_element_wise(kc, vc, b"")))
@@ -210,7 +212,7 @@ class TkvReader:
             if version != TKV_VERSION:
                 raise ValueError(f"tkv v{version} file; this server reads v{TKV_VERSION} (per-record "
                                  f"checksums): publish the snapshot again")
-            if (slots & (slots - 1) or data_offset != _TKV_HEADER_SIZE + 12 * slots
+            if (slots & (slots - 1) or data_offset != _TKV_HEADER_SIZE + 16 * slots
                     or len(self._mm) != data_offset + data_bytes):
                 raise ValueError(f"tkv file is truncated or inconsistent ({len(self._mm)} "
                                  f"bytes, header says {data_offset + data_bytes})")
@@ -218,15 +220,15 @@ class TkvReader:
             self._mm.close()
             raise
         self._n = n
-        crc_offset = _TKV_HEADER_SIZE + 8 * slots
-        self._slots = memoryview(self._mm)[_TKV_HEADER_SIZE:crc_offset].cast("Q")
-        self._crcs = memoryview(self._mm)[crc_offset:data_offset].cast("I")
-        self.get = self._make_get(self._slots, self._crcs if verify_records else None, self._mm,
+        sums_offset = _TKV_HEADER_SIZE + 8 * slots
+        self._slots = memoryview(self._mm)[_TKV_HEADER_SIZE:sums_offset].cast("Q")
+        self._sums = memoryview(self._mm)[sums_offset:data_offset].cast("Q")
+        self.get = self._make_get(self._slots, self._sums if verify_records else None, self._mm,
                                   slots - 1, key_len)
 
     @staticmethod
-    def _make_get(slots, crcs, mm, mask: int, key_len: int):
-        crc = zlib.crc32
+    def _make_get(slots, sums, mm, mask: int, key_len: int):
+        crc, checksum = zlib.crc32, xxh3_64_intdigest
 
         def get(key: bytes) -> bytes | None:
             s = crc(key) & mask
@@ -235,7 +237,7 @@ class TkvReader:
                 off = e >> 24
                 if mm[off - key_len:off] == key:
                     value = mm[off:off + (e & 0xFFFFFF)]
-                    if crc(value) != crcs[s]:
+                    if checksum(value) != sums[s]:
                         raise CorruptRecord(f"the record in slot {s} (offset {off}) does not "
                                             f"match its checksum")
                     return value
@@ -254,7 +256,7 @@ class TkvReader:
                 e = slots[s]
             return None
 
-        return get if crcs is not None else get_unverified
+        return get if sums is not None else get_unverified
 
     def count(self) -> int:
         return self._n
@@ -262,7 +264,7 @@ class TkvReader:
     def close(self) -> None:
         self.get = None
         self._slots.release()
-        self._crcs.release()
+        self._sums.release()
         self._mm.close()
 
 
@@ -277,7 +279,7 @@ def write_sqlite(path: str | Path, keys, values) -> None:
         conn.execute(_CREATE)
         conn.execute("BEGIN")
         try:
-            conn.executemany(_INSERT, ((k, v, zlib.crc32(v)) for k, v in
+            conn.executemany(_INSERT, ((k, v, xxh3_64_digest(v)) for k, v in
                                        zip(_as_pylist(keys), _as_pylist(values))))
         except sqlite3.IntegrityError as exc:
             raise ValueError(f"duplicate key while building {path}: {exc}") from exc
@@ -305,7 +307,7 @@ class SqliteReader:
         row = self._cursor.execute(_SELECT, (key,)).fetchone()
         if row is None:
             return None
-        if zlib.crc32(row[0]) != row[1]:
+        if xxh3_64_digest(row[0]) != row[1]:
             raise CorruptRecord("a record of the lookup table does not match its checksum")
         return row[0]
 
