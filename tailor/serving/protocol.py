@@ -23,7 +23,7 @@ connection's state instead of arming a timer per request:
 
 A half-received request that times out is answered 408 before the close. ``Connections`` also
 caps the number of open connections: one over the cap is answered 503 with Retry-After at once
-and closed (logged once per episode, counted always).
+and closed (logged at most once a minute, counted always).
 """
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ log = logging.getLogger("tailor.serving")
 MAX_URL_BYTES = 8192
 MAX_PENDING = 64  # deferred responses per connection before reading pauses
 SAMPLE = 8  # 1 in SAMPLE synchronous answers is timed for the latency histogram
+LOG_EVERY = 60  # seconds between two log lines about refused connections
 JSON = b"application/json"
 REASONS = {100: "Continue", 200: "OK", 202: "Accepted", 400: "Bad Request",
            401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -120,28 +121,29 @@ class Connections:
         self.refused = 0  # connections turned away at the cap
         self.timed_out = dict.fromkeys(PHASES, 0)
         self._timeouts = {phase: getattr(limits, field) for phase, field in PHASES.items()}
-        self._episode = 0  # refused since the cap was last reached (0: below the cap)
+        self._reported_at: float | None = None  # when the cap was last logged
+        self._unreported = 0  # refused since then
         self._refusal = response(
             503, "too_many_connections", f"the server holds its maximum of "
             f"{limits.max_connections} connections (serving.connections.max); retry in "
             f"{limits.retry_after} s", b"Retry-After: %d\r\n" % limits.retry_after)
 
     def admit(self, conn: "HttpProtocol", transport: asyncio.Transport) -> bool:
-        """Track ``conn``, or answer 503 and close it if the cap is reached."""
+        """Track ``conn``, or answer 503 and close it if the cap is reached (logged at most
+        once a minute, however many are refused: a flood must not flood the log too)."""
         if len(self.open) < self.limits.max_connections:
-            if self._episode:
-                log.warning("below the connection cap again; %d connections were refused with "
-                            "503 meanwhile", self._episode)
-                self._episode = 0
             self.open.add(conn)
             return True
         self.refused += 1
-        if not self._episode:
+        self._unreported += 1
+        now = time.monotonic()
+        if self._reported_at is None or now - self._reported_at >= LOG_EVERY:
             log.warning("connection cap reached: %d open connections (serving.connections.max, "
-                        "lowered to fit RLIMIT_NOFILE if needed); new connections get 503 with "
-                        "Retry-After until some close (logged once per episode, counted in "
-                        "tailor_connections_refused_total)", len(self.open))
-        self._episode += 1
+                        "lowered to fit RLIMIT_NOFILE if needed); %d new connections answered "
+                        "503 with Retry-After since the last report (logged at most every %d s; "
+                        "all counted in tailor_connections_refused_total)", len(self.open),
+                        self._unreported, LOG_EVERY)
+            self._reported_at, self._unreported = now, 0
         transport.write(self._refusal)
         transport.close()
         return False
