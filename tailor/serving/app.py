@@ -97,14 +97,19 @@ def pseudonymiser(key: str, length: int) -> Callable[[bytes], bytes]:
     return apply
 
 
-def _lone_surrogate(value: Any) -> bool:
-    """Whether a parsed JSON value holds a string with an unpaired surrogate (json.loads lets
-    ``"\\udc00"`` through; it cannot be encoded, so it would fail later, as a 500)."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        return True
-    return False
+_HEADROOM = 32  # stack frames a handler may still use below where its body was parsed
+
+
+def _parse(raw: bytes, headroom: int = _HEADROOM) -> Any:
+    """``json.loads`` of a request body, and the re-encoding landing does later, both run
+    ``headroom`` calls deeper than the caller: a body nested so deep that the parser barely
+    copes fails here (RecursionError: a 400), not later in a handler (a 500); an unpaired
+    surrogate (``"\\udc00"``, which json.loads lets through) fails the re-encoding here too."""
+    if headroom:
+        return _parse(raw, headroom - 1)
+    value = json.loads(raw)
+    json.dumps(value, ensure_ascii=False).encode()
+    return value
 
 
 class BadRequest(Exception):
@@ -452,15 +457,15 @@ class DecisionApp:
         if not raw:
             raise BadRequest("expected a JSON body")
         try:
-            value = json.loads(raw)
+            value = _parse(raw)
+        except UnicodeEncodeError:
+            raise BadRequest("body holds a \\uXXXX escape of an unpaired UTF-16 surrogate: "
+                             "not a Unicode character") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest(f"body is not valid JSON: {exc}") from None
         except RecursionError:
             raise BadRequest("body is nested too deeply to parse; bodies are flat objects "
                              "(see /openapi.json)") from None
-        if b"\\u" in raw and _lone_surrogate(value):
-            raise BadRequest("body holds a \\uXXXX escape of an unpaired UTF-16 surrogate: "
-                             "not a Unicode character")
         return value
 
     def _authorize(self, conn: HttpProtocol, scope: str) -> None:

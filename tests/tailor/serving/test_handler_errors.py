@@ -1,5 +1,6 @@
 """Whatever a handler raises, the client gets JSON and the log is not flooded: malformed input
-(JSON nested 100,000 deep, a lone UTF-16 surrogate escape) is a 400 naming the problem; a bug
+(JSON nested 100,000 deep, or just shallow enough for the parser but too deep to land, a lone
+UTF-16 surrogate escape) is a 400 naming the problem; a bug
 is a JSON 500 (synchronous or deferred handler alike), its traceback logged once per exception
 type, every occurrence counted in /metrics."""
 import re
@@ -19,6 +20,24 @@ def test_malformed_json_is_400(client, body):
     assert resp.status_code == 400, resp.text
     assert resp.json()["error"] == "bad_request" and resp.json()["detail"]
     assert client.get("/healthz").status_code == 200
+
+
+def test_nesting_just_under_the_parser_limit_is_never_a_500(client):
+    statuses = set()
+    for depth in range(900, 1010):  # parsed, then re-encoded a few frames deeper
+        body = b'{"user_ids": ["\\u0041"], "k": ' + b"[" * depth + b"]" * depth + b"}"
+        statuses.add(client.post("/v1/decisions:batch", content=body).status_code)
+    assert statuses == {400}
+
+
+def test_deep_event_field_is_never_a_500(full_client, events_auth):
+    statuses = set()
+    for depth in range(900, 1010):  # landing re-encodes the event a few frames deeper
+        body = (b'{"event_type": "view", "customer_id": "c-1", "item_id": "i1", "x": '
+                + b"[" * depth + b"]" * depth + b"}")
+        statuses.add(full_client.post("/v1/events", content=body, headers=events_auth)
+                     .status_code)
+    assert statuses <= {202, 400}
 
 
 def test_bug_is_json_500_logged_once_and_counted(published, start_server, admin_auth, caplog,
