@@ -1,5 +1,6 @@
 """Integer event fields take integers in the JSON Schema sense (what /openapi.json promises):
-2 and 2.0 are valid and land in bronze as the integer 2; 2.5, "2" and true are bad types."""
+2 and 2.0 are valid and land in bronze as the integer 2; 2.5, "2" and true are bad types. A
+number field given an integer no float can hold is a bad value (not an exception)."""
 import json
 
 import pytest
@@ -21,3 +22,8 @@ def test_integral_numbers_are_integers(quantity):
 @pytest.mark.parametrize("quantity", [2.5, "2", True])
 def test_other_values_are_bad_types(quantity):
     assert validate_event({**PURCHASE, "quantity": quantity}) == "bad_type:quantity"
+
+
+@pytest.mark.parametrize("field", ["price", "propensity", "discount"])
+def test_number_too_large_for_a_float_is_a_bad_value(field):
+    assert validate_event({**PURCHASE, "quantity": 1, field: 10 ** 400}) == f"bad_value:{field}"
