@@ -378,7 +378,8 @@ class DecisionApp:
         sense: 2 or 2.0, never 1.5, "2", true or null)."""
         kind = type(value)
         if kind is bytes:
-            k = int(value) if value.strip().isdigit() else -1
+            digits = value.strip()
+            k = int(digits) if digits.isdigit() and len(digits) <= 9 else -1
         elif kind is int:
             k = value
         elif kind is float and value.is_integer():
