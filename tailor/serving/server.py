@@ -360,8 +360,11 @@ class LookupServer:
                       "snapshot is published", sid, exc)
         except Exception:  # noqa: BLE001 - stay not-ready, keep serving what is intact
             log.exception("rolling back from corrupt snapshot %s failed", sid)
-        if self.app.snapshot.snapshot_id == sid and self._refused is None:
+        serving = self.app.snapshot.snapshot_id
+        if serving == sid and self._refused is None:
             self._refused, self._refused_reason = sid, reason
+        elif self._corrupt[0] == serving != sid:  # the one rolled back to failed meanwhile
+            self._recovering = loop.create_task(self._roll_back_from(serving))
 
     async def verify_served(self) -> None:
         """Verify the served snapshot's files in full every ``verify_interval`` seconds."""
