@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/serve.py                        # 1M users, 3 rounds of 20 s
     .venv/bin/python bench/serve.py --users 100000 --duration 5 --skip-feast   # quick look
+    .venv/bin/python bench/serve.py --lookup-only --users 200000   # record checksum cost only
 
 1. Generates ``--users`` synthetic gold.decisions rows (``tailor.serving.synthetic``; customer
    ids ``c-0000000`` …, deterministic) and publishes them with Tailor's own publish path
@@ -19,6 +20,11 @@
    run; every server is stopped by this script, also on errors and Ctrl-C.
 4. Prints a table and the ratios, writes ``bench/results/serve.json`` and prints the same
    object as the last line of its output.
+
+Every run also measures, in process, what the per-record checksum costs a lookup
+(``record_check``: µs per lookup of random known persons through the snapshot's lookup file
+with and without the crc32 check, best of a few rounds); ``--lookup-only`` measures just that
+(no wrk, no servers) and writes ``bench/results/serve_lookup.json``.
 
 Latency is measured by wrk on the same 2 cores the server runs on (no pinning unless
 ``--pin``), so it includes the load generator's own scheduling noise; load average at start
@@ -52,6 +58,7 @@ sys.path.insert(0, str(BENCH))
 import loadgen  # noqa: E402  (bench/loadgen.py)
 
 DS = "2026-10-15"
+DEFAULT_OUT = str(BENCH / "results" / "serve.json")
 FEAST_FEATURE = "tailor_decisions:decision"
 TARGETS = {  # from the issue; reported, never asserted
     "tailor_vs_ceiling_rps": (">=", 0.40),
@@ -547,6 +554,70 @@ def run_feast(work: Path, python: str, repo: Path, records: Path, script: Path, 
 
 # ------------------------------------------------------------------------------ reporting
 
+def lookup_cost(info, table, lookups: int = 200_000, rounds: int = 5, seed: int = 7) -> dict:
+    """µs per lookup of random known persons in the snapshot's lookup file, with and without
+    the per-record checksum (store.TkvReader ``verify_records``); best of ``rounds`` each,
+    alternating, so both see the same machine."""
+    import random
+
+    from tailor.serving.store import TkvReader
+
+    if info.manifest["store"] != "tkv":
+        return {"skipped": f"store {info.manifest['store']} (measured for tkv only)"}
+    path = Path(info.path, info.manifest["lookup_file"])
+    ids = table["person_id"].to_pylist()
+    rng = random.Random(seed)
+    keys = [ids[rng.randrange(len(ids))].encode() for _ in range(lookups)]
+    readers = {"checked": TkvReader(path), "unchecked": TkvReader(path, verify_records=False)}
+    best = dict.fromkeys(readers, float("inf"))
+    try:
+        value_bytes = sum(len(readers["checked"].get(k)) for k in keys[:10_000]) / min(
+            lookups, 10_000)
+        for _ in range(rounds):
+            for name, reader in readers.items():
+                get = reader.get
+                t0 = time.process_time()  # CPU time: steadier than wall time on a shared box
+                for k in keys:
+                    get(k)
+                best[name] = min(best[name], time.process_time() - t0)
+    finally:
+        for reader in readers.values():
+            reader.close()
+    checked, unchecked = (best[n] / lookups * 1e6 for n in ("checked", "unchecked"))
+    return {"us_per_lookup_checked": round(checked, 3),
+            "us_per_lookup_unchecked": round(unchecked, 3),
+            "check_us": round(checked - unchecked, 3),
+            "check_share_of_lookup": round((checked - unchecked) / unchecked, 3),
+            "mean_value_bytes": round(value_bytes, 1), "lookups": lookups, "rounds": rounds,
+            "method": "in-process TkvReader.get over random known ids, CPU time, best of "
+                      "rounds"}
+
+
+def lookup_only(args) -> int:
+    """``--lookup-only``: build the snapshot, measure ``lookup_cost``, write the result."""
+    from tailor.config import get_config
+    from tailor.serving.snapshot import build_snapshot
+
+    cfg = get_config()
+    work = Path(tempfile.mkdtemp(prefix="tailor-bench-lookup-", dir=args.workdir))
+    try:
+        log(f"generating {args.users:,} synthetic decision rows in {work}")
+        table, _ = generate(args.users, cfg.privacy.pseudonym_key, cfg.privacy.person_id_length)
+        info = build_snapshot(table, work / "serving", {"decisions_version": 1, "ds": DS})
+        log("measuring lookups with and without the record checksum")
+        res = {"users": args.users, "record_check": lookup_cost(info, table),
+               "load_avg": [round(x, 2) for x in os.getloadavg()],
+               "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "python": platform.python_version()}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    out = Path(args.out if args.out != DEFAULT_OUT else BENCH / "results" / "serve_lookup.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2) + "\n")
+    print(json.dumps(res, separators=(",", ":")))
+    return 0
+
+
 def fmt(v, spec=",.0f", dash="—") -> str:
     return dash if v is None else format(v, spec)
 
@@ -621,8 +692,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="start even if MemAvailable looks too small for --users")
     p.add_argument("--workdir", help="parent of the temp dir (default: $TMPDIR)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (snapshot, logs)")
-    p.add_argument("--out", default=str(BENCH / "results" / "serve.json"))
+    p.add_argument("--out", default=DEFAULT_OUT)
+    p.add_argument("--lookup-only", action="store_true",
+                   help="only measure the per-record checksum's cost per lookup, in process "
+                        "(no wrk, no servers; writes bench/results/serve_lookup.json)")
     args = p.parse_args(argv)
+    if args.lookup_only:
+        return lookup_only(args)
     if not loadgen.wrk_available():
         p.error("wrk is not installed: apt-get update && apt-get install -y wrk")
     if not 0 < args.users <= 10_000_000:
@@ -693,6 +769,8 @@ def main(argv: list[str] | None = None) -> int:
         expected = export_records(info, table, records)
         export_s = time.perf_counter() - t0
         log(f"exported {args.users:,} records for the ceiling and Feast in {export_s:.1f} s")
+        record_check = lookup_cost(info, table)
+        log(f"record checksum: {record_check.get('check_us')} µs per lookup")
         fallback_file = work / "fallback.json"
         fallback_file.write_bytes(expected["fallback_body"])
         overlay = None
@@ -752,6 +830,7 @@ def main(argv: list[str] | None = None) -> int:
             "tailor_vs_feast_rps": ratio(tailor["rps"], feast_run["rps"] if feast_run else None),
             "tailor_vs_ceiling_rps_per_round": [ratio(t["rps"], c["rps"]) for t, c in
                                                 zip(tailor_runs, ceiling_runs)],
+            "record_check": record_check,
             "build_snapshot_s": round(build_only_s, 2),
             "verify_publish_s": round(build_s - build_only_s, 2),
             "snapshot_bytes": snapshot_bytes, "mean_body_bytes": expected["mean_body_bytes"],

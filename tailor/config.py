@@ -217,6 +217,19 @@ class ServingOverlayConfig(_Section):
     local_consent_ttl_hours: float = 168.0
 
 
+class ServingConnectionsConfig(_Section):
+    max: int = 10000
+    fd_reserve: int = 64
+    retry_after_seconds: int = 1
+
+
+class ServingTimeoutsConfig(_Section):
+    header_seconds: float = 10.0
+    body_seconds: float = 30.0
+    keepalive_seconds: float = 75.0
+    write_seconds: float = 30.0
+
+
 class ServingConfig(_Section):
     host: str
     port: int
@@ -228,6 +241,10 @@ class ServingConfig(_Section):
     max_k: int = 100
     max_batch: int = 1000
     max_body_bytes: int = 1024 * 1024
+    max_head_bytes: int = 64 * 1024
+    connections: ServingConnectionsConfig = ServingConnectionsConfig()
+    timeouts: ServingTimeoutsConfig = ServingTimeoutsConfig()
+    verify_interval_seconds: float = 900.0
     surfaces: list[str] = []
     landing_dir: str = ""
     api_keys: ServingApiKeysConfig = ServingApiKeysConfig()

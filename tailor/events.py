@@ -66,8 +66,11 @@ def validate_event(event: Any) -> str | None:
             continue
         if isinstance(value, bool) and expected is not bool:
             return f"bad_type:{key}"
-        if not isinstance(value, expected):
+        if not isinstance(value, expected) and not (  # 2.0 is an integer (as in JSON Schema)
+                expected is int and isinstance(value, float) and value.is_integer()):
             return f"bad_type:{key}"
+        if expected == (int, float) and isinstance(value, int) and value.bit_length() > 1023:
+            return f"bad_value:{key}"  # no float holds it (the checks below would raise)
     etype = event["event_type"]
     if etype not in REQUIRED_BY_TYPE:
         return f"unknown_event_type:{etype}"

@@ -22,7 +22,15 @@ Routes (the full contract: GET /openapi.json):
   GET  /v1/admin/snapshots   POST /v1/admin/reload   POST /v1/admin/rollback   (admin key)
 
 A newly published snapshot is picked up within serving.reload_interval_seconds (at once on
-SIGHUP); one that fails verification is refused and the current one keeps serving.
+SIGHUP); one that fails verification is refused and the current one keeps serving. Every
+record read is checked against its checksum and the served snapshot is re-verified every
+serving.verify_interval_seconds: damage found while serving answers 503, turns /readyz 503
+and rolls CURRENT back to the previously published snapshot.
+
+Limits (serving.* in conf/base.yaml): head 64 KiB (431), body 1 MiB (413), a request's head
+within 10 s and its body within 30 s (408), idle keep-alive 75 s, at most
+serving.connections.max connections (503 + Retry-After past it; lowered to fit the open-file
+limit, `ulimit -n`, minus serving.connections.fd_reserve).
 SIGTERM / Ctrl-C stop the server cleanly (landing files are closed and handed to ingest).
 
 Actions:

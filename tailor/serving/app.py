@@ -7,6 +7,13 @@ The hot path (``GET /v1/decisions/{id}`` for a person the overlay says nothing a
 is one HMAC, one lookup, one failed dict lookup, one header unpack, two byte formats (answer,
 decision-log line) and a list append; anything else (overlay hits, ``k``, ``channel``) goes
 through ``records.render``, still without decoding JSON.
+
+Failures: input the client must fix is a ``BadRequest`` (a JSON 4xx); a record that fails its
+checksum is a JSON 503 for that request while the server rolls back (``LookupServer.
+snapshot_corrupt``); anything else a handler raises is a JSON 500 whose traceback is logged the
+first time per exception type and counted always (``tailor_handler_errors_total``), so a
+request that triggers a bug cannot flood the log. HEAD is answered by the GET handler (the
+protocol drops the body); a HEAD of a decision is not logged as served.
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import uuid
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
@@ -36,12 +44,14 @@ from tailor.serving.records import (
     user_id_json,
 )
 from tailor.serving.snapshot import Snapshot, SnapshotError
+from tailor.serving.store import CorruptRecord
 
 if TYPE_CHECKING:
     from tailor.serving.landing import DecisionLog, LandingWriter
     from tailor.serving.overlay import Overlay
     from tailor.serving.server import LookupServer
 
+log = logging.getLogger("tailor.serving")
 DECISIONS_PREFIX = b"/v1/decisions/"
 _PREFIX_LEN = len(DECISIONS_PREFIX)
 _OK = head(200)
@@ -85,6 +95,21 @@ def pseudonymiser(key: str, length: int) -> Callable[[bytes], bytes]:
         return o.hexdigest()[:length].encode()
 
     return apply
+
+
+_HEADROOM = 32  # stack frames a handler may still use below where its body was parsed
+
+
+def _parse(raw: bytes, headroom: int = _HEADROOM) -> Any:
+    """``json.loads`` of a request body, and the re-encoding landing does later, both run
+    ``headroom`` calls deeper than the caller: a body nested so deep that the parser barely
+    copes fails here (RecursionError: a 400), not later in a handler (a 500); an unpaired
+    surrogate (``"\\udc00"``, which json.loads lets through) fails the re-encoding here too."""
+    if headroom:
+        return _parse(raw, headroom - 1)
+    value = json.loads(raw)
+    json.dumps(value, ensure_ascii=False).encode()
+    return value
 
 
 class BadRequest(Exception):
@@ -197,7 +222,10 @@ class DecisionApp:
         o.update(h.digest())
         pid = o.hexdigest()[:self._pid_len].encode()
         snap = self.snapshot
-        value = self._lookup(snap, pid)
+        try:
+            value = self._lookup(snap, pid)
+        except CorruptRecord as exc:
+            return self._count("decision", self._corrupt(snap, exc))
         entry = self.overlay.view.get(pid)
         if entry is None and k is None and not want:
             lf_len, hi, ti, n = _FAST(value)
@@ -224,10 +252,12 @@ class DecisionApp:
         return _OK, body
 
     def _route(self, conn: HttpProtocol, method: bytes, url: bytes):
+        if method == b"HEAD":
+            return self._head(conn, url)
         if url.startswith(DECISIONS_PREFIX):
             return self._count("decision", error(
                 405, "method_not_allowed", f"{method.decode()} is not allowed here; use GET",
-                extra=b"Allow: GET\r\n"))
+                extra=b"Allow: GET, HEAD\r\n"))
         q = url.find(b"?")
         path = url if q < 0 else url[:q]
         methods = self._routes.get(path)
@@ -237,7 +267,8 @@ class DecisionApp:
                 404, "not_found", f"no route {method.decode()} {shown}; {_ROUTES_HINT}"))
         entry = methods.get(method)
         if entry is None:
-            allow = ", ".join(m.decode() for m in methods).encode()
+            allowed = [*methods, b"HEAD"] if b"GET" in methods else list(methods)
+            allow = b", ".join(allowed)
             return self._count(next(iter(methods.values()))[0], error(
                 405, "method_not_allowed", f"{method.decode()} is not allowed here; use "
                 f"{allow.decode()}", extra=b"Allow: " + allow + b"\r\n"))
@@ -246,6 +277,10 @@ class DecisionApp:
             result = fn(conn, url)
         except BadRequest as exc:
             result = exc.response()
+        except CorruptRecord as exc:
+            result = self._corrupt(self.snapshot, exc)
+        except Exception as exc:  # noqa: BLE001 - a bug costs this request a JSON 500
+            result = self.failed(exc)
         if type(result) is tuple:
             return self._count(name, result)
         return self._counted(name, result)
@@ -255,7 +290,41 @@ class DecisionApp:
             result = await awaitable
         except BadRequest as exc:
             result = exc.response()
+        except Exception as exc:  # noqa: BLE001 - a bug costs this request a JSON 500
+            result = self.failed(exc)
         return self._count(name, result)
+
+    def _head(self, conn: HttpProtocol, url: bytes):
+        """HEAD: what GET would answer (the protocol sends no body); not a served decision, so
+        the decision log is off for it."""
+        decision_log, self._log = self._log, None
+        try:
+            return self.handle(conn, b"GET", url, False)
+        finally:
+            self._log = decision_log
+
+    def failed(self, exc: BaseException) -> tuple[bytes, bytes]:
+        """The JSON 500 for an exception a handler raised: counted by type, its traceback
+        logged the first time that type occurs (never the URL: it holds a customer id)."""
+        kind = type(exc).__name__
+        errors = self.metrics.handler_errors
+        errors[kind] += 1
+        if errors[kind] == 1:
+            log.error("a request handler raised %s (traceback logged once per exception type; "
+                      "every occurrence is counted in tailor_handler_errors_total)", kind,
+                      exc_info=exc)
+        return error(500, "internal_error", f"the server failed on this request ({kind}); it "
+                     f"is counted in /metrics and the first of its kind is in the server log")
+
+    def _corrupt(self, snap: Snapshot, exc: CorruptRecord) -> tuple[bytes, bytes]:
+        """A record failed its checksum: 503 for this request; the server goes not-ready and
+        rolls back (it logs the details once)."""
+        self.metrics.corrupt_records += 1
+        if self.server is not None:
+            self.server.snapshot_corrupt(snap, str(exc))
+        return error(503, "unavailable", "this decision could not be read intact from the "
+                     "served snapshot; the server is switching to the previous snapshot, retry "
+                     "shortly", extra=b"Retry-After: 1\r\n")
 
     # -------------------------------------------------------------------------- decisions
     def _edit(self, value: bytes, snap: Snapshot, entry: Any, want: int,
@@ -305,13 +374,19 @@ class DecisionApp:
         return surface, want, k
 
     def _k(self, value: Any) -> int:
-        try:
+        """``k`` from the query (bytes: digits) or a JSON body (an integer in the JSON Schema
+        sense: 2 or 2.0, never 1.5, "2", true or null)."""
+        kind = type(value)
+        if kind is bytes:
+            digits = value.strip()
+            k = int(digits) if digits.isdigit() and len(digits) <= 9 else -1
+        elif kind is int:
+            k = value
+        elif kind is float and value.is_integer():
             k = int(value)
-            if isinstance(value, (bytes, str)) and not value.strip().isdigit():
-                raise ValueError
-        except (TypeError, ValueError):
-            raise BadRequest(f"k must be an integer 0..{self._max_k}") from None
-        if isinstance(value, bool) or not 0 <= k <= self._max_k:
+        else:
+            k = -1
+        if not 0 <= k <= self._max_k:
             raise BadRequest(f"k must be an integer 0..{self._max_k}")
         return k
 
@@ -347,7 +422,7 @@ class DecisionApp:
         uid = user_id_json(raw)
         pid = self._pseudonymise(raw)
         snap = self.snapshot
-        value = self._lookup(snap, pid)
+        value = self._lookup(snap, pid)  # CorruptRecord: the whole batch is a 503 (_route)
         rendered, logfrag = self._edit(value, snap, self.overlay.view.get(pid), want, k)
         if self._log is not None:
             self._log((uid, logfrag, snap.snapshot_id_bytes))
@@ -370,9 +445,10 @@ class DecisionApp:
         bad = [i for i, u in enumerate(ids) if not isinstance(u, str) or not u]
         if bad:
             raise BadRequest(f"user_ids must be non-empty strings; bad at {bad[:10]}")
-        surface = self._surface(body["surface"]) if body.get("surface") is not None else None
-        want = self._channel(body["channel"]) if body.get("channel") is not None else 0
-        k = self._k(body["k"]) if body.get("k") is not None else None
+        # absent means "not asked"; null is not a value of any of them (400, as documented)
+        surface = self._surface(body["surface"]) if "surface" in body else None
+        want = self._channel(body["channel"]) if "channel" in body else 0
+        k = self._k(body["k"]) if "k" in body else None
         parts = [self.decide(u, surface, want, k) for u in ids]
         return _OK, b'{"decisions":[' + b",".join(parts) + b"]}"
 
@@ -382,9 +458,16 @@ class DecisionApp:
         if not raw:
             raise BadRequest("expected a JSON body")
         try:
-            return json.loads(raw)
+            value = _parse(raw)
+        except UnicodeEncodeError:
+            raise BadRequest("body holds a \\uXXXX escape of an unpaired UTF-16 surrogate: "
+                             "not a Unicode character") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest(f"body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise BadRequest("body is nested too deeply to parse; bodies are flat objects "
+                             "(see /openapi.json)") from None
+        return value
 
     def _authorize(self, conn: HttpProtocol, scope: str) -> None:
         keys = self._keys[scope]
@@ -421,10 +504,10 @@ class DecisionApp:
         now = utc_now_iso()
         problems = []
         for i, event in enumerate(events):
-            if isinstance(event, dict):
-                if not event.get("event_id"):
+            if isinstance(event, dict):  # missing or empty: ours (false, 0, [] are bad types)
+                if event.get("event_id") in (None, ""):
                     event["event_id"] = uuid.uuid4().hex
-                if not event.get("ts"):
+                if event.get("ts") in (None, ""):
                     event["ts"] = now
             reason = validate_event(event)
             if reason is not None:

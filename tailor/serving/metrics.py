@@ -38,6 +38,8 @@ class Metrics:
         self.overlay_applied: dict[str, int] = defaultdict(int)       # reason -> count
         self.events_accepted: dict[str, int] = defaultdict(int)       # event_type -> count
         self.events_rejected = 0
+        self.handler_errors: dict[str, int] = defaultdict(int)        # exception type -> count
+        self.corrupt_records = 0
         self.latency = Histogram()
         self.swaps = 0
         self.refused = 0
@@ -73,6 +75,11 @@ class Metrics:
                            for t, n in sorted(self.events_accepted.items())))
         family("tailor_events_rejected_total", "Events refused by validation.", "counter",
                [("", self.events_rejected)])
+        family("tailor_handler_errors_total", "Requests answered 500 because a handler raised, "
+               "by exception type (the first of each type is logged with its traceback).",
+               "counter", ((f'type="{t}"', n) for t, n in sorted(self.handler_errors.items())))
+        family("tailor_corrupt_records_total", "Lookups refused (503) because the record failed "
+               "its checksum.", "counter", [("", self.corrupt_records)])
         family("tailor_snapshot_swaps_total", "Snapshots swapped in while running.", "counter",
                [("", self.swaps)])
         family("tailor_snapshot_refused_total", "Snapshots refused (corrupt or incomplete).",

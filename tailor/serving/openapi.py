@@ -2,7 +2,12 @@
 
 ``ROUTES`` is the single list the router (``app``) dispatches from and this document describes,
 so the two cannot drift (``tests/tailor/serving/test_openapi_matches_routes.py`` checks that
-every documented operation is answered and nothing else is).
+every documented operation is answered and nothing else is). The schemas say what the server
+accepts, no more and no less (a schemathesis run against a live server checks both ways,
+``tests/tailor/serving/test_schemathesis.py``): bodies that refuse unknown fields say
+``additionalProperties: false``, events are one schema per event type generated from
+``tailor.events`` (its required fields and types), and every status the server answers an
+operation with is listed.
 """
 from __future__ import annotations
 
@@ -10,8 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from tailor.events import EVENT_FIELDS, REQUIRED_BY_TYPE
-from tailor.serving.records import CHANNELS
+from tailor.events import CHANNELS, EVENT_FIELDS, REQUIRED_BY_TYPE
 
 DECISION_PATH = "/v1/decisions/{user_id}"
 
@@ -58,28 +62,79 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _error_responses(*codes: int) -> dict[str, Any]:
-    text = {400: "Invalid input", 401: "Missing or unknown API key", 403: "The key may not do "
-            "this (or no keys are configured)", 404: "No such route", 405: "Wrong method",
-            413: "Body too large", 422: "Events failed validation (nothing was written)",
-            503: "Not ready / events could not be written"}
-    return {str(c): {"description": text[c], "content": {"application/json": {
+_ERRORS = {400: "Invalid input", 401: "Missing or unknown API key",
+           403: "The key may not do this (or no keys are configured)", 404: "No such route",
+           405: "Wrong method", 409: "Refused: nothing valid to roll back to, or no valid "
+           "snapshot with that id", 413: "Body too large (serving.max_body_bytes)",
+           422: "Events failed validation (nothing was written)"}
+_UNAVAILABLE = ("Over the connection cap (serving.connections.max; answered before the request "
+                "is read)")
+
+
+def _error_responses(*codes: int, unavailable: str = "") -> dict[str, Any]:
+    """The listed error statuses, plus the 503 every operation may answer (``unavailable``: what
+    else makes this one answer 503)."""
+    out = {str(c): {"description": _ERRORS[c], "content": {"application/json": {
         "schema": _ref("Error")}}} for c in codes}
+    out["503"] = {"description": _UNAVAILABLE + (f"; or {unavailable}" if unavailable else ""),
+                  "headers": {"Retry-After": {"description": "seconds to wait before a retry "
+                                                             "(when given)",
+                                              "schema": {"type": "integer"}}},
+                  "content": {"application/json": {"schema": _ref("Error")}}}
+    return out
 
 
-def _event_schema() -> dict[str, Any]:
-    types = {str: {"type": "string"}, int: {"type": "integer"}, bool: {"type": "boolean"},
-             (int, float): {"type": "number"}}
-    props = {name: dict(types[t]) for name, t in EVENT_FIELDS.items()}
-    props["event_type"]["enum"] = list(REQUIRED_BY_TYPE)
-    props["channel"]["enum"] = list(CHANNELS)
-    props["event_id"]["description"] = ("globally unique (ingest dedupes on it); assigned by the "
-                                         "server if omitted — send your own to retry safely")
-    props["ts"]["description"] = "ISO-8601 UTC; the server's clock if omitted"
-    required = "; ".join(f"{t}: {', '.join('|'.join(r) if isinstance(r, tuple) else r for r in reqs)}"
-                         for t, reqs in REQUIRED_BY_TYPE.items())
-    return {"type": "object", "required": ["event_type"], "properties": props,
-            "description": "One landing event (tailor/events.py). Required by type — " + required}
+# validate_event's checks beyond a field's JSON type (tailor/events.py), per field
+_VALUE_RULES: dict[str, dict[str, Any]] = {
+    "channel": {"enum": list(CHANNELS)},
+    "propensity": {"exclusiveMinimum": 0, "maximum": 1},
+    "send_hour": {"minimum": 0, "maximum": 23},
+    "price": {"minimum": 0},
+}
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", (int, float): "number"}
+
+
+def _field(name: str, required: bool) -> dict[str, Any]:
+    """A field of tailor.events.EVENT_FIELDS: a required one must hold a (non-empty) value; an
+    optional one may be null (the server treats null as absent)."""
+    kind = _JSON_TYPES[EVENT_FIELDS[name]]
+    schema: dict[str, Any] = {"type": kind if required else [kind, "null"],
+                              **_VALUE_RULES.get(name, {})}
+    if required and kind == "string" and "enum" not in schema:
+        schema["minLength"] = 1
+    if not required and "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+def _event_schemas() -> dict[str, Any]:
+    """``Event`` (one of the per-type schemas) and one ``Event.<type>`` per event type, built
+    from tailor.events.REQUIRED_BY_TYPE: plain names are required, a tuple needs one of its
+    names. Unknown fields are ignored by the server (and land as sent), except ``events``,
+    which makes a body the ``{"events": [...]}`` wrapper."""
+    common = {name: _field(name, False) for name in EVENT_FIELDS}
+    common["event_id"]["description"] = ("globally unique (ingest dedupes on it); assigned by "
+                                         "the server if missing or empty — send your own to "
+                                         "retry safely")
+    common["ts"] = {"anyOf": [{"type": "string", "format": "date-time"}, {"enum": ["", None]}],
+                    "description": "ISO-8601 / RFC 3339 time of the event; the server's clock "
+                                   "if missing or empty"}
+    schemas: dict[str, Any] = {}
+    for etype, required in REQUIRED_BY_TYPE.items():
+        plain = [r for r in required if isinstance(r, str)]
+        groups = [r for r in required if isinstance(r, tuple)]
+        schema: dict[str, Any] = {
+            "type": "object", "title": f"{etype} event", "required": ["event_type", *plain],
+            "properties": {**common, "event_type": {"const": etype},
+                           **{name: _field(name, True) for name in plain}, "events": False}}
+        if groups:
+            schema["allOf"] = [{"anyOf": [{"required": [name], "properties": {
+                name: _field(name, True)}} for name in group]} for group in groups]
+        schemas[f"Event.{etype}"] = schema
+    schemas["Event"] = {"description": "One landing event (tailor/events.py): the fields its "
+                                       "event_type requires, any others as documented.",
+                        "oneOf": [_ref(name) for name in schemas]}
+    return schemas
 
 
 def _decision_schema() -> dict[str, Any]:
@@ -134,49 +189,65 @@ def document(surfaces: list[str], max_k: int, max_batch: int, max_events: int,
                               "tags": [route.tag]}
         if route.scope:
             op["security"] = [{"bearer": []}, {"apiKey": []}]
+        corrupt = ("a record failed its checksum: the server is rolling back to the previous "
+                   "snapshot (Retry-After: 1)")
         if route.path == DECISION_PATH:
             op["parameters"] = [{"name": "user_id", "in": "path", "required": True,
-                                 "schema": {"type": "string"},
+                                 "schema": {"type": "string", "minLength": 1},
                                  "description": "the app's customer id (percent-encode '/')"},
                                 *query]
             op["responses"] = {"200": {"description": "the decision", "content": {
-                "application/json": {"schema": _ref("Decision")}}}, **_error_responses(400, 404)}
+                "application/json": {"schema": _ref("Decision")}}},
+                **_error_responses(400, 404, unavailable=corrupt)}
         elif route.handler == "_batch":
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["user_ids"], "properties": {
-                    "user_ids": {"type": "array", "items": {"type": "string"},
+                "type": "object", "required": ["user_ids"], "additionalProperties": False,
+                "properties": {
+                    "user_ids": {"type": "array", "items": {"type": "string", "minLength": 1},
                                  "maxItems": max_batch},
                     "surface": query[0]["schema"], "channel": query[1]["schema"],
                     "k": query[2]["schema"]}}}}}
             op["responses"] = {"200": {"description": "decisions in request order", "content": {
                 "application/json": {"schema": {"type": "object", "properties": {
                     "decisions": {"type": "array", "items": _ref("Decision")}}}}}},
-                **_error_responses(400, 413)}
+                **_error_responses(400, 413, unavailable=corrupt)}
         elif route.handler == "_events":
+            many = {"type": "array", "items": _ref("Event"), "minItems": 1,
+                    "maxItems": max_events}
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-                "oneOf": [_ref("Event"), {"type": "object", "required": ["events"],
-                                          "properties": {"events": {
-                                              "type": "array", "items": _ref("Event"),
-                                              "maxItems": max_events}}}]}}}}
+                "anyOf": [_ref("Event"),
+                          {"type": "object", "required": ["events"],
+                           "properties": {"events": {
+                               "anyOf": [many, _ref("Event")],
+                               "description": "the events (one event object counts as a list "
+                                              "of one)"}},
+                           "description": "the events wrapped; other fields are ignored"},
+                          {**many, "description": "a bare array of events"}]}}}}
             op["responses"] = {"202": {"description": "written (and fsynced per policy)",
                                        "content": {"application/json": {"schema": {
                                            "type": "object", "properties": {
                                                "accepted": {"type": "integer"},
                                                "event_ids": {"type": "array",
                                                              "items": {"type": "string"}}}}}}},
-                               **_error_responses(400, 401, 403, 413, 422, 503)}
+                               **_error_responses(400, 401, 403, 413, 422, unavailable=(
+                                   "events could not be written (or no landing directory)"))}
         elif route.handler == "_metrics":
             op["responses"] = {"200": {"description": "metrics", "content": {
-                "text/plain": {"schema": {"type": "string"}}}}}
+                "text/plain": {"schema": {"type": "string"}}}}, **_error_responses()}
         elif route.handler == "_readyz":
             op["responses"] = {"200": {"description": "ready", "content": {"application/json": {
-                "schema": {"type": "object"}}}}, **_error_responses(503)}
+                "schema": {"type": "object"}}}}, **_error_responses(
+                    unavailable="not ready: the body says why")}
         else:
-            codes = (401, 403, 503) if route.scope else ()
+            codes: tuple[int, ...] = (401, 403) if route.scope else ()
             if route.handler == "_admin_rollback":
                 op["requestBody"] = {"required": False, "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"to": {"type": "string"}}}}}}
-                codes = (400, 401, 403, 503)
+                    "schema": {"type": "object", "additionalProperties": False,
+                               "properties": {"to": {
+                                   "type": ["string", "null"],
+                                   "description": "a snapshot id; default: the one published "
+                                                  "before the current one"}}}}}}
+                codes = (400, 401, 403, 409)
             op["responses"] = {"200": {"description": "OK", "content": {"application/json": {
                 "schema": {"type": "object"}}}}, **_error_responses(*codes)}
         ops.setdefault(route.path, {})[route.method.lower()] = op
@@ -184,10 +255,15 @@ def document(surfaces: list[str], max_k: int, max_batch: int, max_events: int,
         "openapi": "3.1.0",
         "info": {"title": "Tailor lookup server", "version": version,
                  "description": "Precomputed per-user decisions with a nearline overlay; events "
-                                "back into the lakehouse."},
+                                "back into the lakehouse. HEAD works on every GET route (no "
+                                "body). On any route: a request line + headers over "
+                                "serving.max_head_bytes is a 431, a request target over 8 KiB "
+                                "a 414, a request that does not arrive within "
+                                "serving.timeouts.* a 408, and past serving.connections.max "
+                                "open connections a new one is answered 503 (Retry-After)."},
         "paths": ops,
         "components": {
-            "schemas": {"Decision": _decision_schema(), "Event": _event_schema(),
+            "schemas": {"Decision": _decision_schema(), **_event_schemas(),
                         "Error": {"type": "object", "required": ["error", "detail"],
                                   "properties": {"error": {"type": "string"},
                                                  "detail": {"type": "string"}}}},

@@ -11,8 +11,15 @@ listen. While running:
   keeps serving;
 * a poller checks the overlay table's version every ``overlay_poll`` seconds and loads a new
   one off the loop;
-* timers flush the decision log (every 5 ms), rotate landing files and expire local overlay
-  state.
+* timers flush the decision log (every 5 ms), rotate landing files, expire local overlay
+  state and close connections that overran a timeout (``protocol.Connections.sweep``);
+* every ``verify_interval`` seconds the served snapshot is verified again in full (checksums of
+  its files); each lookup also checks its record's own checksum. Either failing makes
+  ``/readyz`` 503 and rolls CURRENT back to the previously published snapshot
+  (``snapshot_corrupt``); that request is answered 503.
+
+Connections are capped (``max_connections``, lowered to RLIMIT_NOFILE minus ``fd_reserve`` so
+the snapshot checks, overlay loads and landing writers always have file descriptors left).
 
 SIGTERM / SIGINT: ``/readyz`` turns 503, the socket closes, answers in flight are written,
 landing files are fsynced and handed to ingest.
@@ -24,6 +31,7 @@ import gc
 import json
 import logging
 import os
+import resource
 import signal
 import sys
 import threading
@@ -39,7 +47,7 @@ from tailor.serving import snapshot as snapshots
 from tailor.serving.app import DecisionApp, pseudonymiser
 from tailor.serving.metrics import Metrics
 from tailor.serving.overlay import BOUGHT_TTL, NearlineRows, Overlay, load_nearline
-from tailor.serving.protocol import HttpProtocol
+from tailor.serving.protocol import Connections, HttpProtocol, Limits
 from tailor.serving.snapshot import Snapshot, SnapshotError, load_snapshot, read_current
 
 log = logging.getLogger("tailor.serving")
@@ -80,6 +88,15 @@ class ServerSettings:
     max_batch: int = 1000
     max_events: int = 1000
     max_body: int = 1 << 20
+    max_head: int = 65536
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keepalive_timeout: float = 75.0
+    write_timeout: float = 30.0
+    max_connections: int = 10000
+    fd_reserve: int = 64
+    retry_after: int = 1
+    verify_interval: float = 900.0  # 0 = no periodic re-verification
     events_keys: tuple[str, ...] = field(default=(), repr=False)
     admin_keys: tuple[str, ...] = field(default=(), repr=False)
 
@@ -107,7 +124,13 @@ class ServerSettings:
             holdout_share=cfg.policy.holdout_share, holdout_salt=cfg.policy.holdout_salt,
             surfaces=tuple(s.surfaces) or DEFAULT_SURFACES, max_k=s.max_k,
             max_batch=s.max_batch, max_events=s.events.max_per_request,
-            max_body=s.max_body_bytes, events_keys=tuple(s.api_keys.events),
+            max_body=s.max_body_bytes, max_head=s.max_head_bytes,
+            header_timeout=s.timeouts.header_seconds, body_timeout=s.timeouts.body_seconds,
+            keepalive_timeout=s.timeouts.keepalive_seconds,
+            write_timeout=s.timeouts.write_seconds, max_connections=s.connections.max,
+            fd_reserve=s.connections.fd_reserve,
+            retry_after=s.connections.retry_after_seconds,
+            verify_interval=s.verify_interval_seconds, events_keys=tuple(s.api_keys.events),
             admin_keys=tuple(s.api_keys.admin))
         values.update(overrides)
         landing_dir = values.get("landing_dir")
@@ -116,6 +139,31 @@ class ServerSettings:
                              f"mounted path, not {landing_dir}: set serving.landing_dir (e.g. "
                              f"TAILOR__SERVING__LANDING_DIR=/mnt/landing/server)")
         return cls(**values)
+
+
+def connection_cap(configured: int, reserve: int, nofile: int) -> int:
+    """``configured``, but at most the file descriptor limit ``nofile`` less ``reserve`` (and at
+    least 1): past it, accept() fails and the server stops taking requests at all."""
+    if nofile == resource.RLIM_INFINITY:
+        return configured
+    return max(1, min(configured, nofile - reserve))
+
+
+def limits_for(settings: ServerSettings) -> Limits:
+    """The protocol limits of ``settings``, the connection cap fitted to RLIMIT_NOFILE."""
+    nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    cap = connection_cap(settings.max_connections, settings.fd_reserve, nofile)
+    if cap < settings.max_connections:
+        log.warning("serving.connections.max is %d but RLIMIT_NOFILE is %d and %d file "
+                    "descriptors stay reserved for the server's own files "
+                    "(serving.connections.fd_reserve): capping at %d connections (raise the "
+                    "limit, e.g. `ulimit -n`, to allow more)", settings.max_connections, nofile,
+                    settings.fd_reserve, cap)
+    return Limits(max_body=settings.max_body, max_head=settings.max_head,
+                  header_timeout=settings.header_timeout, body_timeout=settings.body_timeout,
+                  keepalive_timeout=settings.keepalive_timeout,
+                  write_timeout=settings.write_timeout, max_connections=cap,
+                  retry_after=settings.retry_after)
 
 
 class LookupServer:
@@ -149,7 +197,8 @@ class LookupServer:
         self.app = DecisionApp(settings, snapshot, overlay=self.overlay,
                                decision_log=self.decision_log, events=self.events,
                                metrics=self.metrics, server=self)
-        self._connections: set[HttpProtocol] = set()
+        self.limits = limits_for(settings)
+        self.connections = Connections(self.limits)
         self._server: asyncio.Server | None = None
         self._wake = asyncio.Event()
         self._refused: str | None = refused
@@ -157,6 +206,8 @@ class LookupServer:
         self._overlay_error: str | None = None
         self._overlay_exists = False
         self._draining = False
+        self._corrupt: tuple[str, str] | None = None  # (snapshot id, what failed)
+        self._recovering: asyncio.Task | None = None
         self._tasks: list[asyncio.Task] = []
         self._check_lock = asyncio.Lock()
         self.address: tuple[str, int] | None = None
@@ -167,9 +218,9 @@ class LookupServer:
         loop = asyncio.get_running_loop()
         if self.settings.overlay_uri:
             await self._poll_overlay_once(loop)
-        max_body = self.settings.max_body
+        app, connections = self.app, self.connections
         self._server = await loop.create_server(
-            lambda: HttpProtocol(self.app, self._connections, max_body), self.settings.host,
+            lambda: HttpProtocol(app, connections), self.settings.host,
             self.settings.port, backlog=self.settings.backlog)
         self.address = self._server.sockets[0].getsockname()[:2]
         # Everything loaded so far lives as long as the server: keep the cyclic GC from
@@ -182,6 +233,8 @@ class LookupServer:
                        asyncio.create_task(self._timers())]
         if self.settings.overlay_uri:
             self._tasks.append(asyncio.create_task(self.poll_overlay()))
+        if self.settings.verify_interval > 0:
+            self._tasks.append(asyncio.create_task(self.verify_served()))
         return self.address
 
     async def close(self) -> None:
@@ -190,11 +243,12 @@ class LookupServer:
             task.cancel()
         if self._server is not None:
             self._server.close()
+        if self._recovering is not None:
+            self._recovering.cancel()
         deadline = time.monotonic() + 10
-        while any(c.pending for c in self._connections) and time.monotonic() < deadline:
+        while any(c.pending for c in self.connections.open) and time.monotonic() < deadline:
             await asyncio.sleep(0.01)  # deferred answers (event fsyncs) still in flight
-        for conn in list(self._connections):
-            conn.close()
+        self.connections.close_all()
         if self._server is not None:
             await self._server.wait_closed()
         await asyncio.sleep(0)  # let transports flush and run connection_lost
@@ -206,7 +260,14 @@ class LookupServer:
         self.app.snapshot.close()
 
     async def _timers(self) -> None:
-        """Landing rotation / interval fsync every 0.1 s, overlay expiry every 5 s."""
+        """Landing rotation / interval fsync every 0.1 s, overlay expiry every 5 s, the
+        connection timeout sweep every quarter of the shortest timeout (0.1 s to 1 s)."""
+        loop = asyncio.get_running_loop()
+        limits = self.limits
+        sweep_every = min(1.0, max(0.1, min(limits.header_timeout, limits.body_timeout,
+                                            limits.keepalive_timeout,
+                                            limits.write_timeout) / 4))
+        next_sweep = loop.time() + sweep_every
         n = 0
         while True:
             await asyncio.sleep(0.1)
@@ -216,6 +277,10 @@ class LookupServer:
                     writer.tick()
             if n % 50 == 0:
                 self.overlay.tick()
+            now = loop.time()
+            if now >= next_sweep:
+                next_sweep = now + sweep_every
+                self.connections.sweep(now)
 
     # --------------------------------------------------------------------------- snapshots
     def check_now(self) -> None:
@@ -261,6 +326,60 @@ class LookupServer:
         return {"serving": self.app.snapshot.snapshot_id,
                 "current": read_current(self.settings.serving_dir),
                 "refused": self._refused, "refused_reason": self._refused_reason}
+
+    # ------------------------------------------------------------------------ corruption
+    def snapshot_corrupt(self, snapshot: Snapshot, detail: str) -> None:
+        """``snapshot`` failed a check while served (a record's checksum on read, or the
+        periodic full verification): not ready from now on, and roll back (once)."""
+        sid = snapshot.snapshot_id
+        if self._corrupt is not None and self._corrupt[0] == sid:
+            return  # already known (and being handled): every further hit is only counted
+        self._corrupt = (sid, detail)
+        log.error("snapshot %s is corrupt: %s; /readyz is 503, affected requests get 503, "
+                  "rolling back to the previously published snapshot", sid, detail)
+        if self._recovering is None or self._recovering.done():
+            self._recovering = asyncio.get_running_loop().create_task(self._roll_back_from(sid))
+
+    async def _roll_back_from(self, sid: str) -> None:
+        """Point CURRENT at the snapshot published before ``sid`` (if CURRENT still names it)
+        and serve that; ``sid`` is refused from now on."""
+        loop = asyncio.get_running_loop()
+        d = self.settings.serving_dir
+        reason = f"corrupt while served: {self._corrupt[1]}"
+        self._refused, self._refused_reason = sid, reason  # the watcher must not reload it
+        try:
+            if read_current(d) == sid:
+                previous, target, skipped = await loop.run_in_executor(None, snapshots.rollback,
+                                                                       d, None)
+                log.error("rolled CURRENT back from corrupt snapshot %s to %s%s", previous,
+                          target, f" (skipped {'; '.join(skipped)})" if skipped else "")
+            await self._check_current()
+        except SnapshotError as exc:
+            log.error("cannot roll back from corrupt snapshot %s: %s; still serving it (records "
+                      "that fail their checksum get 503) and /readyz stays 503 until a good "
+                      "snapshot is published", sid, exc)
+        except Exception:  # noqa: BLE001 - stay not-ready, keep serving what is intact
+            log.exception("rolling back from corrupt snapshot %s failed", sid)
+        serving = self.app.snapshot.snapshot_id
+        if serving == sid and self._refused is None:
+            self._refused, self._refused_reason = sid, reason
+        elif self._corrupt[0] == serving != sid:  # the one rolled back to failed meanwhile
+            self._recovering = loop.create_task(self._roll_back_from(serving))
+
+    async def verify_served(self) -> None:
+        """Verify the served snapshot's files in full every ``verify_interval`` seconds."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.settings.verify_interval)
+            snap = self.app.snapshot
+            try:
+                await loop.run_in_executor(None, snapshots.verify_snapshot, snap.info.path)
+            except SnapshotError as exc:
+                if snap is self.app.snapshot:
+                    self.snapshot_corrupt(snap, f"periodic verification: {exc}")
+            except Exception:  # noqa: BLE001 - the checker must survive anything
+                log.exception("periodic verification of snapshot %s failed; retrying",
+                              snap.snapshot_id)
 
     async def rollback(self, to: str | None) -> tuple[str | None, str, list[str]]:
         loop = asyncio.get_running_loop()
@@ -338,6 +457,9 @@ class LookupServer:
             problems.append(f"events cannot be written: {self.events.error}")
         if self._overlay_exists and self.overlay.nearline.version is None:
             problems.append(f"overlay table not loaded: {self._overlay_error}")
+        if self._corrupt is not None and self._corrupt[0] == self.app.snapshot.snapshot_id:
+            problems.append(f"served snapshot {self._corrupt[0]} is corrupt ({self._corrupt[1]})"
+                            f"; rolling back or waiting for a good snapshot")
         overlay = self.overlay.stats()
         if overlay["loaded_at"]:
             overlay["age_seconds"] = round(time.time() - overlay["loaded_at"], 1)
@@ -363,7 +485,15 @@ class LookupServer:
                 "gauge", lambda: [("", round(time.time() - self.overlay.nearline.loaded_at, 3)
                                    if self.overlay.nearline.loaded_at else -1)])
         m.gauge("tailor_open_connections", "Open client connections.", "gauge",
-                lambda: [("", len(self._connections))])
+                lambda: [("", len(self.connections.open))])
+        m.gauge("tailor_max_connections", "The connection cap in force (serving.connections."
+                "max, lowered to fit RLIMIT_NOFILE).", "gauge",
+                lambda: [("", self.limits.max_connections)])
+        m.gauge("tailor_connections_refused_total", "Connections answered 503 at the cap.",
+                "counter", lambda: [("", self.connections.refused)])
+        m.gauge("tailor_connections_timed_out_total", "Connections closed by a timeout, by "
+                "what they were waiting for.", "counter",
+                lambda: [(f'phase="{p}"', n) for p, n in self.connections.timed_out.items()])
 
         def writer_samples(attr: str):
             out = []
@@ -531,5 +661,6 @@ def settings_for(cfg: Any, **overrides: Any) -> ServerSettings:
     return ServerSettings.from_config(cfg, **overrides)
 
 
-__all__ = ["LookupServer", "RunningServer", "ServerSettings", "open_initial_snapshot",
+__all__ = ["LookupServer", "RunningServer", "ServerSettings", "connection_cap", "limits_for",
+           "open_initial_snapshot",
            "run_forever", "serve", "serve_in_thread", "settings_for"]

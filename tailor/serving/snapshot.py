@@ -37,7 +37,9 @@ MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 HISTORY = "HISTORY"
 SNAPSHOTS = "snapshots"
-FORMAT_VERSION = 2  # 2: values are header | rec offsets | log fragment | body (records.py)
+# 2: values are header | rec offsets | log fragment | body (records.py); 3: and every record
+# of the lookup file carries a checksum (xxh3-64) checked on each read (store.py). Older formats are refused.
+FORMAT_VERSION = 3
 
 # gold.decisions columns a snapshot is compiled from (others, e.g. ltv_pred, stay internal)
 SOURCE_COLUMNS = ("person_id", "ds", "policy_version", "items", "item_scores", "action_id",
@@ -393,7 +395,9 @@ def verify_snapshot(path: str | Path) -> dict[str, Any]:
         raise SnapshotError(f"snapshot {sid}: manifest lacks {missing}")
     if manifest["format"] != FORMAT_VERSION:
         raise SnapshotError(f"snapshot {sid} has format {manifest['format']}, this server "
-                            f"serves format {FORMAT_VERSION}; publish it again")
+                            f"serves format {FORMAT_VERSION} (since 3: a checksum per record, "
+                            f"checked on every read); publish it again with this version "
+                            f"(`tailor publish --ds {manifest.get('ds') or 'YYYY-MM-DD'}`)")
     if manifest["snapshot_id"] != sid:
         raise SnapshotError(f"snapshot {sid}: manifest names {manifest['snapshot_id']!r}")
     if manifest["lookup_file"] not in manifest["files"]:

@@ -13,12 +13,21 @@ keys, 2 shared cores; build / size / lookup from Python):
 
 * ``tkv`` (default): a purpose-built, memory-mapped open-addressing hash file. Header, then
   ``2^b`` u64 slots (``value offset << 24 | value length``, 0 = empty, load factor <= 0.5),
-  then the records (fixed-length key, value). A lookup is one ``crc32`` of the key, usually one
-  slot read through a ``memoryview`` and one key comparison; no syscalls, no locks, no
-  library. Built with numpy in one sequential write.
-* ``sqlite``: one ``WITHOUT ROWID`` table opened ``immutable=1`` with mmap (the walking
-  skeleton's engine; 4x slower per lookup, kept for snapshots built with it).
+  then ``2^b`` u64 record checksums (the xxh3-64 of the value in the same slot), then the
+  records (fixed-length key, value). A lookup is one ``crc32`` of the key (to find its home
+  slot), usually one slot read through a ``memoryview``, one key comparison and one xxh3 of the
+  value; no syscalls, no locks. Built with numpy in one sequential write.
+* ``sqlite``: one ``WITHOUT ROWID`` table (key, value, xxh3-64 digest of the value) opened
+  ``immutable=1`` with mmap (the walking skeleton's engine; 4x slower per lookup).
 * LMDB: 45% slower per lookup, 50% slower to build and one more dependency: not an engine.
+
+Every engine checks each record it returns against its stored checksum and raises
+``CorruptRecord`` on a mismatch: a byte flipped on disk after the snapshot was verified and
+loaded (the file is memory-mapped, so such damage shows on the next read) is never served. The
+check (xxh3-64: ~4x cheaper than zlib's crc32 on a 0.6 KB record) is measured by
+``bench/serve.py --lookup-only`` (figures in bench/README.md). A corrupt key or
+slot makes a record unfindable instead (served as unknown): the server's periodic full
+re-verification (``serving.verify_interval_seconds``) finds those.
 """
 from __future__ import annotations
 
@@ -31,10 +40,16 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from xxhash import xxh3_64_digest, xxh3_64_intdigest
 
-_CREATE = "CREATE TABLE lookup (k BLOB PRIMARY KEY NOT NULL, v BLOB NOT NULL) WITHOUT ROWID"
-_INSERT = "INSERT INTO lookup (k, v) VALUES (?, ?)"
-_SELECT = "SELECT v FROM lookup WHERE k = ?"
+_CREATE = ("CREATE TABLE lookup (k BLOB PRIMARY KEY NOT NULL, v BLOB NOT NULL, c BLOB NOT "
+           "NULL) WITHOUT ROWID")
+_INSERT = "INSERT INTO lookup (k, v, c) VALUES (?, ?, ?)"
+_SELECT = "SELECT v, c FROM lookup WHERE k = ?"
+
+
+class CorruptRecord(ValueError):
+    """A record read from a lookup file does not match its stored checksum."""
 
 
 class StoreReader(Protocol):
@@ -62,7 +77,7 @@ def _as_pylist(arr) -> list[bytes]:
 # --------------------------------------------------------------------------------- tkv
 
 TKV_MAGIC = b"TAILORKV"
-TKV_VERSION = 1
+TKV_VERSION = 2  # 2: an xxh3-64 per slot after the slot table (1: none; refused, republish)
 # magic, version, key length, slot count, record count, data offset, data bytes
 _TKV_HEADER = struct.Struct("<8sIIQQQQ")
 _TKV_HEADER_SIZE = 64
@@ -118,7 +133,7 @@ def write_tkv(path: str | Path, keys, values) -> None:
         raise ValueError(f"a value is {int(value_len.max())} bytes; tkv values are < 16 MiB")
     slots = 1 << max(4, (2 * n - 1).bit_length())
     mask = slots - 1
-    data_offset = _TKV_HEADER_SIZE + 8 * slots
+    data_offset = _TKV_HEADER_SIZE + 16 * slots  # u64 slots, then u64 checksums
     rec_len = value_len + np.uint64(key_len)
     starts = np.uint64(data_offset) + np.concatenate(
         [np.zeros(1, np.uint64), np.cumsum(rec_len, dtype=np.uint64)[:-1]])
@@ -130,26 +145,43 @@ def write_tkv(path: str | Path, keys, values) -> None:
     crc = zlib.crc32
     homes = np.fromiter((crc(k) & mask for c in key_chunks for k in c.to_pylist()),
                         dtype=np.int64, count=n)
+    checksums = np.fromiter((xxh3_64_intdigest(v) for c in value_chunks for v in _values(c)),
+                            dtype=np.uint64, count=n)
     # linear probing, vectorised: in home order each key takes the first free slot >= home
     # (slot_i = max(home_i, slot_{i-1} + 1), i.e. a running maximum of home_i - i, plus i)
     order = np.argsort(homes, kind="stable")
     ranks = np.arange(n, dtype=np.int64)
     placed = np.maximum.accumulate(homes[order] - ranks) + ranks if n else homes
     table = np.zeros(slots, dtype=np.uint64)
+    sums = np.zeros(slots, dtype=np.uint64)
     fits = placed < slots
     table[placed[fits]] = entries[order[fits]]
+    sums[placed[fits]] = checksums[order[fits]]
     free = iter(np.flatnonzero(table == 0))
     for i in order[~fits]:  # probe sequences that ran off the end continue at slot 0
-        table[next(free)] = entries[i]
+        slot = next(free)
+        table[slot], sums[slot] = entries[i], checksums[i]
     with open(path, "wb") as fh:
         fh.write(_TKV_HEADER.pack(TKV_MAGIC, TKV_VERSION, key_len, slots, n, data_offset,
                                   data_bytes).ljust(_TKV_HEADER_SIZE, b"\0"))
         fh.write(table.tobytes())
+        fh.write(sums.tobytes())
         for kc, vc in zip(key_chunks, value_chunks):
             if len(kc):
                 fh.write(_data_buffer(pc.binary_join_element_wise(kc, vc, b"")))
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _values(arr):
+    """Each value of a binary array as a memoryview slice (no per-row bytes objects)."""
+    if not len(arr):
+        return
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1,
+                            offset=arr.offset * 4).tolist()
+    data = memoryview(arr.buffers()[2]) if arr.buffers()[2] is not None else memoryview(b"")
+    for start, end in zip(offsets, offsets[1:]):
+        yield data[start:end]
 
 
 def _data_buffer(arr) -> memoryview:
@@ -160,9 +192,10 @@ def _data_buffer(arr) -> memoryview:
 
 
 class TkvReader:
-    """Memory-mapped tkv lookup (see module docstring)."""
+    """Memory-mapped tkv lookup (see module docstring). ``verify_records=False`` skips the
+    per-record check: for measuring its cost (bench/serve.py), never for serving."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, verify_records: bool = True) -> None:
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"lookup file {path} does not exist")
@@ -174,9 +207,12 @@ class TkvReader:
         try:
             magic, version, key_len, slots, n, data_offset, data_bytes = \
                 _TKV_HEADER.unpack_from(self._mm)
-            if magic != TKV_MAGIC or version != TKV_VERSION:
-                raise ValueError(f"not a tkv v{TKV_VERSION} file")
-            if (slots & (slots - 1) or data_offset != _TKV_HEADER_SIZE + 8 * slots
+            if magic != TKV_MAGIC:
+                raise ValueError("not a tkv file")
+            if version != TKV_VERSION:
+                raise ValueError(f"tkv v{version} file; this server reads v{TKV_VERSION} (per-record "
+                                 f"checksums): publish the snapshot again")
+            if (slots & (slots - 1) or data_offset != _TKV_HEADER_SIZE + 16 * slots
                     or len(self._mm) != data_offset + data_bytes):
                 raise ValueError(f"tkv file is truncated or inconsistent ({len(self._mm)} "
                                  f"bytes, header says {data_offset + data_bytes})")
@@ -184,14 +220,32 @@ class TkvReader:
             self._mm.close()
             raise
         self._n = n
-        self._slots = memoryview(self._mm)[_TKV_HEADER_SIZE:data_offset].cast("Q")
-        self.get = self._make_get(self._slots, self._mm, slots - 1, key_len)
+        sums_offset = _TKV_HEADER_SIZE + 8 * slots
+        self._slots = memoryview(self._mm)[_TKV_HEADER_SIZE:sums_offset].cast("Q")
+        self._sums = memoryview(self._mm)[sums_offset:data_offset].cast("Q")
+        self.get = self._make_get(self._slots, self._sums if verify_records else None, self._mm,
+                                  slots - 1, key_len)
 
     @staticmethod
-    def _make_get(slots, mm, mask: int, key_len: int):
-        crc = zlib.crc32
+    def _make_get(slots, sums, mm, mask: int, key_len: int):
+        crc, checksum = zlib.crc32, xxh3_64_intdigest
 
         def get(key: bytes) -> bytes | None:
+            s = crc(key) & mask
+            e = slots[s]
+            while e:
+                off = e >> 24
+                if mm[off - key_len:off] == key:
+                    value = mm[off:off + (e & 0xFFFFFF)]
+                    if checksum(value) != sums[s]:
+                        raise CorruptRecord(f"the record in slot {s} (offset {off}) does not "
+                                            f"match its checksum")
+                    return value
+                s = (s + 1) & mask
+                e = slots[s]
+            return None
+
+        def get_unverified(key: bytes) -> bytes | None:
             s = crc(key) & mask
             e = slots[s]
             while e:
@@ -202,7 +256,7 @@ class TkvReader:
                 e = slots[s]
             return None
 
-        return get
+        return get if sums is not None else get_unverified
 
     def count(self) -> int:
         return self._n
@@ -210,6 +264,7 @@ class TkvReader:
     def close(self) -> None:
         self.get = None
         self._slots.release()
+        self._sums.release()
         self._mm.close()
 
 
@@ -224,7 +279,8 @@ def write_sqlite(path: str | Path, keys, values) -> None:
         conn.execute(_CREATE)
         conn.execute("BEGIN")
         try:
-            conn.executemany(_INSERT, zip(_as_pylist(keys), _as_pylist(values)))
+            conn.executemany(_INSERT, ((k, v, xxh3_64_digest(v)) for k, v in
+                                       zip(_as_pylist(keys), _as_pylist(values))))
         except sqlite3.IntegrityError as exc:
             raise ValueError(f"duplicate key while building {path}: {exc}") from exc
         conn.execute("COMMIT")
@@ -249,7 +305,11 @@ class SqliteReader:
 
     def get(self, key: bytes) -> bytes | None:
         row = self._cursor.execute(_SELECT, (key,)).fetchone()
-        return None if row is None else row[0]
+        if row is None:
+            return None
+        if xxh3_64_digest(row[0]) != row[1]:
+            raise CorruptRecord("a record of the lookup table does not match its checksum")
+        return row[0]
 
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM lookup").fetchone()[0])

@@ -3,9 +3,18 @@ published snapshot, a real server on a free loopback port (always stopped), and 
 that ignores proxy settings."""
 from __future__ import annotations
 
+import os
+import re
+import selectors
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 import pytest
 
+import tailor
 from tailor.config import Config
 from tailor.serving.snapshot import SnapshotInfo, build_snapshot, set_current
 from tailor.serving.synthetic import decisions_table
@@ -159,3 +168,99 @@ def message_customer(decisions, cfg):
         return found[skip]
 
     return _pick
+
+
+def _read(sock: socket.socket, count: int, heads: tuple[int, ...]) -> list[tuple[int, dict, bytes]]:
+    buf, out = b"", []
+    while len(out) < count:
+        while b"\r\n\r\n" not in buf:
+            chunk = sock.recv(65536)
+            assert chunk, f"connection closed after {len(out)} responses"
+            buf += chunk
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        lines = head.decode().split("\r\n")
+        headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        length = 0 if len(out) in heads else int(headers["content-length"])
+        while len(buf) < length:
+            buf += sock.recv(65536)
+        out.append((int(lines[0].split()[1]), headers, buf[:length]))
+        buf = buf[length:]
+    return out
+
+
+@pytest.fixture
+def read_responses():
+    """``read_responses(sock, count, heads=())``: read ``count`` Content-Length-framed responses
+    from a raw socket as (status, headers, body); those at indexes in ``heads`` answer a HEAD
+    request and have no body whatever their Content-Length."""
+    return _read_responses
+
+
+def _read_responses(sock: socket.socket, count: int,
+                    heads: tuple[int, ...] = ()) -> list[tuple[int, dict, bytes]]:
+    return _read(sock, count, heads)
+
+
+@pytest.fixture
+def raw_http():
+    """``raw_http(server, data, count=1, heads=())``: send raw bytes on a new connection and read
+    ``count`` responses (indexes in ``heads`` answer HEAD: no body); returns (responses, sock)
+    with the socket still open (closed at teardown)."""
+    opened = []
+
+    def _send(server, data: bytes, count: int = 1, heads: tuple[int, ...] = ()):
+        sock = socket.create_connection((server.host, server.port), timeout=10)
+        opened.append(sock)
+        sock.sendall(data)
+        return _read(sock, count, heads), sock
+
+    yield _send
+    for sock in opened:
+        sock.close()
+
+
+REPO = Path(tailor.__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def tailor_process():
+    """``tailor_process(*args, env=None)``: the ``tailor`` CLI as a real process (this checkout,
+    repo config, ``env`` added to the environment), stdout/stderr piped; every one started is
+    killed at teardown."""
+    started: list[subprocess.Popen] = []
+
+    def _start(*args: str, env: dict | None = None) -> subprocess.Popen:
+        full_env = {**os.environ, "TAILOR_HOME": str(REPO), **(env or {}),
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO),
+                                                                os.environ.get("PYTHONPATH")]))}
+        proc = subprocess.Popen([sys.executable, "-c", "import sys; from tailor.cli import main; "
+                                 "sys.exit(main())", *args], cwd=REPO, env=full_env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        started.append(proc)
+        return proc
+
+    yield _start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def read_line(proc: subprocess.Popen, timeout: float = 30.0) -> str:
+    """The next line ``proc`` prints on stdout (TimeoutError if none within ``timeout``)."""
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    if not sel.select(timeout):
+        raise TimeoutError("the process printed nothing")
+    return proc.stdout.readline()
+
+
+@pytest.fixture
+def served_url():
+    """``served_url(proc)``: the http://127.0.0.1:PORT a started ``tailor serve`` prints."""
+    def _url(proc: subprocess.Popen) -> str:
+        line = read_line(proc)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        assert match, (line, proc.stderr.read() if proc.poll() is not None else "")
+        return f"http://127.0.0.1:{match.group(1)}"
+    return _url

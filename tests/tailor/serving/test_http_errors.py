@@ -20,7 +20,7 @@ def test_wrong_method_is_405_json(client, method, path):
     resp = client.request(method, path, content=b"{}")
 
     assert resp.status_code == 405
-    assert resp.headers["allow"] == "GET"
+    assert resp.headers["allow"] == "GET, HEAD"
     assert resp.json()["error"] == "method_not_allowed" and method in resp.json()["detail"]
 
 

@@ -21,6 +21,7 @@ def test_valid_parameters(client, message_customer):
 
 @pytest.mark.parametrize("query,needle", [
     ("k=-1", "k must be"), ("k=abc", "k must be"), ("k=1000000", "k must be"), ("k=", "k must be"),
+    ("k=" + "9" * 5000, "k must be"), ("k=1.0", "k must be"),
     ("channel=pigeon", "channel must be"), ("surface=moon", "surface must be"),
     ("colour=blue", "unknown query parameter"), ("k=1&k=2", "twice")])
 def test_invalid_parameters_are_400(client, query, needle):

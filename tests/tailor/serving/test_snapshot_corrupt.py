@@ -1,5 +1,6 @@
 """A corrupt or incomplete snapshot is refused by verify, by the loader and by set_current,
-and CURRENT keeps naming the good one."""
+and CURRENT keeps naming the good one; so is one of an older format (no per-record checksums),
+with a message that says to publish it again."""
 from pathlib import Path
 
 import pytest
@@ -51,4 +52,15 @@ def test_incomplete_snapshot_without_manifest_is_refused(decisions, cfg):
     info = build_snapshot(decisions, cfg.serving_dir, {"decisions_version": 9})
     Path(info.path, MANIFEST).unlink()
     with pytest.raises(SnapshotError, match="incomplete"):
+        load_snapshot(cfg.serving_dir, info.snapshot_id)
+
+
+def test_snapshot_of_an_older_format_is_refused_with_what_to_do(decisions, cfg):
+    import json
+
+    info = build_snapshot(decisions, cfg.serving_dir, {"decisions_version": 9})
+    manifest = Path(info.path, MANIFEST)
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format": 2}))
+    with pytest.raises(SnapshotError, match=r"format 2, this server serves format 3 .*checksum"
+                                            r".*publish it again"):
         load_snapshot(cfg.serving_dir, info.snapshot_id)

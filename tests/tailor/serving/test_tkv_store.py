@@ -1,10 +1,11 @@
 """The tkv lookup file finds every key it was built with (also past collisions and the
 wrap-around at the end of the slot table), answers None for any other key, and refuses
-duplicate, unequal-length or truncated input."""
+duplicate, unequal-length or truncated input; every engine checks each record it reads against
+the checksum stored beside it."""
 import pyarrow as pa
 import pytest
 
-from tailor.serving.store import TkvReader, write_tkv
+from tailor.serving.store import ENGINES, CorruptRecord, TkvReader, write_tkv
 
 
 def test_every_key_found_and_others_missing(tmp_path):
@@ -46,3 +47,22 @@ def test_truncated_file_refused(tmp_path):
     (tmp_path / "x.tkv").write_bytes(data[:-1])
     with pytest.raises(ValueError, match="truncated"):
         TkvReader(tmp_path / "x.tkv")
+
+
+@pytest.mark.parametrize("name", sorted(ENGINES))
+def test_flipped_record_byte_is_detected_on_read(tmp_path, name):
+    keys = [f"k{i:03d}".encode() for i in range(50)]
+    values = [f"<record {i:03d}>".encode() * 4 for i in range(50)]
+    file_name, write, reader_class = ENGINES[name]
+    path = tmp_path / file_name
+    write(path, keys, values)
+    data = bytearray(path.read_bytes())
+    data[data.find(values[7]) + 5] ^= 0x01
+    path.write_bytes(bytes(data))
+    reader = reader_class(path)
+    try:
+        with pytest.raises(CorruptRecord, match="checksum"):
+            reader.get(keys[7])
+        assert reader.get(keys[8]) == values[8]  # the other records still serve
+    finally:
+        reader.close()
