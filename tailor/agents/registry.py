@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import mlflow
+import mlflow.pyfunc
 import numpy as np
 import pandas as pd
 
@@ -26,7 +27,7 @@ POLICY = "policy"
 ARTIFACT = "policy"
 
 
-class PolicyModel(mlflow.pyfunc.PythonModel):
+class PolicyModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
     """The pyfunc face of a learned policy: features + allowed_channels → action probabilities."""
 
     def __init__(self, policy: LearnedPolicy) -> None:
@@ -47,7 +48,7 @@ class Registered:
 def log_policy(policy: LearnedPolicy, cfg, *, promoted: bool, reason: str,
                params: Mapping[str, Any], metrics: Mapping[str, float],
                data_versions: Mapping[str, Any], evaluation: Mapping[str, Any],
-               sample: pd.DataFrame, figures: Mapping[str, Any] = ()) -> Registered:
+               sample: pd.DataFrame, figures: Mapping[str, Any] | None = None) -> Registered:
     """Log the run (params, metrics, evaluation, plots), register the policy, move aliases."""
     client, experiment_id = connect(cfg)
     registered = registered_name(POLICY, cfg)
@@ -59,8 +60,8 @@ def log_policy(policy: LearnedPolicy, cfg, *, promoted: bool, reason: str,
         mlflow.log_metrics({k: float(v) for k, v in metrics.items()
                             if v is not None and np.isfinite(v)})
         mlflow.log_dict(dict(evaluation), "evaluation.json")
-        mlflow.log_dict(policy.models.features, "feature_cols.json")
-        for name, figure in dict(figures).items():
+        mlflow.log_dict({"features": policy.models.features}, "feature_cols.json")
+        for name, figure in dict(figures or {}).items():
             mlflow.log_figure(figure, f"plots/{name}.png")
         example = sample.head(5)
         info = mlflow.pyfunc.log_model(
