@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
-from models.clv.mle import FitReport, maximise
+from models.clv.mle import FitReport, collapse, maximise
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,8 @@ def validate_summary(frequency, recency, age) -> None:
 def fit(frequency, recency, age, weights=None) -> tuple[BgNbdParams, FitReport]:
     """Maximum likelihood estimates from per-customer summaries (optionally weighted by counts)."""
     validate_summary(frequency, recency, age)
-    x, t_x, big_t = _arrays(frequency, recency, age)
-    init = {"r": 1.0, "alpha": max(float(np.mean(big_t)), 1e-3), "a": 1.0, "b": 1.0}
+    (x, t_x, big_t), weights = collapse(*_arrays(frequency, recency, age), weights=weights)
+    init = {"r": 1.0, "alpha": max(float(np.average(big_t, weights=weights)), 1e-3), "a": 1.0, "b": 1.0}
     found, report = maximise(lambda p: loglik(BgNbdParams(**p), x, t_x, big_t), init, weights,
                              what="BG/NBD")
     return BgNbdParams(**found), report

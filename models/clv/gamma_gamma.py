@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.special import gammaln
 
-from models.clv.mle import FitReport, maximise
+from models.clv.mle import FitReport, collapse, maximise
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,9 @@ def fit(frequency, monetary_value, weights=None) -> tuple[GammaGammaParams, FitR
     if keep.sum() < 2:
         raise ValueError(f"Gamma-Gamma needs customers with repeat purchases of positive value; "
                          f"found {int(keep.sum())}")
-    x = np.asarray(frequency, float)[keep]
-    m = np.asarray(monetary_value, float)[keep]
-    w = None if weights is None else np.asarray(weights, float)[keep]
-    init = {"p": 1.0, "q": 2.0, "gamma": float(np.mean(m))}
+    (x, m), w = collapse(np.asarray(frequency, float)[keep], np.asarray(monetary_value, float)[keep],
+                         weights=None if weights is None else np.asarray(weights, float)[keep])
+    init = {"p": 1.0, "q": 2.0, "gamma": float(np.average(m, weights=w))}
     found, report = maximise(lambda p: loglik(GammaGammaParams(**p), x, m), init, w,
                              what="Gamma-Gamma")
     return GammaGammaParams(**found), report
