@@ -9,9 +9,9 @@
 Why our own numpy/scipy implementation and not a library: the closed-form likelihoods and
 expectations are ~100 lines, fitted by maximum likelihood on the log scale with
 ``scipy.optimize`` (already installed), and match the published CDNOW parameters to 4 digits
-(tests/models/test_clv_*). The libraries were weighed (measured 2026-11, 2 shared cores):
+(tests/models/clv). The libraries were weighed (measured 2026-12, 2 shared cores):
 
-* ``pymc-marketing`` (maintained): every release since 0.19.3 (Dec 2025 onwards, 1.x) needs
+* ``pymc-marketing`` (maintained): every release from 0.19.3 on (the whole 1.x line) needs
   Python >= 3.12, and Tailor pins 3.11. The last 3.11 release, 0.19.2, installs cleanly beside
   the project's pins (no package changed, ``pip check`` clean) but adds 25 packages and 276 MB
   (pymc, pytensor, numba + llvmlite, arviz, xarray, h5py, preliz, seaborn), takes 9-10 s to
