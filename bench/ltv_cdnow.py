@@ -55,8 +55,8 @@ sys.path.insert(0, str(REPO))
 
 from matplotlib.figure import Figure  # noqa: E402
 
-from models.clv import ClvModel, purchase_days, rfm_summary, window_totals  # noqa: E402
-from models.clv.model import EXPECTED_PURCHASES, EXPECTED_VALUE  # noqa: E402
+from tailor.models.clv import ClvModel, purchase_days, rfm_summary, window_totals  # noqa: E402
+from tailor.models.clv.model import EXPECTED_PURCHASES, EXPECTED_VALUE  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 CAL_START, CAL_END = pd.Timestamp("1997-01-01"), pd.Timestamp("1997-09-30")
@@ -170,8 +170,8 @@ class Design:
 
 def xgb_params() -> dict:
     """Tailor's configured LTV booster parameters (conf/base.yaml, the ``ltv`` model spec)."""
-    from models.ltv import SPEC
     from tailor.config import load_config
+    from tailor.models.ltv import SPEC
 
     return SPEC.xgb_params(load_config(env="local", root=REPO, environ={}))
 
@@ -335,7 +335,7 @@ def holdout_quarters(orders: pd.DataFrame, backbone: ClvModel, summary: pd.DataF
 def paired_gain(customers: pd.Index, actual: np.ndarray, tailor: np.ndarray, reference: np.ndarray,
                 seed: int) -> dict:
     """Relative RMSE and MAE gain of Tailor over the reference, customer-bootstrap 95% CI."""
-    from models.metrics import evaluate, regression_metrics
+    from tailor.models.metrics import evaluate, regression_metrics
 
     ev = evaluate(regression_metrics(), customers, actual, {"tailor": tailor, "ref": reference},
                   seed=seed)

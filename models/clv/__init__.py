@@ -23,10 +23,16 @@ expectations are ~100 lines, fitted by maximum likelihood on the log scale with
 * ``lifetimes`` (unmaintained since 2020, kept as a dependency for its CDNOW files) is used in
   the tests as an independent check of the expectations and fitted parameters.
 """
-from models.clv.bgnbd import BgNbdParams
-from models.clv.gamma_gamma import GammaGammaParams
-from models.clv.model import SCORE_COLUMNS, ClvModel
-from models.clv.rfm import SUMMARY_COLUMNS, purchase_days, rfm_summary, rfm_summary_spark, window_totals
+from tailor.models.clv.bgnbd import BgNbdParams
+from tailor.models.clv.gamma_gamma import GammaGammaParams
+from tailor.models.clv.model import SCORE_COLUMNS, ClvModel
+from tailor.models.clv.rfm import (
+           SUMMARY_COLUMNS,
+           purchase_days,
+           rfm_summary,
+           rfm_summary_spark,
+           window_totals,
+)
 
 __all__ = ["SCORE_COLUMNS", "SUMMARY_COLUMNS", "BgNbdParams", "ClvModel", "GammaGammaParams",
            "purchase_days", "rfm_summary", "rfm_summary_spark", "window_totals"]

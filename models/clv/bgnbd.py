@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
-from models.clv.mle import FitReport, collapse, maximise
+from tailor.models.clv.mle import FitReport, collapse, maximise
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.special import gammaln
 
-from models.clv.mle import FitReport, collapse, maximise
+from tailor.models.clv.mle import FitReport, collapse, maximise
 
 
 @dataclass(frozen=True)

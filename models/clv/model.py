@@ -18,11 +18,11 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from models.clv import bgnbd, gamma_gamma
-from models.clv.bgnbd import BgNbdParams
-from models.clv.gamma_gamma import GammaGammaParams
-from models.clv.mle import FitReport
-from models.clv.rfm import FREQUENCY, MONETARY, TIME_UNIT_DAYS, summary_arrays
+from tailor.models.clv import bgnbd, gamma_gamma
+from tailor.models.clv.bgnbd import BgNbdParams
+from tailor.models.clv.gamma_gamma import GammaGammaParams
+from tailor.models.clv.mle import FitReport
+from tailor.models.clv.rfm import FREQUENCY, MONETARY, TIME_UNIT_DAYS, summary_arrays
 
 WEIGHT = "weight"
 EXPECTED_PURCHASES, P_ALIVE, EXPECTED_SPEND, EXPECTED_VALUE = (

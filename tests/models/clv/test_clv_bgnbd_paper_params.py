@@ -2,7 +2,7 @@
 parameters Fader, Hardie & Lee (2005) publish: r = 0.243, α = 4.414, a = 0.793, b = 2.426."""
 import pytest
 
-from models.clv import bgnbd
+from tailor.models.clv import bgnbd
 
 PAPER = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 

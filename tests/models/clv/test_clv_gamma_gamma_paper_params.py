@@ -2,7 +2,7 @@
 published p = 6.25, q = 3.74, γ = 15.44 (946 customers with a repeat purchase)."""
 import pytest
 
-from models.clv import gamma_gamma
+from tailor.models.clv import gamma_gamma
 
 PAPER = {"p": 6.25, "q": 3.74, "gamma": 15.44}
 

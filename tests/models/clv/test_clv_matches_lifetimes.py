@@ -4,7 +4,7 @@ fitted parameters on the CDNOW sample."""
 import numpy as np
 import pytest
 
-from models.clv import ClvModel
+from tailor.models.clv import ClvModel
 
 lifetimes = pytest.importorskip("lifetimes")
 

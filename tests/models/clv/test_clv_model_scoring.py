@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.clv import SCORE_COLUMNS, ClvModel
+from tailor.models.clv import SCORE_COLUMNS, ClvModel
 
 
 @pytest.fixture(scope="module")

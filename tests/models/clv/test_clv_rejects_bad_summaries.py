@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from models.clv import ClvModel, bgnbd, gamma_gamma
+from tailor.models.clv import ClvModel, bgnbd, gamma_gamma
 
 
 def _summary(**columns):

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from models.clv import rfm_summary, rfm_summary_spark
+from tailor.models.clv import rfm_summary, rfm_summary_spark
 
 
 def test_spark_summary_equals_pandas(spark, sample_orders):

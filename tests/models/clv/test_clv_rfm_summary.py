@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.clv import rfm_summary, window_totals
+from tailor.models.clv import rfm_summary, window_totals
 
 
 def _orders(rows):

@@ -2,7 +2,7 @@
 the same model as fitting on every customer's row."""
 import pytest
 
-from models.clv import ClvModel
+from tailor.models.clv import ClvModel
 
 
 def test_counts_equal_repeated_rows(paper_summary):
