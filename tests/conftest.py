@@ -80,3 +80,24 @@ def lakehouse(cfg, spark):
     from tailor.lakehouse import Lakehouse
 
     return Lakehouse(cfg, spark)
+
+
+def as_table(frame, name: str):
+    """``frame`` shaped as table ``name`` of the catalog: declared columns cast to their declared
+    types, missing ones null (a fixture states only the columns its test is about), extra
+    columns kept where the table allows them (training sets' features)."""
+    from pyspark.sql import functions as F
+
+    from tailor.catalog import table
+
+    spec = table(name)
+    cols = [(F.col(c.name) if c.name in frame.columns else F.lit(None)).cast(c.type).alias(c.name)
+            for c in spec.columns]
+    extra = [c for c in frame.columns if c not in spec.column_names] if spec.extra else []
+    return frame.select(*cols, *extra)
+
+
+@pytest.fixture(name="as_table")
+def as_table_fixture():
+    """:func:`as_table` as a fixture."""
+    return as_table

@@ -122,7 +122,8 @@ def good_identity_map() -> pd.DataFrame:
         "id_type": ["anonymous", "device", "anonymous"], "id_hash": ["h1", "h2", "h3"],
         "person_id": ["p1", "p1", "p2"], "evidence": ["login"] * 3, "links": [1, 3, 2],
         "first_seen": [_ts(f"{DS}T08:00:00")] * 3,
-        "last_seen": [_ts(f"{DS}T08:00:00"), _ts(f"{DS}T09:00:00"), _ts(f"{DS}T10:00:00")]})
+        "last_seen": [_ts(f"{DS}T08:00:00"), _ts(f"{DS}T09:00:00"), _ts(f"{DS}T10:00:00")],
+        "component_size": [3, 3, 1], "customers": [1, 1, 0], "confidence": [1.0, 0.9, 0.0]})
 
 
 @pytest.fixture

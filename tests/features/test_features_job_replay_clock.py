@@ -17,7 +17,7 @@ def ts(month, day, hour=12):
     return datetime(2026, month, day, hour, tzinfo=timezone.utc)
 
 
-def test_late_event_stays_out_of_earlier_days_and_rerun_is_identical(spark, cfg_with):
+def test_late_event_stays_out_of_earlier_days_and_rerun_is_identical(spark, cfg_with, as_table):
     from tailor.lakehouse import Lakehouse
 
     cfg = cfg_with(clock={"mode": "replay", "run_delay_minutes": 60},
@@ -26,7 +26,8 @@ def test_late_event_stays_out_of_earlier_days_and_rerun_is_identical(spark, cfg_
     on_time = ("p1", "purchase", ts(9, 8), "i1", "hats", 10.0, 1, None, None, None, None, ts(9, 9, 0))
     # happened on 09-08 but reached the lakehouse on 09-20: unknown to the 09-09 and 09-16 runs
     late = ("p2", "purchase", ts(9, 8), "i2", "hats", 20.0, 1, None, None, None, None, ts(9, 20, 0))
-    lh.write(spark.createDataFrame([on_time, late], SCHEMA), "silver.events", mode="overwrite")
+    lh.write(as_table(spark.createDataFrame([on_time, late], SCHEMA), "silver.events"),
+             "silver.events", mode="overwrite")
     ctx = JobContext(cfg=cfg, ds=DS, job="features", _spark=spark, _lakehouse=lh)
 
     summary = features_job.run(ctx)

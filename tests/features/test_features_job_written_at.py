@@ -17,7 +17,7 @@ def ts(day, hour=12, minute=0):
     return datetime(2026, 9, day, hour, minute, tzinfo=timezone.utc)
 
 
-def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with):
+def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with, as_table):
     from tailor.lakehouse import Lakehouse
 
     cfg = cfg_with(clock={"mode": "live"}, models={"training_cutoffs": 1, "label_horizon_days": 1})
@@ -27,7 +27,8 @@ def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with):
             ("p1", "purchase", ts(8, 12, 10), "i2", "hats", 10.0, 1, None, None, None, None),
             ("p1", "message_sent", ts(7), None, None, None, None, "email", "m1", 19, 0.0),
             ("p2", "view", ts(9), "i1", "shoes", 30.0, None, None, None, None, None)]
-    lakehouse.write(spark.createDataFrame(rows, SCHEMA), "silver.events", mode="overwrite")
+    lakehouse.write(as_table(spark.createDataFrame(rows, SCHEMA), "silver.events"), "silver.events",
+                    mode="overwrite")
     ctx = JobContext(cfg=cfg, ds=DS, job="features", _spark=spark, _lakehouse=lakehouse)
     before = datetime.now(timezone.utc)
     summary = features_job.run(ctx)

@@ -34,11 +34,12 @@ def _run(cfg, spark):
     return execute("overlay", overlay.run, DS, cfg=cfg, spark=spark)
 
 
-def test_revocation_event_reaches_the_overlay_in_one_nearline_run(spark, cfg, lakehouse):
+def test_revocation_event_reaches_the_overlay_in_one_nearline_run(spark, cfg, lakehouse, as_table):
     person = {c: pseudonymise(c, cfg.privacy.pseudonym_key, cfg.privacy.person_id_length)
               for c in ("c1", "c2", "c3", "c5")}
-    lakehouse.write(spark.createDataFrame([("p", "2026-09-09")], "person_id string, ds string"),
-                    "gold.decisions", mode="overwrite_partitions", partition_by=["ds"])
+    decisions = spark.createDataFrame([("p", "2026-09-09")], "person_id string, ds string")
+    lakehouse.write(as_table(decisions, "gold.decisions"), "gold.decisions",
+                    mode="overwrite_partitions", partition_by=["ds"])
     landing = Path(cfg.landing_dir)
     _write(landing / "events-2026-09-10-000.jsonl", [
         _sent("m0", "09T18:00:00", "c1"),                  # yesterday: not "today"
