@@ -1,5 +1,10 @@
 """personalization_daily: raw events → features → models → decisions → published snapshot.
 
+The policy learns every day: logged decisions and their outcomes (training.policy) train a
+challenger, which is evaluated off-policy against the champion and promoted only through the
+gate (ops.policy_gate); decide uses the champion and writes the challenger's shadow decisions;
+the policy report (runs/<ds>/reports/policy.html) shows the evidence.
+
 One run per day (the data interval's ds). Every task is idempotent for its ds. Data contracts
 (expectations/, GX) check every table the run writes right after the task that writes it; a
 breach fails the run with a readable report (HTML data docs under runs/<ds>/), and because the
@@ -35,13 +40,19 @@ with DAG(
     training_contract = contract_task("training.*", task_id="validate_training")
     train = job_task("train")
     score = job_task("score")
+    policy_outcomes = job_task("policy_outcomes")
+    policy_contract = contract_task("training.policy", task_id="validate_policy_outcomes")
+    train_policy = job_task("train_policy")
     decide = job_task("decide")
+    policy_report = job_task("policy_report")
     gold_contract = contract_task("gold.user_scores,gold.recommendations,gold.decisions,ops.quality",
                                   task_id="validate_gold")
     publish = job_task("publish")
 
     ingest >> bronze_contract >> [identity, quality_report]
-    identity >> features >> features_contract >> [drift, training_sets]
+    identity >> features >> features_contract >> [drift, training_sets, policy_outcomes]
     training_sets >> training_contract
-    [drift, training_contract] >> train >> score >> decide
+    [drift, training_contract] >> train >> score
+    policy_outcomes >> policy_contract >> train_policy
+    [score, train_policy] >> decide >> policy_report
     [decide, quality_report] >> gold_contract >> publish

@@ -231,12 +231,17 @@ def in_set(column: str, values: Iterable[Any], description: str, **kwargs: Any) 
                                            description=description, **kwargs)
 
 
-def all_true(helper_column: str, description: str) -> Any:
+def all_true(helper_column: str, description: str, *, warn: bool = False) -> Any:
     """Every row passes a rule :func:`prepare` computed into a boolean helper column.
 
     For rules no built-in GX expectation can express on pandas (a value against a list in
     the same row, a property of a group of rows); failing rows still count as unexpected.
+    ``warn``: reported, no breach.
     """
+    if warn:
+        from great_expectations.expectations.metadata_types import FailureSeverity
+
+        return in_set(helper_column, [True], description, severity=FailureSeverity.WARNING)
     return in_set(helper_column, [True], description)
 
 

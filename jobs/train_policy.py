@@ -54,10 +54,15 @@ def run(ctx: JobContext) -> dict:
         raise ValueError(f"policy.learning.eval_days={learn.eval_days} leaves no training days of "
                          f"policy.outcomes.lookback_days={o.lookback_days}: lower it")
     version = lh.version(SOURCE)
-    rows = lh.read_arrow(SOURCE, version=version, partitions={"decision_date": days}).to_pandas()
-    if rows.empty:
-        raise ValueError(f"{SOURCE} has no decisions for {days[-1]}..{days[0]}: run "
-                         f"policy_outcomes first (and log decisions: the simulator, the server)")
+    rows = (lh.read_arrow(SOURCE, version=version, partitions={"decision_date": days}).to_pandas()
+            if version is not None else None)
+    messages = 0 if rows is None else int((rows["action_id"] != "no_message").sum())
+    if not messages:
+        why = (f"no logged message decisions in {SOURCE} for {days[-1]}..{days[0]} (the data "
+               "holds no decision log: simulator sends, server decisions or imported campaigns); "
+               "nothing to learn from, the current policy keeps deciding")
+        print(f"train_policy: skipped: {why}")
+        return {"status": "skipped", "reason": why}
     share = min(1.0, learn.max_rows / len(rows))
     if share < 1.0:
         keep = rows["person_id"].map(lambda p: stable_share(str(p), "policy-sample") < share)

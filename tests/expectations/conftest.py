@@ -184,6 +184,24 @@ def training_frame(table: str) -> pd.DataFrame:
 
 
 @pytest.fixture
+def good_policy_outcomes() -> pd.DataFrame:
+    t = _ts(f"{DS}T09:00:00")
+    return pd.DataFrame({
+        "person_id": ["p1", "p2", "p3"], "decision_id": ["d1", "d2", "d3"],
+        "decided_at": [t] * 3, "decision_date": [DS] * 3,
+        "source": ["message_sent", "decision_served", "message_sent"],
+        "action_id": ["email@9:none", "no_message", "sms@18:pct10"],
+        "channel": ["email", None, "sms"], "send_hour": pd.array([9, None, 18], dtype="Int32"),
+        "discount": [0.0, 0.0, 0.1], "propensity": [0.1, 0.4, None],
+        "message_id": ["m1", None, "m3"], "overridden_by": [None, None, None],
+        "conversions": pd.array([1, 0, 0], dtype="int32"), "conversion_value": [40.0, 0.0, 0.0],
+        "unsubscribed": [False, False, True], "action_cost": [0.06, 0.0, 0.1],
+        "reward": [39.94, 0.0, -0.1], "usable_for_ope": [True, True, False],
+        "known_at": [_ts(f"{DS}T01:00:00")] * 3,
+        "allowed_channels": [["email"], [], ["email", "sms"]], "frequency": [3, 0, 1]})
+
+
+@pytest.fixture
 def good_frame(request):
     """``good_frame(table)``: a frame that honours ``table``'s contract (any registered table)."""
     from tailor.features.registry import GROUPS
@@ -193,7 +211,8 @@ def good_frame(request):
                 "ops.ingest_log": "good_ingest_log", "ops.quality": "good_quality",
                 "silver.identity_map": "good_identity_map",
                 "gold.user_scores": "good_user_scores",
-                "gold.recommendations": "good_recommendations", "gold.overlay": "good_overlay"}
+                "gold.recommendations": "good_recommendations", "gold.overlay": "good_overlay",
+                "training.policy": "good_policy_outcomes"}
     groups = {g.table: g for g in GROUPS.values()}
 
     def make(table: str) -> pd.DataFrame:

@@ -1,0 +1,92 @@
+"""The policy report: one self-contained HTML page per run (``runs/<ds>/reports/policy.html``).
+
+What it shows, each from its table: the off-policy estimates of every policy with 95% CIs and the
+gate's decision (``ops.policy_gate``), the guardrails, incrementality against the global holdout
+(``ops.incrementality``) and the cost per 1,000 decisions (``ops.runs``). Plots are embedded as
+PNG. Pure: frames in, HTML out (``jobs/policy_report.py`` reads the tables).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from tailor.evaluation.plots import policy_values
+
+STYLE = """body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;
+text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
+.ok{color:#075}.bad{color:#a00}.note{color:#555;font-size:.9em}"""
+
+
+def _png(fig: Figure) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return f"<img alt='plot' src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>"
+
+
+def _table(frame: pd.DataFrame, digits: int = 4) -> str:
+    if frame.empty:
+        return "<p class='note'>(no rows)</p>"
+    return frame.to_html(index=False, float_format=lambda v: f"{v:.{digits}f}", na_rep="—",
+                         border=0, escape=True)
+
+
+def summary_lines(gate: pd.DataFrame, cost: dict[str, Any] | None) -> list[str]:
+    """Three lines for a terminal: the decision, the estimates, the cost."""
+    if gate.empty:
+        return ["policy gate: no evaluation for this run", "", ""]
+    first = gate.iloc[0]
+    diff = gate[gate["policy"] == "challenger-champion"]
+    est = diff["estimator"].iloc[0] if len(diff) else "dr"
+    values = gate[(gate["outcome"] == "reward") & (gate["estimator"] == est)]
+    parts = [f"{r.policy} {r.value:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
+             for r in values.itertuples() if r.policy != "challenger-champion"]
+    line1 = (f"policy gate: {'PROMOTED' if first['promoted'] else 'kept champion'} "
+             f"({first['challenger']} vs {first['champion']}) — {first['reason']}")
+    line2 = f"value per decision ({est}, 95% CI): " + "; ".join(parts)
+    line3 = ("cost: " + (f"{cost['per_1000_decisions']:.4f} per 1,000 decisions "
+                         f"({cost['cpu_hours']:.3f} CPU-h for {cost['decisions']} decisions)"
+                         if cost else "not recorded"))
+    return [line1, line2, line3]
+
+
+def render(ds: str, gate: pd.DataFrame, incrementality: pd.DataFrame | None,
+           cost: dict[str, Any] | None) -> str:
+    """The report page for ``ds``."""
+    parts = [f"<!doctype html><meta charset='utf-8'><title>Tailor policy report {html.escape(ds)}"
+             f"</title><style>{STYLE}</style><h1>Policy report, ds={html.escape(ds)}</h1>"]
+    lines = summary_lines(gate, cost)
+    parts.append("<p>" + "<br>".join(html.escape(x) for x in lines if x) + "</p>")
+    if not gate.empty:
+        first = gate.iloc[0]
+        cls = "ok" if first["promoted"] else "bad"
+        parts.append(f"<h2>Gate</h2><p class='{cls}'>{html.escape(str(first['reason']))}</p>")
+        reward = gate[gate["outcome"] == "reward"].drop(columns=["ds", "challenger", "champion",
+                                                                 "promoted", "reason",
+                                                                 "decided_at", "outcome"],
+                                                        errors="ignore")
+        parts.append("<h2>Value per decision (off-policy, held-out logged decisions)</h2>")
+        parts.append(_png(policy_values(gate.to_dict("records"))))
+        parts.append(_table(reward))
+        guards = gate[gate["outcome"].isin(["unsubscribe", "discount", "messages"])][
+            ["policy", "outcome", "estimator", "value", "ci_low", "ci_high"]]
+        parts.append("<h2>Guardrails</h2>" + _table(guards))
+    parts.append("<h2>Incrementality (treated vs global holdout)</h2>")
+    if incrementality is None or incrementality.empty:
+        parts.append("<p class='note'>no complete outcome window yet (ops.incrementality)</p>")
+    else:
+        parts.append(_table(incrementality))
+    parts.append("<h2>Cost</h2>")
+    if cost:
+        parts.append(_table(pd.DataFrame([cost])))
+    else:
+        parts.append("<p class='note'>no run records (ops.runs)</p>")
+    parts.append("<p class='note'>Estimates: IPS, SNIPS, DM, DR, SNDR, switch-DR, clipped DR, "
+                 "DRos (tailor/evaluation/ope); 95% bootstrap intervals resample whole persons; "
+                 "reward = attributed conversion value − action cost.</p>")
+    return "\n".join(parts)
