@@ -17,9 +17,8 @@ UNCHECKED = {
 
 
 def test_every_pipeline_table_and_feature_group_has_a_contract():
-    from tailor.features.registry import GROUPS
-
     from tailor.catalog import all_tables
+    from tailor.features.registry import GROUPS
 
     expected = (set(all_tables()) - set(UNCHECKED)) | {g.table for g in GROUPS.values()}
 
