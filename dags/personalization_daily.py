@@ -4,7 +4,9 @@ One run per day (the data interval's ds). Every task is idempotent for its ds. D
 (expectations/, GX) check every table the run writes right after the task that writes it; a
 breach fails the run with a readable report (HTML data docs under runs/<ds>/), and because the
 contract on gold.* gates publish, yesterday's snapshot keeps serving. Drift (PSI against the
-champions' training data) warns, or blocks the train task past drift.block_psi.
+champions' training data) warns, or blocks the train task past drift.block_psi. After decide,
+incrementality compares the past decision days whose outcome window is complete with the global
+holdout (ops.incrementality); it reads only silver.events and gold.decisions and gates nothing.
 """
 from datetime import datetime, timezone
 
@@ -39,9 +41,12 @@ with DAG(
     gold_contract = contract_task("gold.user_scores,gold.recommendations,gold.decisions,ops.quality",
                                   task_id="validate_gold")
     publish = job_task("publish")
+    incrementality = job_task("incrementality")
+    incrementality_contract = contract_task("ops.incrementality", task_id="validate_incrementality")
 
     ingest >> bronze_contract >> [identity, quality_report]
     identity >> features >> features_contract >> [drift, training_sets]
     training_sets >> training_contract
     [drift, training_contract] >> train >> score >> decide
     [decide, quality_report] >> gold_contract >> publish
+    decide >> incrementality >> incrementality_contract

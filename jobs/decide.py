@@ -84,6 +84,7 @@ def run(ctx: JobContext) -> dict:
            .select(F.when(F.col("action_id") == "no_message", "no_message")
                    .otherwise(F.col("channel")).alias("action_id")).groupBy("action_id").count().collect()}
     return {"decisions_version": result.version, "decisions": result.rows_written,
+            "rows_out": result.rows_written,
             "policy_version": params.policy_version, "action_mix": mix, **provenance}
 
 

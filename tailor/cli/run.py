@@ -16,6 +16,7 @@ JOBS = {
     "train": "training.* -> XGBoost models in MLflow; champion alias behind the gate",
     "score": "champion models -> gold.user_scores + gold.recommendations",
     "decide": "scores + consent + action bank -> gold.decisions",
+    "incrementality": "past decision days with a complete window: treated vs holdout -> ops.incrementality",
     "validate": "data contracts of --table (a table, a,b, features.* or all) for ds",
     "publish": "gold.decisions for ds -> immutable serving snapshot; CURRENT points at it",
     "nearline_ingest": "nearline: new landing files -> bronze (Structured Streaming, exactly once)",

@@ -14,6 +14,7 @@ PIPELINE_TABLES = {
     "training.ltv", "training.churn", "training.ranker",           # training_sets
     "gold.user_scores", "gold.recommendations",                    # score
     "gold.decisions",                                              # decide
+    "ops.incrementality",                                          # incrementality
     "gold.overlay",                                                # nearline
 }
 
