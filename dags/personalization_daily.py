@@ -9,7 +9,9 @@ One run per day (the data interval's ds). Every task is idempotent for its ds. D
 (expectations/, GX) check every table the run writes right after the task that writes it; a
 breach fails the run with a readable report (HTML data docs under runs/<ds>/), and because the
 contract on gold.* gates publish, yesterday's snapshot keeps serving. Drift (PSI against the
-champions' training data) warns, or blocks the train task past drift.block_psi.
+champions' training data) warns, or blocks the train task past drift.block_psi. After decide,
+incrementality compares the past decision days whose outcome window is complete with the global
+holdout (ops.incrementality); it reads only silver.events and gold.decisions and gates nothing.
 """
 from datetime import datetime, timezone
 
@@ -41,18 +43,19 @@ with DAG(
     train = job_task("train")
     score = job_task("score")
     policy_outcomes = job_task("policy_outcomes")
-    policy_contract = contract_task("training.policy", task_id="validate_policy_outcomes")
     train_policy = job_task("train_policy")
     decide = job_task("decide")
     policy_report = job_task("policy_report")
     gold_contract = contract_task("gold.user_scores,gold.recommendations,gold.decisions,ops.quality",
                                   task_id="validate_gold")
     publish = job_task("publish")
+    incrementality = job_task("incrementality")
+    incrementality_contract = contract_task("ops.incrementality", task_id="validate_incrementality")
 
     ingest >> bronze_contract >> [identity, quality_report]
     identity >> features >> features_contract >> [drift, training_sets, policy_outcomes]
-    training_sets >> training_contract
+    [training_sets, policy_outcomes] >> training_contract   # training.* includes training.policy
     [drift, training_contract] >> train >> score
-    policy_outcomes >> policy_contract >> train_policy
-    [score, train_policy] >> decide >> policy_report
+    training_contract >> train_policy
+    [score, train_policy] >> decide >> incrementality >> incrementality_contract >> policy_report
     [decide, quality_report] >> gold_contract >> publish

@@ -96,7 +96,7 @@ def run(ctx: JobContext) -> dict:
                           "decisions": written.rows_written}
     frame.unpersist()
     return {"decisions_version": result.version, "decisions": result.rows_written,
-            "policy_version": params.policy_version,
+            "rows_out": result.rows_written, "policy_version": params.policy_version,
             "action_mix": _mix(lh, DECISIONS.name, result.version, ctx.ds),
             "shadow": shadow_summary, **provenance}
 

@@ -37,7 +37,8 @@ def run(ctx: JobContext) -> dict:
                                arrival_column(ctx.cfg, F.col("landing_file")))
     finally:
         parsed.unpersist()
-    summary = {"files": len(files), "clock": ctx.cfg.clock.mode, **summary}
+    summary = {"files": len(files), "clock": ctx.cfg.clock.mode, **summary,
+               "rows_in": summary["events"] + summary["quarantined"], "rows_out": summary["events"]}
     check_quarantine_share(summary, ctx.cfg.quality.max_quarantine_share)
     return summary
 

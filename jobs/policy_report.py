@@ -9,6 +9,7 @@ import os
 
 import pandas as pd
 
+from tailor.evaluation.cost import cost_of_day
 from tailor.evaluation.report import render, summary_lines
 from tailor.runtime import JobContext, main
 
@@ -42,12 +43,9 @@ def run(ctx: JobContext) -> dict:
 
 
 def run_cost(ctx: JobContext) -> dict | None:
-    """Cost per 1,000 decisions of the run (None until run records exist)."""
-    try:
-        from tailor.evaluation.cost import run_cost as compute
-    except ImportError:
-        return None
-    return compute(ctx.cfg, ctx.ds)
+    """What the run cost so far (``ops.runs``), None before any run was recorded."""
+    cost = cost_of_day(ctx.cfg, ctx.ds)
+    return cost.as_dict() if cost.executions else None
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     pruned = prune_snapshots(cfg.serving_dir, cfg.serving.keep_snapshots)
     return {"table": TABLE, "ds": ds, "decisions_version": version,
             "snapshot_id": info.snapshot_id, "path": info.path, "rows": info.row_count,
+            "rows_out": info.row_count,
             "store": info.manifest["store"], "bytes": info.manifest["bytes"],
             "read_seconds": round(read_seconds, 3),
             "build_seconds": info.manifest["build_seconds"],

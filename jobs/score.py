@@ -64,7 +64,7 @@ def run(ctx: JobContext) -> dict:
     features.unpersist()
     return {"model_versions": versions, "user_scores_version": user_scores.version,
             "persons_scored": user_scores.rows_written, "recommendations_version": recs.version,
-            "recommendations": recs.rows_written}
+            "recommendations": recs.rows_written, "rows_out": user_scores.rows_written}
 
 
 if __name__ == "__main__":

@@ -271,6 +271,21 @@ class NearlineConfig(_Section):
     overlay_table: str            # where the lookup server reads the overlay
 
 
+class CostConfig(_Section):
+    """What a CPU-hour costs (tailor/evaluation/cost.py: cost per 1,000 decisions)."""
+
+    price_per_core_hour: float = Field(default=0.048, ge=0)
+    currency: str = "USD"
+
+
+class IncrementalityConfig(_Section):
+    """Treated vs holdout outcomes per decision day (jobs/incrementality.py)."""
+
+    window_days: int = Field(default=7, ge=1)     # outcomes counted this many days after a decision
+    max_days_per_run: int = Field(default=30, ge=1)  # complete days evaluated per run, newest first
+    confidence: float = Field(default=0.95, gt=0, lt=1)  # of the Welch interval
+
+
 class Config(_Section):
     """The whole configuration. ``root`` is the project directory relative paths resolve against."""
 
@@ -291,6 +306,8 @@ class Config(_Section):
     serving: ServingConfig
     simulator: SimulatorConfig
     nearline: NearlineConfig
+    cost: CostConfig = CostConfig()
+    incrementality: IncrementalityConfig = IncrementalityConfig()
 
     def path(self, value: str) -> str:
         """Resolve a configured path: URIs pass through, relative paths hang off ``root``."""

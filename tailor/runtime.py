@@ -5,7 +5,9 @@ summary), optional ``OPTIONS`` (job-specific command-line options beyond ``--ds`
 in ``ctx.options``), and ends with ``if __name__ == "__main__": main(run, JOB, OPTIONS)`` so it
 works under spark-submit, ``tailor run JOB`` and Airflow alike. Spark and the lakehouse start
 lazily, so jobs that never touch them (publish, validate, quality_report) start none. The
-summary dict is printed as JSON and kept under ``runs/<ds>/<job>.json``.
+summary dict is printed as JSON and kept under ``runs/<ds>/<job>.json``; every execution also
+appends a row to ``ops.runs`` (``tailor/runlog.py``), taking ``rows_in`` / ``rows_out`` from the
+summary when the job states them.
 """
 from __future__ import annotations
 
@@ -14,13 +16,14 @@ import json
 import os
 import re
 import sys
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Sequence
 
+from tailor import runlog
 from tailor.clock import day_end
 from tailor.config import Config, get_config
+from tailor.runlog import RunMeter
 
 
 class JobError(RuntimeError):
@@ -109,15 +112,24 @@ def record_run(cfg: Config, job: str, ds: str, summary: dict[str, Any]) -> str:
 def execute(job: str, run: Callable[[JobContext], dict[str, Any]], ds: str,
             cfg: Config | None = None, spark: Any = None,
             options: dict[str, Any] | None = None, record_as: str | None = None) -> dict[str, Any]:
-    """Run one job for ``ds`` and record its summary (as ``runs/<ds>/<record_as or job>.json``);
-    exceptions propagate (the task fails)."""
+    """Run one job for ``ds`` and record it: the summary as ``runs/<ds>/<record_as or job>.json``
+    and one row in ``ops.runs`` (status, wall and CPU seconds of the process tree, rows in/out;
+    ``tailor/runlog.py``). A failed job is recorded as failed, then its exception propagates (the
+    task fails); a failure to write the ``ops.runs`` row is only logged."""
     cfg = cfg or get_config()
     date.fromisoformat(ds)  # fail fast on a malformed --ds
     ctx = JobContext(cfg=cfg, ds=ds, job=job, options=dict(options or {}), _spark=spark)
-    started = time.time()
-    summary = run(ctx) or {}
-    summary = {"job": job, "ds": ds, "seconds": round(time.time() - started, 2), **summary}
+    meter = RunMeter.start(job, record_as or job, ds)
+    try:
+        summary = run(ctx) or {}
+    except BaseException as exc:
+        runlog.append_quietly(cfg, meter.finish(cfg, error=exc))
+        raise
+    row = meter.finish(cfg, summary=summary)
+    summary = {"job": job, "ds": ds, "seconds": round(meter.wall_seconds(), 2),
+               "cpu_seconds": row.get("cpu_seconds"), "run_id": meter.run_id, **summary}
     record_run(cfg, record_as or job, ds, summary)
+    runlog.append_quietly(cfg, row)
     return summary
 
 

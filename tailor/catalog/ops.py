@@ -1,4 +1,5 @@
-"""ops: how the pipeline itself is doing — ingest bookkeeping, data quality, drift."""
+"""ops: how the pipeline itself is doing — ingest bookkeeping, data quality, drift, what each job
+cost (runs) and what messaging earned against the holdout (incrementality)."""
 from tailor.catalog.schema import Column as C
 from tailor.catalog.schema import Table
 
@@ -53,4 +54,61 @@ POLICY_GATE = Table(
         C("promoted", "boolean"), C("reason", "string"), C("decided_at", "timestamp"),
     ))
 
-TABLES = (INGEST_LOG, QUALITY, FEATURE_DRIFT, POLICY_GATE)
+RUNS = Table(
+    "ops.runs", "every job execution: status, wall and CPU seconds of its process tree, rows",
+    owner="runtime", partition_by=("ds",), keys=("run_id",),
+    notes="Appended by tailor.runtime.execute (tailor/runlog.py) after every job, failed ones too; "
+          "reruns add rows (history). CPU covers this host's process tree (driver, Spark JVM, "
+          "Python workers), not executors on other machines.",
+    columns=(
+        C("run_id", "string", "one execution (uuid); also in runs/<ds>/<task>.json"),
+        C("job", "string"), C("task", "string", "the run record's name: job + naming options"),
+        C("ds", "string", "the run's date"),
+        C("status", "string", "success | failed"),
+        C("error_type", "string", "exception class of a failed run"),
+        C("error", "string", "first line of its message"),
+        C("started_at", "timestamp"), C("finished_at", "timestamp"),
+        C("wall_seconds", "double"),
+        C("cpu_seconds", "double", "user + system CPU of the process tree on this host"),
+        C("peak_rss_mb", "double", "sum of per-process peak RSS of the tree (upper bound)"),
+        C("rows_in", "bigint", "the summary's rows_in, when it states one"),
+        C("rows_out", "bigint", "the summary's rows_out, when it states one"),
+        C("clock", "string", "clock.mode: live | replay"),
+        C("profile", "string", "configuration profile (TAILOR_ENV)"),
+        C("spark_master", "string"), C("host", "string"),
+        C("dag_run_id", "string", "Airflow's run id when Airflow started it"),
+    ))
+
+INCREMENTALITY = Table(
+    "ops.incrementality",
+    "per decision day and channel: conversion and revenue per person, treated vs holdout, "
+    "difference and CI; only channel = all is randomised (channel rows: selected groups)",
+    owner="incrementality", partition_by=("ds",), keys=("decision_ds", "channel"),
+    notes="Row 'all' compares every non-holdout person decided that day (intent to treat) with "
+          "every holdout person: randomised. A channel row compares the persons decided a "
+          "message on that channel with the holdout persons whose consent allows it: a "
+          "selected group, biased by the policy's choice.",
+    columns=(
+        C("ds", "string", "the run that evaluated the day"),
+        C("decision_ds", "string", "the day the decisions were made for"),
+        C("window_days", "int", "outcomes counted in [day_end(decision_ds), +window_days)"),
+        C("channel", "string", "all, or the channel decided"),
+        C("comparison", "string", "randomised (all) | selected (a channel)"),
+        C("n_treated", "bigint", "treated persons (all: every non-holdout person)"),
+        C("n_messaged", "bigint", "of them, decided a message"),
+        C("n_holdout", "bigint", "holdout persons compared with"),
+        C("conv_rate_treated", "double", "share with at least one order in the window"),
+        C("conv_rate_holdout", "double"),
+        C("conv_rate_diff", "double", "treated - holdout"),
+        C("conv_rate_ci_low", "double"), C("conv_rate_ci_high", "double"),
+        C("revenue_pp_treated", "double", "order value per person in the window"),
+        C("revenue_pp_holdout", "double"),
+        C("revenue_pp_diff", "double", "treated - holdout"),
+        C("revenue_pp_ci_low", "double"), C("revenue_pp_ci_high", "double"),
+        C("ci_method", "string", "welch_t: unpooled variances, Welch-Satterthwaite df"),
+        C("confidence", "double"),
+        C("decisions_version", "bigint"), C("events_version", "bigint"),
+        C("computed_at", "timestamp"),
+    ))
+
+TABLES = (INGEST_LOG, QUALITY, FEATURE_DRIFT, POLICY_GATE, RUNS, INCREMENTALITY)

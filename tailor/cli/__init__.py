@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # module name in tailor.cli -> registered in this order in --help
-COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish")
+COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish", "cost")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.

@@ -19,6 +19,7 @@ JOBS = {
     "score": "champion models -> gold.user_scores + gold.recommendations",
     "decide": "scores + consent + the serving policy -> gold.decisions (+ gold.shadow_decisions)",
     "policy_report": "ops.policy_gate, ops.incrementality, ops.runs -> runs/<ds>/reports/policy.html",
+    "incrementality": "past decision days with a complete window: treated vs holdout -> ops.incrementality",
     "validate": "data contracts of --table (a table, a,b, features.* or all) for ds",
     "publish": "gold.decisions for ds -> immutable serving snapshot; CURRENT points at it",
     "nearline_ingest": "nearline: new landing files -> bronze (Structured Streaming, exactly once)",

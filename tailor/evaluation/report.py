@@ -49,9 +49,10 @@ def summary_lines(gate: pd.DataFrame, cost: dict[str, Any] | None) -> list[str]:
     line1 = (f"policy gate: {'PROMOTED' if first['promoted'] else 'kept champion'} "
              f"({first['challenger']} vs {first['champion']}) — {first['reason']}")
     line2 = f"value per decision ({est}, 95% CI): " + "; ".join(parts)
-    line3 = ("cost: " + (f"{cost['per_1000_decisions']:.4f} per 1,000 decisions "
-                         f"({cost['cpu_hours']:.3f} CPU-h for {cost['decisions']} decisions)"
-                         if cost else "not recorded"))
+    per = (cost or {}).get("cost_per_1000_decisions")
+    line3 = ("cost: " + (f"{per:.5f} {cost['currency']} per 1,000 decisions "
+                         f"({cost['cpu_seconds'] / 3600:.3f} CPU-hours, {cost['decisions']} "
+                         f"decisions)" if cost and per is not None else "not recorded yet"))
     return [line1, line2, line3]
 
 
@@ -83,7 +84,10 @@ def render(ds: str, gate: pd.DataFrame, incrementality: pd.DataFrame | None,
         parts.append(_table(incrementality))
     parts.append("<h2>Cost</h2>")
     if cost:
-        parts.append(_table(pd.DataFrame([cost])))
+        by_task = pd.DataFrame(sorted(cost.get("cpu_by_task", {}).items(), key=lambda kv: -kv[1]),
+                               columns=["task", "cpu_seconds"])
+        parts.append(_table(pd.DataFrame([{k: v for k, v in cost.items() if k != "cpu_by_task"}])))
+        parts.append(_table(by_task, digits=1))
     else:
         parts.append("<p class='note'>no run records (ops.runs)</p>")
     parts.append("<p class='note'>Estimates: IPS, SNIPS, DM, DR, SNDR, switch-DR, clipped DR, "

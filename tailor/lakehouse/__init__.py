@@ -70,6 +70,12 @@ class Lakehouse:
         dt = arrow_io.open_table(self.uri(name), version)
         return sum(int(f["num_records"] or 0) for f in arrow_io.live_files(dt, partitions))
 
+    def partition_values(self, name: str, column: str, version: int | None = None) -> list[str]:
+        """The distinct values of partition ``column`` holding live files, sorted (no Spark)."""
+        dt = arrow_io.open_table(self.uri(name), version)
+        return sorted({str(f["partition_values"].get(column)) for f in arrow_io.live_files(dt)
+                       if f["partition_values"].get(column) is not None})
+
     def history(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
         return arrow_io.open_table(self.uri(name)).history(limit)
 
@@ -106,15 +112,21 @@ class Lakehouse:
     def write_arrow(self, data: pa.Table, name: str, mode: WriteMode | str = WriteMode.APPEND,
                     partition_by: Sequence[str] | None = None,
                     replace_partitions: dict[str, Any] | None = None,
-                    metadata: dict[str, str] | None = None) -> WriteResult:
+                    metadata: dict[str, str] | None = None,
+                    commit_retries: int | None = None) -> WriteResult:
         """Write an Arrow table as one Delta transaction without Spark (small tables written by
         Spark-free jobs): ``append``, ``overwrite``, or ``overwrite_partitions`` (the partitions in
-        ``replace_partitions`` are replaced, rerunning a day is idempotent)."""
+        ``replace_partitions`` are replaced, rerunning a day is idempotent).
+
+        ``commit_retries`` (default ``lakehouse.max_commit_retries``): how often delta-rs may
+        rebase the commit over a concurrent one it does not conflict with — for blind appends
+        of independent writers (``ops.runs``), where a lost race is not a conflict."""
         conform(name, arrow_io.spark_dtypes(data.schema))
+        retries = self.cfg.lakehouse.max_commit_retries if commit_retries is None else commit_retries
         version = arrow_io.write_arrow(
             self.uri(name), data, WriteMode(mode).value, partition_by=list(partition_by or []),
             replace_partitions=replace_partitions, metadata=metadata,
-            max_commit_retries=self.cfg.lakehouse.max_commit_retries)
+            max_commit_retries=retries)
         return WriteResult(name, version, WriteMode(mode).value, 0, 0, data.num_rows, {})
 
 

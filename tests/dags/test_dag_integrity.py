@@ -41,7 +41,9 @@ def test_daily_contracts_gate_the_right_tasks(dagbag):
         <= upstream_closure(dag, "publish")
     assert {"drift", "validate_training"} <= upstream_closure(dag, "train")
     assert "validate_bronze" in upstream_closure(dag, "identity")
-    assert {"validate_policy_outcomes", "train_policy", "score"} <= upstream_closure(dag, "decide")
+    assert {"policy_outcomes", "validate_training", "train_policy", "score"} \
+        <= upstream_closure(dag, "decide")
+    assert {"decide", "incrementality", "train_policy"} <= upstream_closure(dag, "policy_report")
 
 
 def test_nearline_runs_overlay_before_behaviour(dagbag):

@@ -150,6 +150,29 @@ def good_overlay() -> pd.DataFrame:
     return df
 
 
+@pytest.fixture
+def good_incrementality() -> pd.DataFrame:
+    """Two valid ops.incrementality rows of one decision day: the randomised 'all' row and an
+    email row (whose push sibling had no consenting holdout: no interval)."""
+    df = pd.DataFrame({
+        "ds": [DS] * 2, "decision_ds": ["2026-09-24"] * 2, "window_days": [7, 7],
+        "channel": ["all", "email"], "comparison": ["randomised", "selected"],
+        "n_treated": [950, 300], "n_messaged": [700, 300], "n_holdout": [50, 30],
+        "conv_rate_treated": [0.12, 0.2], "conv_rate_holdout": [0.1, 0.1],
+        "conv_rate_diff": [0.02, 0.1], "conv_rate_ci_low": [-0.07, -0.03],
+        "conv_rate_ci_high": [0.11, 0.23],
+        "revenue_pp_treated": [6.0, 9.5], "revenue_pp_holdout": [5.0, 5.0],
+        "revenue_pp_diff": [1.0, 4.5], "revenue_pp_ci_low": [None, -1.0],
+        "revenue_pp_ci_high": [None, 10.0],
+        "ci_method": ["welch_t"] * 2, "confidence": [0.95] * 2,
+        "decisions_version": [4, 4], "events_version": [9, 9],
+        "computed_at": [_ts(f"{DS}T23:40:00")] * 2})
+    df["window_days"] = df["window_days"].astype("int32")
+    for col in ("revenue_pp_ci_low", "revenue_pp_ci_high"):
+        df[col] = df[col].astype("float64")
+    return df
+
+
 def feature_frame(group) -> pd.DataFrame:
     """A valid two-entity frame for any feature group: key(s), ds, written_at, typical columns."""
     keys = list(getattr(group, "keys", None) or [group.entity])
@@ -209,6 +232,7 @@ def good_frame(request):
     fixtures = {"bronze.events": "good_events", "gold.decisions": "good_decisions",
                 "silver.events": "good_silver_events", "bronze.quarantine": "good_quarantine",
                 "ops.ingest_log": "good_ingest_log", "ops.quality": "good_quality",
+                "ops.incrementality": "good_incrementality",
                 "silver.identity_map": "good_identity_map",
                 "gold.user_scores": "good_user_scores",
                 "gold.recommendations": "good_recommendations", "gold.overlay": "good_overlay",
