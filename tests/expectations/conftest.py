@@ -59,14 +59,16 @@ def good_decisions() -> pd.DataFrame:
         {**common, "person_id": "p1", "items": ["i1", "i2"], "item_scores": [0.9, 0.4],
          "action_id": "email@18:pct10", "channel": "email", "send_hour": 18, "offer": "pct10",
          "discount": 0.1, "propensity": 0.9, "allowed_channels": ["email", "push"],
+         "policy_action_id": "email@18:pct10",
          "explanation": "high churn risk, responds to email in the evening"},
         {**common, "person_id": "p2", "items": ["i3"], "item_scores": [0.7],
          "action_id": "no_message", "channel": None, "send_hour": None, "propensity": 0.95,
-         "allowed_channels": [], "guardrails": ["no_consent"],
+         "allowed_channels": [], "guardrails": ["no_consent"], "policy_action_id": "no_message",
          "explanation": "no consented channel"},
         {**common, "person_id": "p3", "items": [], "item_scores": [],
          "action_id": "no_message", "channel": None, "send_hour": None, "propensity": 1.0,
-         "holdout": True, "allowed_channels": ["push"], "explanation": "global holdout"},
+         "holdout": True, "allowed_channels": ["push"], "explanation": "global holdout",
+         "policy_action_id": "push@9:none"},
     ]
     df = pd.DataFrame(rows)
     df["send_hour"] = df["send_hour"].astype("Int64")
