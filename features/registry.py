@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from pyspark.sql import DataFrame
 
-from tailor.features import behaviour, channel, covisitation, discount, items, profile
+from tailor.features import activity, behaviour, channel, covisitation, discount, items, profile
 
 LOCK_FILE = Path(__file__).with_name("fingerprints.json")
 ENTITIES = ("person_id", "item_id")
@@ -214,6 +214,9 @@ _DISCOUNT_FILLS = {"discounted_sends": 0, "full_price_sends": 0,
                    "discount_sensitivity": 0.0, "avg_discount_received": 0.0,
                    "message_order_share": 0.0}
 
+_ACTIVITY_FILLS = {"active_hour": activity.DEFAULT_ACTIVE_HOUR, "hour_concentration": 0.0,
+                   "active_events_90d": 0}
+
 GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
     FeatureGroup(
         name="profile", version=2, entity="person_id", owner="growth-data",
@@ -238,6 +241,12 @@ GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
                     "hours since the last event, view and order; distinct items viewed and "
                     "bought in 7 d; the 10 most recent items viewed and bought.",
         sources=("silver.events",), ttl_days=7, compute=behaviour.compute, fills=_BEHAVIOUR_FILLS),
+    FeatureGroup(
+        name="activity", version=1, entity="person_id", owner="growth-data",
+        description="Time of day: the circular mean hour of a person's browsing and buying over "
+                    "90 days, how concentrated it is, and the events it rests on.",
+        sources=("silver.events",), ttl_days=365, compute=activity.compute,
+        fills=_ACTIVITY_FILLS),
     FeatureGroup(
         name="item_stats", version=2, entity="item_id", owner="growth-data",
         description="Item statistics: category, unit price (latest priced purchase or cart add), "

@@ -6,7 +6,7 @@ by the end of ds (the newest is ds − ceil(attribution_hours / 24)). Each decis
 person's features as the daily run knew them when it decided (point in time, as of the end of
 the day before the decision plus the run delay: what the policy serving that day saw) and the
 channels consent allowed then. Each decision day is one ``decision_date`` partition; a rerun
-replaces them.
+replaces the table (older days leave the window; the Delta log keeps every version).
 """
 from __future__ import annotations
 
@@ -58,8 +58,9 @@ def run(ctx: JobContext) -> dict:
     features = [c for c in numeric_feature_columns(joined.drop(*base))
                 if c not in known_markers()]
     frame = joined.select(*base, "allowed_channels", *features)
-    result = lh.write(frame, TABLE, mode="overwrite_partitions", partition_by=["decision_date"],
-                      replace_partitions={"decision_date": days})
+    # the whole table is the run's window: a feature group added to the registry adds columns,
+    # so each run replaces the table (its history stays in the Delta log)
+    result = lh.write(frame, TABLE, mode="overwrite", partition_by=["decision_date"])
     consent_events.unpersist()
     stats = {r["source"]: {"rows": r["n"], "usable_for_ope": r["usable"],
                            "without_propensity": r["no_p"], "overridden": r["overridden"],

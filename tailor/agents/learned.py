@@ -36,6 +36,7 @@ from tailor.events import CHANNELS
 
 DEFAULT_PREFERRED_HOUR = 18.0
 ACTION_COLUMNS = [*(f"a_is_{c}" for c in CHANNELS), "a_send_hour", "a_discount", "a_hour_gap",
+                  "a_active_gap",
                   "a_ch_sends", "a_ch_open_rate", "a_ch_click_rate", "a_ch_convert_rate",
                   "a_ch_response", "a_discount_x_sensitivity"]
 MIN_VALUE_ROWS = 30   # fewer converted rows: E[value] falls back to their mean
@@ -49,16 +50,22 @@ def _num(frame: pd.DataFrame, name: str, default: float) -> np.ndarray:
     return pd.to_numeric(frame[name], errors="coerce").fillna(default).to_numpy(float)
 
 
+def _circular_gap(hours: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Hours between two times of day, the short way round (0..12)."""
+    gap = np.abs(hours - other) % 24.0
+    return np.minimum(gap, 24.0 - gap)
+
+
 def action_frame(context: pd.DataFrame, channel: np.ndarray, send_hour: np.ndarray,
                  discount: np.ndarray) -> pd.DataFrame:
     """The action's features for each row of ``context`` (arrays aligned with it)."""
     channel = np.asarray(channel, dtype=object)
-    pref = _num(context, "preferred_hour", DEFAULT_PREFERRED_HOUR)
-    gap = np.abs(np.asarray(send_hour, float) - pref)
+    hours = np.asarray(send_hour, float)
     out = {f"a_is_{c}": (channel == c).astype(float) for c in CHANNELS}
-    out["a_send_hour"] = np.asarray(send_hour, float)
+    out["a_send_hour"] = hours
     out["a_discount"] = np.asarray(discount, float)
-    out["a_hour_gap"] = np.minimum(gap, 24.0 - gap)
+    out["a_hour_gap"] = _circular_gap(hours, _num(context, "preferred_hour", DEFAULT_PREFERRED_HOUR))
+    out["a_active_gap"] = _circular_gap(hours, _num(context, "active_hour", DEFAULT_PREFERRED_HOUR))
     for name, col in (("a_ch_sends", "sends"), ("a_ch_open_rate", "open_rate"),
                       ("a_ch_click_rate", "click_rate"), ("a_ch_convert_rate", "convert_rate"),
                       ("a_ch_response", "response")):
