@@ -126,12 +126,19 @@ def main(argv: list[str] | None = None) -> int:
     if state != "success":
         print(f"  the DAG run did not succeed: see {log}", file=sys.stderr)
         return 1
-    for job in ("ingest", "identity", "features", "drift", "train", "decide"):
+    for job in ("ingest", "identity", "features", "drift", "train", "train_policy", "decide"):
         record = root / "runs" / ds / f"{job}.json"
         if record.exists():
             data = json.loads(record.read_text())
             data.pop("job", None)
             print(f"  {job}: {json.dumps(data, default=str)[:400]}")
+    report = root / "runs" / ds / "policy_report.json"
+    if report.exists():
+        data = json.loads(report.read_text())
+        print(f"  policy report: {Path(data['report']).relative_to(root)}")
+        for line in data.get("summary", []):
+            if line:
+                print(f"    {line}")
 
     t = _step("serve: lookup server on the published snapshot, decisions over HTTP")
     if args.data == "cdnow":
