@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Sequence
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from tailor.features.windows import last_window
+from tailor.features.windows import DAY, last_window, tag_days
 
 LOOKBACK_DAYS = 90
 ACTIVE = ("view", "add_to_cart", "purchase")
@@ -23,15 +24,25 @@ DEFAULT_ACTIVE_HOUR = 18.0   # nobody seen: the usual evening peak (same as chan
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """One row per person with any browsing or buying in the window."""
-    ev = last_window(events, at, 24 * LOOKBACK_DAYS).where(F.col("event_type").isin(*ACTIVE))
+    return _rows(last_window(events, at, 24 * LOOKBACK_DAYS), ())
+
+
+def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
+    """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
+    keyed by ``ds``."""
+    return _rows(tag_days(events, days, 24 * LOOKBACK_DAYS), (DAY,))
+
+
+def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
+    ev = ev.where(F.col("event_type").isin(*ACTIVE))
     hour = F.hour("event_ts") + F.minute("event_ts") / 60.0
     angle = hour * F.lit(2 * math.pi / 24)
-    agg = ev.groupBy("person_id").agg(F.avg(F.sin(angle)).alias("__s"),
+    agg = ev.groupBy(*keys, "person_id").agg(F.avg(F.sin(angle)).alias("__s"),
                                       F.avg(F.cos(angle)).alias("__c"),
                                       F.count("*").alias("active_events_90d"))
     mean_hour = F.pmod(F.atan2("__s", "__c") * F.lit(24 / (2 * math.pi)), F.lit(24.0))
     return agg.select(
-        "person_id",
+        *keys, "person_id",
         mean_hour.cast("double").alias("active_hour"),
         F.sqrt(F.col("__s") ** 2 + F.col("__c") ** 2).cast("double").alias("hour_concentration"),
         F.col("active_events_90d").cast("long"))

@@ -11,12 +11,23 @@ the group's version makes the features job refuse to run (the table would change
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from tailor.config import get_config
-from tailor.features.windows import count_if, hours_before, is_interaction, is_order, last_window, within
+from tailor.features.windows import (
+    AS_OF,
+    DAY,
+    count_if,
+    hours_before,
+    is_interaction,
+    is_order,
+    last_window,
+    tag_days,
+    within,
+)
 
 
 def window_labels(hours: list[int]) -> dict[str, int]:
@@ -33,7 +44,17 @@ RECENT_ITEMS = 10
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """One row per person with any event in the 7 days before ``at``."""
-    ev = last_window(events, at, LOOKBACK_HOURS)
+    return _rows(last_window(events, at, LOOKBACK_HOURS), F.lit(at), ())
+
+
+def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
+    """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
+    keyed by ``ds``."""
+    return _rows(tag_days(events, days, LOOKBACK_HOURS), F.col(AS_OF), (DAY,))
+
+
+def _rows(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
+    by = [*keys, "person_id"]
     view, cart, order = F.col("event_type") == "view", F.col("event_type") == "add_to_cart", is_order()
     aggs = []
     for short, cond in {"views": view, "carts": cart, "purchases": order}.items():
@@ -41,7 +62,7 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
             aggs.append(count_if(cond & within(at, hours)).alias(f"{short}_{label}"))
     since = hours_before(at)
     capped = lambda c: F.coalesce(c, F.lit(float(LOOKBACK_HOURS)))  # noqa: E731
-    counts = ev.groupBy("person_id").agg(
+    counts = ev.groupBy(*by).agg(
         *aggs,
         capped(F.min(since)).alias("hours_since_last_event"),
         capped(F.min(F.when(view, since))).alias("hours_since_last_view"),
@@ -50,22 +71,24 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
         F.countDistinct(F.when(order & F.col("item_id").isNotNull(), F.col("item_id")))
         .alias("items_bought_7d"))
     return (counts
-            .join(recent_items(ev, view, "last_viewed_items"), "person_id", "left")
-            .join(recent_items(ev, order, "last_bought_items"), "person_id", "left")
+            .join(recent_items(ev, view, "last_viewed_items", keys=keys), by, "left")
+            .join(recent_items(ev, order, "last_bought_items", keys=keys), by, "left")
             .withColumn("last_viewed_items", F.coalesce("last_viewed_items", _empty()))
             .withColumn("last_bought_items", F.coalesce("last_bought_items", _empty())))
 
 
-def recent_items(ev: DataFrame, cond: Column, name: str, n: int = RECENT_ITEMS) -> DataFrame:
-    """(person_id, ``name``): up to ``n`` distinct items matching ``cond``, newest first (ties
-    on the timestamp → item id)."""
-    latest = (ev.where(cond & is_interaction()).groupBy("person_id", "item_id")
+def recent_items(ev: DataFrame, cond: Column, name: str, n: int = RECENT_ITEMS,
+                 keys: Sequence[str] = ()) -> DataFrame:
+    """(``keys``, person_id, ``name``): up to ``n`` distinct items matching ``cond``, newest
+    first (ties on the timestamp → item id)."""
+    by = [*keys, "person_id"]
+    latest = (ev.where(cond & is_interaction()).groupBy(*by, "item_id")
               .agg(F.max("event_ts").alias("last_ts")))
-    order = Window.partitionBy("person_id").orderBy(F.col("last_ts").desc(), F.col("item_id"))
+    order = Window.partitionBy(*by).orderBy(F.col("last_ts").desc(), F.col("item_id"))
     top = latest.withColumn("r", F.row_number().over(order)).where(F.col("r") <= n)
-    return top.groupBy("person_id").agg(
+    return top.groupBy(*by).agg(
         F.sort_array(F.collect_list(F.struct("r", "item_id"))).alias("ranked")) \
-        .select("person_id", F.col("ranked.item_id").alias(name))
+        .select(*by, F.col("ranked.item_id").alias(name))
 
 
 def _empty() -> Column:

@@ -8,12 +8,13 @@ pseudo-sends: (hits + k·global) / (sends + k), so a person with two sends is no
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from tailor.events import CHANNELS
-from tailor.features.windows import as_of
+from tailor.features.windows import DAY, as_of, tag_days
 
 PRIOR_STRENGTH = 5.0    # pseudo-sends pulling sparse per-channel rates toward the global rate
 DEFAULT_SEND_HOUR = 18
@@ -24,32 +25,45 @@ OUTCOMES = {"open": ("message_open",), "click": ("message_click",), "convert": (
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """Per person: for each channel sends and smoothed open / click / convert / response rates;
     preferred send hour; messages received. Persons with no message have no row (see fills)."""
-    ev = as_of(events, at).where(F.col("message_id").isNotNull())
-    return (message_rates(ev).join(preferred_hour(ev), "person_id", "left")
+    return _rows(as_of(events, at), ())
+
+
+def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
+    """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
+    keyed by ``ds`` (global rates are per day too)."""
+    return _rows(tag_days(events, days), (DAY,))
+
+
+def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
+    ev = ev.where(F.col("message_id").isNotNull())
+    return (message_rates(ev, keys).join(preferred_hour(ev, keys), [*keys, "person_id"], "left")
             .fillna({"preferred_hour": DEFAULT_SEND_HOUR, "preferred_hour_opens": 0}))
 
 
-def message_rates(ev: DataFrame) -> DataFrame:
-    """One row per (person) with ``<channel>_sends`` and ``<channel>_<outcome>_rate`` columns."""
+def message_rates(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
+    """One row per person (and ``keys``) with ``<channel>_sends`` and
+    ``<channel>_<outcome>_rate`` columns."""
+    keys = list(keys)
     sends = (ev.where(F.col("event_type") == "message_sent")
-             .select("person_id", "message_id", "channel").dropDuplicates(["message_id"]))
+             .select(*keys, "person_id", "message_id", "channel")
+             .dropDuplicates([*keys, "message_id"]))
     hits = ev.where(F.col("event_type").isin("message_open", "message_click", "conversion")) \
-        .groupBy("message_id").agg(*[
+        .groupBy(*keys, "message_id").agg(*[
             F.max(F.col("event_type").isin(*types).cast("int")).alias(name)
             for name, types in OUTCOMES.items()])
-    per_msg = sends.join(hits, "message_id", "left").fillna(0, subset=list(OUTCOMES))
-    per = per_msg.groupBy("person_id", "channel").agg(
+    per_msg = sends.join(hits, [*keys, "message_id"], "left").fillna(0, subset=list(OUTCOMES))
+    per = per_msg.groupBy(*keys, "person_id", "channel").agg(
         F.count("*").alias("sends"), *[F.sum(o).alias(o) for o in OUTCOMES])
-    glob = per.groupBy("channel").agg(*[
+    glob = per.groupBy(*keys, "channel").agg(*[
         (F.sum(o) / F.greatest(F.sum("sends"), F.lit(1))).alias(f"g_{o}") for o in OUTCOMES])
-    smoothed = per.join(F.broadcast(glob), "channel").select(
-        "person_id", "channel", "sends", *[
+    smoothed = per.join(F.broadcast(glob), [*keys, "channel"]).select(
+        *keys, "person_id", "channel", "sends", *[
             ((F.col(o) + PRIOR_STRENGTH * F.col(f"g_{o}")) / (F.col("sends") + PRIOR_STRENGTH))
             .alias(o) for o in OUTCOMES])
     # persons never messaged on a channel get that channel's global rate (the prior alone)
-    wide = smoothed.groupBy("person_id").pivot("channel", list(CHANNELS)).agg(
+    wide = smoothed.groupBy(*keys, "person_id").pivot("channel", list(CHANNELS)).agg(
         F.first("sends").alias("sends"), *[F.first(o).alias(o) for o in OUTCOMES])
-    prior = glob.groupBy().pivot("channel", list(CHANNELS)).agg(
+    prior = glob.groupBy(*keys).pivot("channel", list(CHANNELS)).agg(
         *[F.first(f"g_{o}").alias(o) for o in OUTCOMES])
     cols = [F.coalesce(F.col(f"w.{c}_sends"), F.lit(0)).cast("long").alias(f"{c}_sends")
             for c in CHANNELS]
@@ -59,23 +73,27 @@ def message_rates(ev: DataFrame) -> DataFrame:
             cols.append(F.coalesce(F.col(f"w.{c}_{o}"), F.col(f"g.{c}_{o}"), F.lit(0.0))
                         .cast("double").alias(name))
     total = sum((F.col(f"{c}_sends") for c in CHANNELS), F.lit(0))
-    return (wide.alias("w").crossJoin(F.broadcast(prior.alias("g")))
-            .select(F.col("w.person_id").alias("person_id"), *cols)
+    prior = F.broadcast(prior.alias("g"))
+    both = (wide.alias("w").join(prior, [F.col(f"w.{k}") == F.col(f"g.{k}") for k in keys])
+            if keys else wide.alias("w").crossJoin(prior))
+    return (both.select(*[F.col(f"w.{k}").alias(k) for k in keys],
+                        F.col("w.person_id").alias("person_id"), *cols)
             .withColumn("messages_received", total.cast("long")))
 
 
-def preferred_hour(ev: DataFrame) -> DataFrame:
+def preferred_hour(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
     """The send hour of the messages a person opened most often (ties → the earlier hour), with
-    the number of opened messages behind it."""
+    the number of opened messages behind it (per person and ``keys``)."""
+    by = [*keys, "person_id"]
     sends = (ev.where(F.col("event_type") == "message_sent")
-             .select("message_id", "send_hour").dropDuplicates(["message_id"]))
+             .select(*keys, "message_id", "send_hour").dropDuplicates([*keys, "message_id"]))
     opens = (ev.where(F.col("event_type") == "message_open")
-             .select("person_id", "message_id").distinct())
-    hours = (opens.join(sends, "message_id").where(F.col("send_hour").isNotNull())
-             .groupBy("person_id", "send_hour").count())
-    ranked = Window.partitionBy("person_id").orderBy(F.col("count").desc(), F.col("send_hour"))
+             .select(*by, "message_id").distinct())
+    hours = (opens.join(sends, [*keys, "message_id"]).where(F.col("send_hour").isNotNull())
+             .groupBy(*by, "send_hour").count())
+    ranked = Window.partitionBy(*by).orderBy(F.col("count").desc(), F.col("send_hour"))
     return (hours.withColumn("r", F.row_number().over(ranked))
-            .withColumn("opens", F.sum("count").over(Window.partitionBy("person_id")))
+            .withColumn("opens", F.sum("count").over(Window.partitionBy(*by)))
             .where("r = 1")
-            .select("person_id", F.col("send_hour").cast("int").alias("preferred_hour"),
+            .select(*by, F.col("send_hour").cast("int").alias("preferred_hour"),
                     F.col("opens").cast("long").alias("preferred_hour_opens")))

@@ -10,11 +10,12 @@ everything. Each item keeps its ``TOP_N`` neighbours (score desc, then item id).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from tailor.features.windows import is_interaction, last_window
+from tailor.features.windows import DAY, is_interaction, last_window, tag_days
 
 LOOKBACK_DAYS = 30
 SESSION_GAP_MINUTES = 30
@@ -26,45 +27,59 @@ MIN_TOGETHER = 1        # pairs seen together in fewer sessions are dropped
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """(item_id, covisited_items, covisit_scores, covisit_sessions, sessions): top neighbours
     with their scores and raw co-session counts (parallel arrays, best first)."""
-    pairs, per_item = session_pairs(sessions(events, at))
-    count_of = lambda key, n: per_item.select(F.col("item_id").alias(key),  # noqa: E731
+    return _rows(last_window(events, at, LOOKBACK_DAYS * 24), ())
+
+
+def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
+    """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
+    keyed by ``ds`` (sessions are cut per day's window)."""
+    return _rows(tag_days(events, days, LOOKBACK_DAYS * 24), (DAY,))
+
+
+def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
+    keys = list(keys)
+    pairs, per_item = session_pairs(sessions(ev, keys), keys)
+    count_of = lambda key, n: per_item.select(*keys, F.col("item_id").alias(key),  # noqa: E731
                                               F.col("sessions").alias(n))
-    scored = (pairs.join(count_of("a", "na"), "a").join(count_of("b", "nb"), "b")
+    scored = (pairs.join(count_of("a", "na"), [*keys, "a"]).join(count_of("b", "nb"), [*keys, "b"])
               .withColumn("score", F.col("together") / F.sqrt(F.col("na") * F.col("nb"))))
-    both = scored.select("a", "b", "score", "together").unionByName(
-        scored.select(F.col("b").alias("a"), F.col("a").alias("b"), "score", "together"))
-    best = Window.partitionBy("a").orderBy(F.col("score").desc(), F.col("b"))
+    both = scored.select(*keys, "a", "b", "score", "together").unionByName(
+        scored.select(*keys, F.col("b").alias("a"), F.col("a").alias("b"), "score", "together"))
+    best = Window.partitionBy(*keys, "a").orderBy(F.col("score").desc(), F.col("b"))
     top = (both.withColumn("r", F.row_number().over(best)).where(F.col("r") <= TOP_N)
-           .groupBy("a").agg(F.sort_array(F.collect_list(F.struct("r", "b", "score", "together")))
-                             .alias("n")))
-    return (top.join(per_item.withColumnRenamed("item_id", "a"), "a")
-            .select(F.col("a").alias("item_id"), F.col("n.b").alias("covisited_items"),
+           .groupBy(*keys, "a").agg(F.sort_array(F.collect_list(F.struct("r", "b", "score", "together")))
+                                    .alias("n")))
+    return (top.join(per_item.withColumnRenamed("item_id", "a"), [*keys, "a"])
+            .select(*keys, F.col("a").alias("item_id"), F.col("n.b").alias("covisited_items"),
                     F.col("n.score").alias("covisit_scores"),
                     F.col("n.together").cast("array<bigint>").alias("covisit_sessions"),
                     F.col("sessions").cast("long").alias("sessions")))
 
 
-def sessions(events: DataFrame, at: datetime) -> DataFrame:
-    """(person_id, session, item_id, last_ts): distinct items per session, most recent kept."""
-    ev = (last_window(events, at, LOOKBACK_DAYS * 24).where(is_interaction())
-          .select("person_id", "item_id", "event_ts"))
-    by_time = Window.partitionBy("person_id").orderBy("event_ts", "item_id")
+def sessions(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
+    """(``keys``, person_id, session, item_id, last_ts): distinct items per session of the
+    events ``ev`` (the look-back window), most recent kept."""
+    keys = list(keys)
+    ev = ev.where(is_interaction()).select(*keys, "person_id", "item_id", "event_ts")
+    by_time = Window.partitionBy(*keys, "person_id").orderBy("event_ts", "item_id")
     gap = F.col("event_ts").cast("long") - F.lag(F.col("event_ts").cast("long")).over(by_time)
     starts = F.when(gap.isNull() | (gap > SESSION_GAP_MINUTES * 60), 1).otherwise(0)
     ev = ev.withColumn("new", starts).withColumn("session", F.sum("new").over(by_time))
-    items = ev.groupBy("person_id", "session", "item_id").agg(F.max("event_ts").alias("last_ts"))
-    recent = Window.partitionBy("person_id", "session").orderBy(F.col("last_ts").desc(),
+    items = ev.groupBy(*keys, "person_id", "session", "item_id").agg(F.max("event_ts").alias("last_ts"))
+    recent = Window.partitionBy(*keys, "person_id", "session").orderBy(F.col("last_ts").desc(),
                                                                  F.col("item_id"))
     return (items.withColumn("r", F.row_number().over(recent))
             .where(F.col("r") <= MAX_ITEMS_PER_SESSION))
 
 
-def session_pairs(sess: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """(pairs a < b with ``together`` = sessions containing both, per item ``sessions``)."""
-    left = sess.select("person_id", "session", F.col("item_id").alias("a"))
-    right = sess.select("person_id", "session", F.col("item_id").alias("b"))
-    pairs = (left.join(right, ["person_id", "session"]).where(F.col("a") < F.col("b"))
-             .groupBy("a", "b").agg(F.count("*").alias("together"))
+def session_pairs(sess: DataFrame, keys: Sequence[str] = ()) -> tuple[DataFrame, DataFrame]:
+    """(pairs a < b with ``together`` = sessions containing both, per item ``sessions``), per
+    ``keys``."""
+    keys = list(keys)
+    left = sess.select(*keys, "person_id", "session", F.col("item_id").alias("a"))
+    right = sess.select(*keys, "person_id", "session", F.col("item_id").alias("b"))
+    pairs = (left.join(right, [*keys, "person_id", "session"]).where(F.col("a") < F.col("b"))
+             .groupBy(*keys, "a", "b").agg(F.count("*").alias("together"))
              .where(F.col("together") >= MIN_TOGETHER))
-    per_item = sess.groupBy("item_id").agg(F.count("*").alias("sessions"))
+    per_item = sess.groupBy(*keys, "item_id").agg(F.count("*").alias("sessions"))
     return pairs, per_item

@@ -7,11 +7,12 @@ lucky discounted conversion is not maximally sensitive. A send counts as convert
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from tailor.features.windows import as_of, count_if, is_order
+from tailor.features.windows import DAY, as_of, count_if, is_order, tag_days
 
 PRIOR_CONVERSIONS = 0.5
 PRIOR_SENDS = 5.0
@@ -21,15 +22,25 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
     """Per messaged person: discounted / full-price sends, their smoothed conversion rates, the
     sensitivity (their difference), mean discount received, and the share of the person's
     orders placed in response to a message (conversions / all orders)."""
-    ev = as_of(events, at)
-    sends = (ev.where(F.col("event_type") == "message_sent").dropDuplicates(["message_id"])
-             .select("person_id", "message_id",
+    return _rows(as_of(events, at), ())
+
+
+def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
+    """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
+    keyed by ``ds``."""
+    return _rows(tag_days(events, days), (DAY,))
+
+
+def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
+    by = [*keys, "person_id"]
+    sends = (ev.where(F.col("event_type") == "message_sent").dropDuplicates([*keys, "message_id"])
+             .select(*by, "message_id",
                      F.coalesce("discount", F.lit(0.0)).cast("double").alias("discount"))
              .withColumn("discounted", F.col("discount") > 0))
-    conv = (ev.where(F.col("event_type") == "conversion").select("message_id").distinct()
+    conv = (ev.where(F.col("event_type") == "conversion").select(*keys, "message_id").distinct()
             .withColumn("converted", F.lit(1)))
-    per = (sends.join(conv, "message_id", "left").fillna({"converted": 0})
-           .groupBy("person_id").agg(
+    per = (sends.join(conv, [*keys, "message_id"], "left").fillna({"converted": 0})
+           .groupBy(*by).agg(
                count_if(F.col("discounted")).alias("discounted_sends"),
                count_if(~F.col("discounted")).alias("full_price_sends"),
                F.sum(F.when(F.col("discounted"), F.col("converted")).otherwise(0)).alias("conv_d"),
@@ -37,11 +48,11 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
                F.avg("discount").alias("avg_discount_received")))
     rate = lambda conv_col, n_col: ((F.col(conv_col) + PRIOR_CONVERSIONS)  # noqa: E731
                                     / (F.col(n_col) + PRIOR_SENDS))
-    orders = ev.where(is_order()).groupBy("person_id").agg(
+    orders = ev.where(is_order()).groupBy(*by).agg(
         count_if(F.col("event_type") == "conversion").alias("conv_orders"),
         F.count("*").alias("orders"))
-    return (per.join(orders, "person_id", "left").fillna(0, subset=["conv_orders", "orders"])
-            .select("person_id",
+    return (per.join(orders, by, "left").fillna(0, subset=["conv_orders", "orders"])
+            .select(*by,
                     F.col("discounted_sends").cast("long").alias("discounted_sends"),
                     F.col("full_price_sends").cast("long").alias("full_price_sends"),
                     rate("conv_d", "discounted_sends").alias("discounted_conversion_rate"),

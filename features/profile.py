@@ -4,11 +4,23 @@ affinity. Channel responsiveness and discount sensitivity moved to their own gro
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from tailor.features.windows import as_of, count_if, is_interaction, is_order, order_value, sum_if, within
+from tailor.features.windows import (
+    AS_OF,
+    DAY,
+    as_of,
+    count_if,
+    is_interaction,
+    is_order,
+    order_value,
+    sum_if,
+    tag_days,
+    within,
+)
 
 TOP_CATEGORIES = 3
 UNKNOWN_CATEGORY = "unknown"
@@ -16,11 +28,21 @@ UNKNOWN_CATEGORY = "unknown"
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """One row per person with any event before ``at``."""
-    ev = as_of(events, at)
-    is_purchase, value = is_order(), order_value()
-    days_since = (F.lit(at).cast("long") - F.col("event_ts").cast("long")) / 86400.0
+    return _rows(as_of(events, at), F.lit(at), ())
 
-    base = ev.groupBy("person_id").agg(
+
+def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
+    """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
+    keyed by ``ds``."""
+    return _rows(tag_days(events, days), F.col(AS_OF), (DAY,))
+
+
+def _rows(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
+    by = [*keys, "person_id"]
+    is_purchase, value = is_order(), order_value()
+    days_since = (at.cast("long") - F.col("event_ts").cast("long")) / 86400.0
+
+    base = ev.groupBy(*by).agg(
         F.min(days_since).alias("days_since_last_event"),
         F.max(days_since).alias("tenure_days"),
         F.min(F.when(is_purchase, days_since)).alias("recency_days"),
@@ -40,27 +62,28 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
             .withColumn("recency_days", F.coalesce("recency_days", F.col("tenure_days")))
             .withColumn("orders_per_30d",
                         F.col("frequency") * 30.0 / F.greatest(F.col("tenure_days"), F.lit(1.0))))
-    return (base.join(category_affinity(ev), "person_id", "left")
+    return (base.join(category_affinity(ev, keys), by, "left")
             .fillna({"favourite_category": UNKNOWN_CATEGORY, "favourite_category_share": 0.0,
                      "categories_seen": 0})
             .withColumn("top_categories",
                         F.coalesce("top_categories", F.array().cast("array<string>"))))
 
 
-def category_affinity(ev: DataFrame) -> DataFrame:
+def category_affinity(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
     """Favourite category (most interactions; ties → name), its share, the top-3 list and the
-    number of distinct categories a person touched."""
+    number of distinct categories a person touched (per person and ``keys``)."""
+    by = [*keys, "person_id"]
     cats = (ev.where(is_interaction() & F.col("category").isNotNull())
-            .groupBy("person_id", "category").count())
-    total = Window.partitionBy("person_id")
-    ranked = Window.partitionBy("person_id").orderBy(F.col("count").desc(), F.col("category"))
+            .groupBy(*by, "category").count())
+    total = Window.partitionBy(*by)
+    ranked = Window.partitionBy(*by).orderBy(F.col("count").desc(), F.col("category"))
     scored = (cats.withColumn("share", F.col("count") / F.sum("count").over(total))
               .withColumn("r", F.row_number().over(ranked)))
-    top = scored.where(F.col("r") <= TOP_CATEGORIES).groupBy("person_id").agg(
+    top = scored.where(F.col("r") <= TOP_CATEGORIES).groupBy(*by).agg(
         F.sort_array(F.collect_list(F.struct("r", "category"))).alias("ranked"),
         F.max(F.when(F.col("r") == 1, F.col("category"))).alias("favourite_category"),
         F.max(F.when(F.col("r") == 1, F.col("share"))).alias("favourite_category_share"))
-    counts = cats.groupBy("person_id").agg(F.count("*").alias("categories_seen"))
-    return (top.join(counts, "person_id")
-            .select("person_id", "favourite_category", "favourite_category_share",
+    counts = cats.groupBy(*by).agg(F.count("*").alias("categories_seen"))
+    return (top.join(counts, by)
+            .select(*by, "favourite_category", "favourite_category_share",
                     F.col("ranked.category").alias("top_categories"), "categories_seen"))

@@ -40,6 +40,11 @@ class FeatureGroup:
     sources: tuple[str, ...]    # tables the transformation reads
     ttl_days: int               # how long a value stays valid for point-in-time lookups
     compute: Callable[[DataFrame, datetime], DataFrame]  # (silver events, as_of) -> features
+    # The same values for many as-of days in one pass: (silver events, windows.day_frame) ->
+    # features keyed by ds. ``compute`` stays the reference (one day); tests prove them equal
+    # day by day (tests/features/test_compute_days_matches_compute.py). None: the features job
+    # runs ``compute`` once per day instead.
+    compute_days: Callable[[DataFrame, DataFrame], DataFrame] | None = None
     freshness: str = "daily"    # how often it is materialised (the DAG's schedule)
     # Values for entities the group has no row for (e.g. no message yet), used when groups are
     # joined (features/assemble.py, point-in-time joins). Unlisted columns stay null.
@@ -51,11 +56,15 @@ class FeatureGroup:
 
     def definition(self) -> dict[str, Any]:
         """What the fingerprint covers: everything that changes the values, nothing else
-        (version, description and owner are excluded; so are comments, docstrings and layout)."""
+        (version, description and owner are excluded; so are comments, docstrings and layout).
+        The code is that of ``compute`` and of ``compute_days``: both write the table."""
+        code = code_closure(self.compute)
+        if self.compute_days is not None:
+            code = dict(sorted({**code, **code_closure(self.compute_days)}.items()))
         return {"name": self.name, "entity": self.entity, "sources": sorted(self.sources),
                 "ttl_days": self.ttl_days, "freshness": self.freshness,
                 "fills": {k: repr(v) for k, v in sorted(self.fills.items())},
-                "code": code_closure(self.compute)}
+                "code": code}
 
     def fingerprint(self) -> str:
         blob = json.dumps(self.definition(), sort_keys=True)
@@ -223,40 +232,45 @@ GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
         description="Long-lived profile: recency / frequency / monetary, tenure, spend (30/90 "
                     "days), average order value, order cadence, category affinity (favourite "
                     "category and its share, top-3 categories, categories seen).",
-        sources=("silver.events",), ttl_days=365, compute=profile.compute),
+        sources=("silver.events",), ttl_days=365, compute=profile.compute,
+        compute_days=profile.compute_days),
     FeatureGroup(
         name="channel", version=1, entity="person_id", owner="growth-data",
         description="Channel responsiveness: per channel (email, push, sms, in_app) sends and "
                     "smoothed open / click / convert / response rates; preferred send hour.",
-        sources=("silver.events",), ttl_days=365, compute=channel.compute, fills=_CHANNEL_FILLS),
+        sources=("silver.events",), ttl_days=365, compute=channel.compute,
+        compute_days=channel.compute_days, fills=_CHANNEL_FILLS),
     FeatureGroup(
         name="discount", version=1, entity="person_id", owner="growth-data",
         description="Discount sensitivity: smoothed conversion rate of discounted minus "
                     "full-price sends, mean discount received, share of orders from messages.",
         sources=("silver.events",), ttl_days=365, compute=discount.compute,
-        fills=_DISCOUNT_FILLS),
+        compute_days=discount.compute_days, fills=_DISCOUNT_FILLS),
     FeatureGroup(
         name="behaviour", version=2, entity="person_id", owner="growth-data",
         description="Short-lived behaviour: views / carts / orders in the last 1 h, 24 h, 7 d; "
                     "hours since the last event, view and order; distinct items viewed and "
                     "bought in 7 d; the 10 most recent items viewed and bought.",
-        sources=("silver.events",), ttl_days=7, compute=behaviour.compute, fills=_BEHAVIOUR_FILLS),
+        sources=("silver.events",), ttl_days=7, compute=behaviour.compute,
+        compute_days=behaviour.compute_days, fills=_BEHAVIOUR_FILLS),
     FeatureGroup(
         name="activity", version=1, entity="person_id", owner="growth-data",
         description="Time of day: the circular mean hour of a person's browsing and buying over "
                     "90 days, how concentrated it is, and the events it rests on.",
         sources=("silver.events",), ttl_days=365, compute=activity.compute,
-        fills=_ACTIVITY_FILLS),
+        compute_days=activity.compute_days, fills=_ACTIVITY_FILLS),
     FeatureGroup(
         name="item_stats", version=2, entity="item_id", owner="growth-data",
         description="Item statistics: category, unit price (latest priced purchase or cart add), "
                     "7/30-day views and purchases, popularity rank.",
-        sources=("silver.events",), ttl_days=30, compute=items.compute),
+        sources=("silver.events",), ttl_days=30, compute=items.compute,
+        compute_days=items.compute_days),
     FeatureGroup(
         name="covisitation", version=1, entity="item_id", owner="growth-data",
         description="Co-visitation candidates: per item the top-20 items interacted with in the "
                     "same sessions (30-minute gap) over the last 30 days, cosine-normalised.",
-        sources=("silver.events",), ttl_days=30, compute=covisitation.compute),
+        sources=("silver.events",), ttl_days=30, compute=covisitation.compute,
+        compute_days=covisitation.compute_days),
 ]}
 
 

@@ -7,15 +7,24 @@ by that day's write instant and stamped with it, so a rerun writes identical row
 ds is (re)written now; a past cutoff day whose partition a earlier run already wrote is kept as
 it is (rewriting it would stamp it with today and make it unusable for its own cutoff), and a
 missing one is backfilled, stamped with today, and so never used for that cutoff.
+
+One pass per group: a group with ``compute_days`` gets all its as-of days at once (each event
+tagged with the days it counts for, ``features/windows.py``), and each table gets one Delta
+commit for all its days. A group without it runs ``compute`` per day, still in one commit.
 """
 from __future__ import annotations
 
+from datetime import datetime
+from functools import reduce
+
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from tailor.clock import is_replay, run_instant
+from tailor.clock import day_end, is_replay, run_instant
 from tailor.features.labels import cutoffs_for
 from tailor.features.outcomes import context_days
-from tailor.features.registry import GROUPS, check_lock
+from tailor.features.registry import GROUPS, FeatureGroup, check_lock
+from tailor.features.windows import DAY, day_frame
 from tailor.runtime import JobContext, main
 
 
@@ -33,6 +42,25 @@ def _existing_days(lh, table: str, days: list[str]) -> set[str]:
     return set(present.column("ds").to_pylist())
 
 
+def group_frame(group: FeatureGroup, events: DataFrame, stamps: dict[str, datetime],
+                replay: bool) -> DataFrame:
+    """The rows of ``group`` for every day of ``stamps`` (day → write instant), with ``ds`` and
+    ``written_at``, columns in the table's order. Replay: a day sees only the events that had
+    arrived by its write instant; live: every event."""
+    spark = events.sparkSession
+    if group.compute_days is not None:
+        days = day_frame(spark, {d: (at if replay else None) for d, at in stamps.items()})
+        frame = group.compute_days(events, days)
+    else:
+        frame = reduce(DataFrame.unionByName, [
+            group.compute(events.where(F.col("ingested_at") <= F.lit(at)) if replay else events,
+                          day_end(d)).withColumn(DAY, F.lit(d))
+            for d, at in sorted(stamps.items())])
+    written = spark.createDataFrame(sorted(stamps.items()), f"{DAY} string, written_at timestamp")
+    return (frame.join(F.broadcast(written), DAY)
+            .select(*[c for c in frame.columns if c != DAY], DAY, "written_at"))
+
+
 def run(ctx: JobContext) -> dict:
     """Materialise every feature group for ds and the training cutoff days."""
     problems = check_lock()
@@ -47,23 +75,25 @@ def run(ctx: JobContext) -> dict:
                                  for g in GROUPS.values()}
     events = lh.read("silver.events").cache()
     written, kept = {}, {}
-    for day in days:
-        stamp = run_instant(cfg, day if replay else ctx.ds)
-        known = events.where(F.col("ingested_at") <= F.lit(stamp)) if replay else events
-        for group in GROUPS.values():
-            if day in earlier.get(group.table, ()):
-                kept[f"{group.table}@{day}"] = "written by an earlier run; kept"
-                continue
-            frame = (group.compute(known, ctx.day_end(day)).withColumn("ds", F.lit(day))
-                     .withColumn("written_at", F.lit(stamp)))
-            result = lh.write(frame, group.table, mode="overwrite_partitions", partition_by=["ds"],
-                              replace_partitions={"ds": day})
-            written[f"{group.table}@{day}"] = {"version": result.version,
-                                               "rows": result.rows_written,
-                                               "written_at": stamp.isoformat()}
+    for group in GROUPS.values():
+        todo = [d for d in days if d not in earlier.get(group.table, ())]
+        kept.update({f"{group.table}@{d}": "written by an earlier run; kept"
+                     for d in days if d not in todo})
+        if not todo:
+            continue
+        live_now = run_instant(cfg, ctx.ds)
+        stamps = {d: run_instant(cfg, d) if replay else live_now for d in todo}
+        result = lh.write(group_frame(group, events, stamps, replay), group.table,
+                          mode="overwrite_partitions", partition_by=[DAY],
+                          replace_partitions={DAY: todo})
+        for d in todo:
+            written[f"{group.table}@{d}"] = {
+                "version": result.version, "written_at": stamps[d].isoformat(),
+                "rows": lh.count(group.table, version=result.version, partitions={DAY: d})}
     events.unpersist()
     return {"clock": cfg.clock.mode, "asof_days": days, "written": written,
             "kept": kept, "fingerprints": {g.table: g.fingerprint() for g in GROUPS.values()},
+            "rows_out": sum(w["rows"] for w in written.values()),
             "silver_events_version": lh.version("silver.events")}
 
 

@@ -1,0 +1,148 @@
+"""The ``features`` job, one code version against another, on the same lakehouse and as-of days.
+
+    .venv/bin/python bench/features_job.py --home /tmp/fb --prepare 5000 45 42 \\
+        --code before=/tmp/old/venv/bin/python --code after=.venv/bin/python --repeats 2
+
+``--home`` is a Tailor home (a ``conf/`` folder; created from this repository's if missing).
+``--prepare USERS DAYS SEED`` simulates that world into it and runs ``ingest`` and ``identity``
+once (skipped when silver.events is already there). Each ``--code LABEL=PYTHON`` names a Python
+whose installed ``tailor`` is the code to time (e.g. a venv installed from an older commit, see
+bench/README.md); the runs alternate between them (``--repeats`` rounds, to spread the machine's
+load alike), each a fresh ``tailor run features --ds DS`` process on the same silver.events,
+after removing every ``features.*`` table (each run starts from the same state). Recorded per
+run: wall seconds of the process (incl. Spark start-up), the job's own wall and CPU-seconds of
+its process tree (``runs/DS/features.json``: driver + JVM + Python workers, tailor/usage.py)
+and the rows written. Per label: medians. The tables each label wrote are kept and compared
+with the first label's (same rows, values to 1e-9 relative): a faster job must not be a
+different one. Prints one JSON object last; also bench/results/features_job.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results" / "features_job.json"
+
+
+def _env(home: Path, python: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR")}
+    return {**env, "TAILOR_HOME": str(home), "PYSPARK_PYTHON": python, "SPARK_LOCAL_IP": "127.0.0.1",
+            "TAILOR__IDENTITY__GROUND_TRUTH": str(home / "ground_truth" / "identity.parquet")}
+
+
+def _tailor(home: Path, python: str, *args: str) -> float:
+    began = time.perf_counter()
+    subprocess.run([str(Path(python).parent / "tailor"), *args], env=_env(home, python), check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - began
+
+
+def prepare(home: Path, users: int, days: int, seed: int, python: str) -> str:
+    if not (home / "conf").exists():
+        shutil.copytree(REPO / "conf", home / "conf")
+    start = date.fromisoformat("2026-09-01")
+    ds = (start + timedelta(days=days - 1)).isoformat()
+    if not (home / "lakehouse" / "silver" / "events").exists():
+        for args in (["simulate", "--users", str(users), "--days", str(days), "--seed", str(seed),
+                      "--out", str(home)], ["run", "ingest", "--ds", ds], ["run", "identity", "--ds", ds]):
+            print(f"  prepare: tailor {' '.join(args)} ({_tailor(home, python, *args):.0f}s)", flush=True)
+    return ds
+
+
+def one_run(home: Path, label: str, python: str, ds: str) -> dict:
+    shutil.rmtree(home / "lakehouse" / "features", ignore_errors=True)
+    wall = _tailor(home, python, "run", "features", "--ds", ds)
+    record = json.loads((home / "runs" / ds / "features.json").read_text())
+    kept = home / "bench-tables" / label
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(home / "lakehouse" / "features", kept)
+    commits: dict[str, int] = {}
+    for key, w in record["written"].items():   # one table@day each; versions from 0 (fresh tables)
+        commits[key.split("@")[0]] = max(commits.get(key.split("@")[0], 0), w["version"])
+    return {"label": label, "process_s": round(wall, 1), "job_s": record["seconds"],
+            "job_cpu_s": record["cpu_seconds"],
+            "rows": sum(w["rows"] for w in record["written"].values()),
+            "asof_days": len(record["asof_days"]), "tables": len(commits),
+            "commits": sum(v + 1 for v in commits.values())}
+
+
+def _table(path: Path):
+    import pyarrow.compute as pc
+    from deltalake import DeltaTable
+
+    t = DeltaTable(str(path)).to_pyarrow_table()
+    key = "person_id" if "person_id" in t.column_names else "item_id"
+    return t.take(pc.sort_indices(t, [("ds", "ascending"), (key, "ascending")]))
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def compare(home: Path, base: str, other: str) -> dict:
+    """Per table: rows of each, and cells that differ (beyond float tolerance)."""
+    out = {}
+    for path in sorted((home / "bench-tables" / base).iterdir()):
+        a, b = _table(path), _table(home / "bench-tables" / other / path.name)
+        diff = -1 if a.column_names != b.column_names or a.num_rows != b.num_rows else sum(
+            not _close(x, y) for c in a.column_names
+            for x, y in zip(a.column(c).to_pylist(), b.column(c).to_pylist()))
+        out[path.name] = {"rows": a.num_rows, "rows_other": b.num_rows, "cells_differing": diff}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--home", type=Path, required=True, help="a Tailor home for the bench world")
+    p.add_argument("--prepare", nargs=3, type=int, metavar=("USERS", "DAYS", "SEED"),
+                   default=(5000, 45, 42), help="world to simulate if the home has none")
+    p.add_argument("--code", action="append", required=True, metavar="LABEL=PYTHON",
+                   help="a code version to time: a label and a Python with that tailor installed")
+    p.add_argument("--repeats", type=int, default=2, help="rounds (each label once per round)")
+    args = p.parse_args(argv)
+    codes = [tuple(c.split("=", 1)) for c in args.code]
+    home = args.home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    ds = prepare(home, *args.prepare, python=codes[-1][1])
+    runs = []
+    for round_ in range(args.repeats):
+        for label, python in codes:
+            runs.append(one_run(home, label, python, ds))
+            print(f"  round {round_ + 1} {json.dumps(runs[-1])}", flush=True)
+    per = {}
+    for label, _ in codes:
+        mine = [r for r in runs if r["label"] == label]
+        per[label] = {k: statistics.median(r[k] for r in mine)
+                      for k in ("process_s", "job_s", "job_cpu_s")}
+        per[label].update({k: mine[-1][k] for k in ("rows", "asof_days", "tables", "commits")})
+    base = codes[0][0]
+    result = {"users": args.prepare[0], "days": args.prepare[1], "seed": args.prepare[2], "ds": ds,
+              "silver_events": json.loads((home / "runs" / ds / "identity.json").read_text())
+              .get("silver_events"),
+              "median": per, "runs": runs,
+              "same_tables": {label: compare(home, base, label) for label, _ in codes[1:]}}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    for label, m in per.items():
+        print(f"  {label:<8} median process {m['process_s']:7.1f}s  job {m['job_s']:7.1f}s  "
+              f"CPU {m['job_cpu_s']:7.1f}s  rows {m['rows']}  commits {m['commits']}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
