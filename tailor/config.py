@@ -52,6 +52,9 @@ class PrivacyConfig(_Section):
 class IngestConfig(_Section):
     event_types: list[str]
     channels: list[str]
+    # events dated more than this after their receipt are refused (server: 400; ingest:
+    # quarantined as future_ts); "receipt" in replay = the landing file's arrival (tailor/clock.py)
+    max_future_skew_seconds: float = Field(default=300.0, ge=0)
 
 
 class FeaturesConfig(_Section):

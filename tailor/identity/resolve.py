@@ -53,7 +53,7 @@ from tailor.privacy import pseudonymise
 
 SILVER_COLUMNS = ["person_id", "event_id", "event_type", "event_ts", "event_date", "item_id",
                   "category", "price", "quantity", "channel", "message_id", "action_id",
-                  "send_hour", "discount", "propensity", "granted", "ingested_at"]
+                  "send_hour", "discount", "propensity", "granted", "ingested_at", "received_at"]
 
 # id_type → bronze column carrying it
 ID_COLUMNS = {"anonymous": "anonymous_id", "device": "device_id"}
