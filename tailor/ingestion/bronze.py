@@ -122,8 +122,9 @@ def parse_lines(lines: DataFrame, root: str, arrival: Column | None,
     """(value, landing_file) lines → PARSED_SCHEMA rows; ``arrival`` is each line's
     ``ingested_at`` (:func:`tailor.clock.arrival_column`; default: now)."""
     arrived = F.current_timestamp() if arrival is None else arrival
-    return (lines.select("value", "landing_file", arrived.alias("ingested_at"))
-            .mapInPandas(line_parser(root, max_future_skew), PARSED_SCHEMA))
+    return (lines.select("value", "landing_file", F.unix_micros(arrived).alias("arrived_us"))
+            .mapInPandas(line_parser(root, max_future_skew), PARSED_SCHEMA)
+            .withColumn("ingested_at", F.timestamp_micros("arrived_us")).drop("arrived_us"))
 
 
 def bronze_rows(parsed: DataFrame) -> DataFrame:

@@ -26,7 +26,7 @@ PARSED_SCHEMA = ", ".join([
     "price double", "quantity int", "channel string", "message_id string", "action_id string",
     "send_hour int", "discount double", "propensity double", "granted boolean",
     "received_at string", "landing_file string", "raw_line string", "reason string",
-    "quarantine_id string", "ingested_at timestamp",
+    "quarantine_id string", "arrived_us long",
 ])
 FIELD_NAMES = [f.split()[0] for f in PARSED_SCHEMA.split(", ")]
 _FLOAT = {"price", "discount", "propensity"}
@@ -75,25 +75,21 @@ def parse_line(line: str, landing_file: str, arrived: float | None = None,
     return row
 
 
-def _epoch(value: Any) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    stamp = pd.Timestamp(value)
-    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).timestamp()
-
-
 def line_parser(root: str, max_future_skew: float | None
                 ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
-    """A ``mapInPandas`` body: columns (value, landing_file, ingested_at) → parsed rows
-    (PARSED_SCHEMA), landing files named relative to the landing ``root``."""
+    """A ``mapInPandas`` body: columns (value, landing_file, arrived_us: the file's arrival in
+    epoch microseconds) → parsed rows (PARSED_SCHEMA, arrived_us passed through), landing files
+    named relative to the landing ``root``. (Microseconds, not a timestamp: pandas' nanosecond
+    timestamps end in 2262, replayed worlds may not.)"""
 
     def parse(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for pdf in frames:
-            arrived = pdf["ingested_at"]
-            rows = [parse_line(v, relative_path(f, root), _epoch(a), max_future_skew)
+            arrived = pdf["arrived_us"]
+            rows = [parse_line(v, relative_path(f, root), None if pd.isna(a) else a / 1e6,
+                               max_future_skew)
                     for v, f, a in zip(pdf["value"], pdf["landing_file"], arrived)]
             out = pd.DataFrame(rows, columns=FIELD_NAMES)
-            out["ingested_at"] = arrived.to_numpy()
+            out["arrived_us"] = arrived.to_numpy()
             for col in _INT:
                 out[col] = out[col].astype("Int32")
             for col in _FLOAT:
