@@ -32,8 +32,8 @@ def test_conflicting_duplicates_are_quarantined(spark, cfg_with, tmp_path):
         _line("d4", "I5", ts="2026-08-30T10:00:00Z")])
     _write(landing / "events-2026-09-01-002.jsonl", [_line("d4", "I5")])  # other date: conflict
     summary = execute("ingest", ingest.run, "2026-09-02", cfg=cfg, spark=spark)
-    assert (summary["events"], summary["duplicates"], summary["conflicting_duplicates"]) == (2, 1, 3)
     assert summary["quarantine_reasons"] == {"conflicting_duplicate": 3}
+    assert (summary["events"], summary["duplicates"], summary["conflicting_duplicates"]) == (2, 1, 3)
 
     lh = Lakehouse(cfg, spark)
     bronze = {r.event_id: r.item_id for r in lh.read("bronze.events").collect()}

@@ -24,10 +24,10 @@ def test_redelivered_file_adds_nothing(spark, cfg_with, tmp_path):
 
     _write(landing / "resent" / "events-2026-09-01-000-copy.jsonl", lines)  # same bytes
     again = execute("ingest", ingest.run, "2026-09-02", cfg=cfg, spark=spark)
-    assert (again["files"], again["duplicate_files"], again["events"]) == (0, 1, 0)
     lh = Lakehouse(cfg, spark)
     assert lh.read("bronze.quarantine").count() == 2
     assert lh.read("bronze.events").count() == 1
+    assert (again["files"], again["duplicate_files"], again["events"]) == (0, 1, 0)
     logged = {r["landing_file"]: r for r in lh.read_arrow("ops.ingest_log").to_pylist()}
     copy = logged["resent/events-2026-09-01-000-copy.jsonl"]
     assert copy["duplicate_of"] == "events-2026-09-01-000.jsonl"
