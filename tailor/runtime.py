@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
+from tailor import credentials
 from tailor.clock import day_end
 from tailor.config import Config, get_config
 
@@ -75,6 +76,7 @@ def execute(job: str, run: Callable[[JobContext], dict[str, Any]], ds: str,
             cfg: Config | None = None, spark: Any = None) -> dict[str, Any]:
     """Run one job for ``ds`` and record its summary; exceptions propagate (task fails)."""
     cfg = cfg or get_config()
+    credentials.check(cfg, f"job {job}")
     date.fromisoformat(ds)  # fail fast on a malformed --ds
     ctx = JobContext(cfg=cfg, ds=ds, job=job, _spark=spark)
     started = time.time()

@@ -47,10 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tailor import credentials
     from tailor.config import get_config
     from tailor.runtime import record_run
 
     cfg = get_config()
+    credentials.check(cfg, f"job {args.job}")
     module = importlib.import_module(f"jobs.{MODULES.get(args.job, args.job)}")
     if args.job == "validate":
         if not args.table:

@@ -86,8 +86,10 @@ class ServerSettings:
 
     @classmethod
     def from_config(cls, cfg: Any, **overrides: Any) -> ServerSettings:
+        from tailor import credentials
         from tailor.lakehouse.tables import table_uri
 
+        credentials.check(cfg, "lookup server", api_keys=True)
         s = cfg.serving
         nearline = getattr(cfg, "nearline", None)
         overlay_table = getattr(nearline, "overlay_table", None) or "gold.overlay"
