@@ -15,7 +15,7 @@ def _iso(delta: timedelta) -> str:
 def test_far_future_event_is_refused_and_nothing_lands(published, start_server, events_auth,
                                                         message_customer, cfg):
     customer = message_customer("email")
-    srv = start_server(max_future_skew=300.0)
+    srv = start_server()  # ingest.max_future_skew_seconds: 300 (conf/base.yaml)
     with httpx.Client(base_url=srv.url, trust_env=False, timeout=10) as client:
         resp = client.post("/v1/events", headers=events_auth, json={"events": [
             {"event_id": "ok-1", "event_type": "consent_change", "customer_id": customer,
