@@ -149,9 +149,9 @@ def tag_duplicates(lh: Any, rows: DataFrame) -> DataFrame:
             .withColumn("_rank", F.row_number().over(first)))
     firsts = rows.where(F.col("_rank") == 1).select("event_id", F.col("_fp").alias("_first_fp"))
     if lh.exists("bronze.events"):
-        existing = (lh.read("bronze.events").select("event_id", _fingerprint().alias("_old_fp"))
-                    .join(firsts.select("event_id"), "event_id", "left_semi")
-                    .groupBy("event_id").agg(F.min("_old_fp").alias("_old_fp")))
+        existing = (lh.read("bronze.events").join(firsts.select("event_id"), "event_id",
+                                                  "left_semi")  # fingerprint matches only
+                    .groupBy("event_id").agg(F.min(_fingerprint()).alias("_old_fp")))
         ref = firsts.join(existing, "event_id", "left")
     else:
         ref = firsts.withColumn("_old_fp", F.lit(None).cast("string"))
@@ -224,18 +224,21 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
 
 
 def _count(parsed: DataFrame, tagged: DataFrame) -> tuple[dict[str, tuple[int, int]], dict]:
-    """Per file (good, quarantined) lines and the run's counts."""
-    lines = {r["landing_file"]: (r["lines"], r["bad"]) for r in parsed.groupBy("landing_file").agg(
-        F.count(F.lit(1)).alias("lines"),
-        F.sum(F.col("reason").isNotNull().cast("long")).alias("bad")).collect()}
+    """Per file (good, quarantined) lines and the run's counts (two small Spark actions)."""
+    lines: dict[str, list[int]] = {}
+    reasons: dict[str, int] = {}
+    for r in parsed.groupBy("landing_file", "reason").count().collect():
+        counts = lines.setdefault(r["landing_file"], [0, 0])
+        counts[0] += r["count"]
+        if r["reason"] is not None:
+            counts[1] += r["count"]
+            reasons[r["reason"]] = reasons.get(r["reason"], 0) + r["count"]
     statuses: dict[str, int] = {}
     conflicts: dict[str, int] = {}
     for r in tagged.groupBy("landing_file", "_status").count().collect():
         statuses[r["_status"]] = statuses.get(r["_status"], 0) + r["count"]
         if r["_status"] == "conflict":
             conflicts[r["landing_file"]] = r["count"]
-    reasons = {r["reason"]: r["count"] for r in
-               parsed.where(F.col("reason").isNotNull()).groupBy("reason").count().collect()}
     if statuses.get("conflict"):
         reasons[CONFLICTING_DUPLICATE] = statuses["conflict"]
     per_file = {}
