@@ -19,6 +19,7 @@ from tailor.agents.guardian import consent_state
 from tailor.agents.lifecycle import PolicyParams, choose
 from tailor.agents.registry import serving_policy, shadow_policy
 from tailor.catalog import table
+from tailor.clock import run_instant
 from tailor.features.assemble import person_features
 from tailor.features.registry import GROUPS
 from tailor.runtime import JobContext, main
@@ -58,7 +59,7 @@ def run(ctx: JobContext) -> dict:
                                       .alias("ranked"))
             .select("person_id", F.col("ranked.item_id").alias("items"),
                     F.col("ranked.score").alias("item_scores")))
-    consent = consent_state(lh.read("silver.events"), ctx.day_end())
+    consent = consent_state(lh.read("silver.events"), run_instant(cfg, ctx.ds))
     frame = (features.join(scores, "person_id").join(recs, "person_id", "left")
              .join(consent, "person_id", "left")
              .withColumn("items", F.coalesce("items", F.array().cast("array<string>")))

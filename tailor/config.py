@@ -49,6 +49,12 @@ class PrivacyConfig(_Section):
     person_id_length: int
 
 
+class IngestConfig(_Section):
+    # events dated more than this after their receipt are refused (server: 400; ingest:
+    # quarantined as future_ts); "receipt" in replay = the landing file's arrival (tailor/clock.py)
+    max_future_skew_seconds: float = Field(default=300.0, ge=0)
+
+
 class FeaturesConfig(_Section):
     behaviour_windows_hours: list[int]
     # Point-in-time join plan (features/pit.py): auto = broadcast small entity sides, else window.
@@ -295,6 +301,7 @@ class Config(_Section):
     spark: SparkConfig
     lakehouse: LakehouseConfig
     privacy: PrivacyConfig
+    ingest: IngestConfig = IngestConfig()
     features: FeaturesConfig
     clock: ClockConfig = ClockConfig()
     drift: DriftConfig = DriftConfig()

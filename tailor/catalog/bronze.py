@@ -20,6 +20,8 @@ EVENTS = Table(
         C("granted", "boolean", "consent_change: granted (true) or revoked (false)"),
         C("landing_file", "string", "the landing file the line came from"),
         C("ingested_at", "timestamp", "when the line reached the lakehouse (tailor/clock.py)"),
+        C("received_at", "timestamp", "when the lookup server received it (its own clock; null "
+                                      "for events that did not come through the server)"),
     ))
 
 QUARANTINE = Table(
@@ -28,7 +30,8 @@ QUARANTINE = Table(
     columns=(
         C("quarantine_id", "string", "hash of landing file + line"),
         C("landing_file", "string"), C("raw_line", "string"),
-        C("reason", "string", "e.g. invalid_json, missing:ts, bad_ts, unknown_event_type"),
+        C("reason", "string", "e.g. invalid_json, missing:ts, bad_ts, future_ts, "
+                              "conflicting_duplicate, unknown_event_type"),
         C("quarantined_at", "timestamp"),
         C("ingest_date", "string", "the run's ds (partition)"),
     ))

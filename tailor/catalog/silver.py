@@ -12,7 +12,7 @@ EVENTS = Table(
         C("price", "double"), C("quantity", "int"), C("channel", "string"),
         C("message_id", "string"), C("action_id", "string"), C("send_hour", "int"),
         C("discount", "double"), C("propensity", "double"), C("granted", "boolean"),
-        C("ingested_at", "timestamp"),
+        C("ingested_at", "timestamp"), C("received_at", "timestamp"),
     ))
 
 IDENTITY_MAP = Table(

@@ -22,12 +22,12 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 import uuid
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import unquote_to_bytes
 
-from tailor.events import validate_event
+from tailor.events import is_future, iso_utc, validate_event
 from tailor.privacy import stable_share
 from tailor.serving import openapi
 from tailor.serving.metrics import Metrics
@@ -122,10 +122,6 @@ class BadRequest(Exception):
 
     def response(self) -> tuple[bytes, bytes]:
         return error(self.status, self.code, self.detail, **self.more)
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class DecisionApp:
@@ -501,7 +497,8 @@ class DecisionApp:
         if len(events) > self.settings.max_events:
             raise BadRequest(f"at most {self.settings.max_events} events per request "
                              f"(serving.events.max_per_request); got {len(events)}")
-        now = utc_now_iso()
+        received = time.time()
+        now, received_at = iso_utc(received, "milliseconds"), iso_utc(received)
         problems = []
         for i, event in enumerate(events):
             if isinstance(event, dict):  # missing or empty: ours (false, 0, [] are bad types)
@@ -509,6 +506,7 @@ class DecisionApp:
                     event["event_id"] = uuid.uuid4().hex
                 if event.get("ts") in (None, ""):
                     event["ts"] = now
+                event["received_at"] = received_at  # ours: a client's value is never kept
             reason = validate_event(event)
             if reason is not None:
                 problems.append({"index": i, "reason": reason})
@@ -516,6 +514,7 @@ class DecisionApp:
             self.metrics.events_rejected += len(problems)
             raise BadRequest(f"{len(problems)} of {len(events)} events are invalid; nothing was "
                              f"written", status=422, code="invalid_events", problems=problems[:100])
+        self._refuse_future(events, received)
         # consent first: a revocation applies even if landing it fails below
         self.overlay.apply_events(events)
         if self.events is None:
@@ -536,6 +535,22 @@ class DecisionApp:
         if durable.done() and durable.exception() is None:
             return answer
         return self._when_durable(durable, answer)
+
+    def _refuse_future(self, events: list[dict[str, Any]], received: float) -> None:
+        """400 if any event is dated beyond the allowed clock skew (nothing is written)."""
+        skew = self.settings.max_future_skew
+        future = [{"index": i, "event_id": e["event_id"], "ts": e["ts"], "reason": "future_ts"}
+                  for i, e in enumerate(events) if is_future(e["ts"], received, skew)]
+        if not future:
+            return
+        self.metrics.events_rejected += len(future)
+        first = future[0]
+        raise BadRequest(
+            f"{len(future)} of {len(events)} events are dated more than {skew:g} s after the "
+            f"server's clock ({iso_utc(received, 'seconds')}; ingest.max_future_skew_seconds), "
+            f"e.g. event {first['event_id']!r} with ts {first['ts']!r}: fix the sender's clock "
+            f"or send events when they happen. Nothing was written.",
+            status=400, code="future_event", problems=future[:100])
 
     @staticmethod
     async def _when_durable(durable: asyncio.Future, answer: tuple[bytes, bytes]):

@@ -30,11 +30,12 @@ def good_events() -> pd.DataFrame:
     columns = ["event_id", "event_type", "event_ts", "event_date", "customer_id", "email",
                "anonymous_id", "device_id", "item_id", "category", "price", "quantity",
                "channel", "message_id", "action_id", "send_hour", "discount", "propensity",
-               "granted", "landing_file", "ingested_at"]
+               "granted", "landing_file", "ingested_at", "received_at"]
     df = pd.DataFrame(rows).reindex(columns=columns)
     df["event_date"] = DS
     df["landing_file"] = "landing/batch-0001.jsonl"
     df["ingested_at"] = _ts(f"{DS}T23:00:00")
+    df["received_at"] = [pd.NaT, pd.NaT, pd.NaT, _ts(f"{DS}T19:00:01")]  # e4 came via the server
     for col in ["quantity", "send_hour"]:
         df[col] = df[col].astype("Int64")
     df["granted"] = df["granted"].astype("boolean")
@@ -88,7 +89,7 @@ def good_silver_events(good_events) -> pd.DataFrame:
     """The bronze fixture as identity writes it: person_id added, direct identifiers dropped."""
     columns = ["person_id", "event_id", "event_type", "event_ts", "event_date", "item_id",
                "category", "price", "quantity", "channel", "message_id", "action_id",
-               "send_hour", "discount", "propensity", "granted", "ingested_at"]
+               "send_hour", "discount", "propensity", "granted", "ingested_at", "received_at"]
     df = good_events.assign(person_id=["anon-p0", "p1", "p1", "p2"])
     return df[columns].copy()
 
@@ -105,7 +106,8 @@ def good_quarantine() -> pd.DataFrame:
 
 @pytest.fixture
 def good_ingest_log() -> pd.DataFrame:
-    df = pd.DataFrame({"landing_file": ["landing/b1.jsonl", "landing/b2.jsonl"],
+    df = pd.DataFrame({"landing_file": ["b1.jsonl", "b2.jsonl"],
+                       "content_hash": ["ab" * 32, "cd" * 32], "duplicate_of": [None, None],
                        "rows_good": [98, 50], "rows_quarantined": [2, 0], "ds": [DS, DS],
                        "ingested_at": [_ts(f"{DS}T23:00:00")] * 2, "bronze_version": [3, 4]})
     return df

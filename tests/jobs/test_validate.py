@@ -26,6 +26,7 @@ SCHEMA = pa.schema([
     ("message_id", pa.string()), ("action_id", pa.string()), ("send_hour", pa.int32()),
     ("discount", pa.float64()), ("propensity", pa.float64()), ("granted", pa.bool_()),
     ("landing_file", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC")),
+    ("received_at", pa.timestamp("us", tz="UTC")),
 ])
 
 
