@@ -421,7 +421,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from tailor.serving.snapshot import build_snapshot, set_current
-    from tailor.serving.synthetic import bulk_decisions
+    from tests.support.synthetic import bulk_decisions
 
     work = Path(tempfile.mkdtemp(prefix="tailor-consent-soak-"))
     started = time.time()

@@ -28,6 +28,12 @@ EVENT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "discount": (int, float),  # offer as a share of the order value, 0..1
     "propensity": (int, float),  # probability the logging policy chose this action, (0, 1]
     "granted": bool,        # consent_change: channel consent granted (true) or revoked (false)
+    # decision_served events of the lookup server's decision log (tailor/serving/records.py):
+    "overridden_by": str,   # a request-time rule replaced the policy's message (served no_message)
+    "policy_action_id": str,         # ... what the policy had chosen, with its probability
+    "policy_propensity": (int, float),
+    "shadow_action_id": str,         # the challenger's decision for the same person (never served)
+    "shadow_propensity": (int, float),
 }
 
 # Fields only Tailor writes. ``received_at``: the instant (ISO-8601 UTC) the lookup server

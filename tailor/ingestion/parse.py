@@ -25,11 +25,12 @@ PARSED_SCHEMA = ", ".join([
     "anonymous_id string", "device_id string", "item_id string", "category string",
     "price double", "quantity int", "channel string", "message_id string", "action_id string",
     "send_hour int", "discount double", "propensity double", "granted boolean",
-    "received_at string", "landing_file string", "raw_line string", "reason string",
+    "overridden_by string", "policy_action_id string", "policy_propensity double",
+    "shadow_action_id string", "shadow_propensity double", "received_at string", "landing_file string", "raw_line string", "reason string",
     "quarantine_id string", "arrived_us long",
 ])
 FIELD_NAMES = [f.split()[0] for f in PARSED_SCHEMA.split(", ")]
-_FLOAT = {"price", "discount", "propensity"}
+_FLOAT = {"price", "discount", "propensity", "policy_propensity", "shadow_propensity"}
 _INT = {"quantity", "send_hour"}
 _COPIED = [*EVENT_FIELDS, *SERVER_FIELDS]
 FUTURE_TS = "future_ts"

@@ -24,7 +24,7 @@ import json
 import logging
 import time
 import uuid
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 from urllib.parse import unquote_to_bytes
 
 from tailor.events import is_future, iso_utc, validate_event
@@ -49,7 +49,21 @@ from tailor.serving.store import CorruptRecord
 if TYPE_CHECKING:
     from tailor.serving.landing import DecisionLog, LandingWriter
     from tailor.serving.overlay import Overlay
-    from tailor.serving.server import LookupServer
+
+
+class SnapshotControl(Protocol):
+    """What the routes may ask of whoever owns the snapshots (``LookupServer``): the app knows
+    this interface, not the server."""
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]: ...
+
+    def snapshot_status(self) -> dict[str, Any]: ...
+
+    async def reload_now(self) -> dict[str, Any]: ...
+
+    async def rollback(self, to: str | None) -> tuple[str | None, str, list[str]]: ...
+
+    def snapshot_corrupt(self, snapshot: Snapshot, detail: str) -> None: ...
 
 log = logging.getLogger("tailor.serving")
 DECISIONS_PREFIX = b"/v1/decisions/"
@@ -129,7 +143,7 @@ class DecisionApp:
 
     def __init__(self, settings: Any, snapshot: Snapshot, *, overlay: "Overlay",
                  decision_log: "DecisionLog | None" = None, events: "LandingWriter | None" = None,
-                 metrics: Metrics | None = None, server: "LookupServer | None" = None) -> None:
+                 metrics: Metrics | None = None, control: SnapshotControl | None = None) -> None:
         self.settings = settings
         self._pseudonymise = pseudonymiser(settings.pseudonym_key, settings.person_id_length)
         inner, outer = _pads(settings.pseudonym_key)
@@ -140,7 +154,7 @@ class DecisionApp:
         self._log = decision_log.append if decision_log is not None else None
         self.events = events
         self.metrics = metrics or Metrics()
-        self.server = server
+        self.control = control
         self._cap = settings.max_messages_per_day
         self._cap_lit = jbytes(f"frequency_cap:{self._cap}/day")
         self._holdout_share = settings.holdout_share
@@ -316,8 +330,8 @@ class DecisionApp:
         """A record failed its checksum: 503 for this request; the server goes not-ready and
         rolls back (it logs the details once)."""
         self.metrics.corrupt_records += 1
-        if self.server is not None:
-            self.server.snapshot_corrupt(snap, str(exc))
+        if self.control is not None:
+            self.control.snapshot_corrupt(snap, str(exc))
         return error(503, "unavailable", "this decision could not be read intact from the "
                      "served snapshot; the server is switching to the previous snapshot, retry "
                      "shortly", extra=b"Retry-After: 1\r\n")
@@ -566,7 +580,7 @@ class DecisionApp:
         return _OK, self._health
 
     def _readyz(self, conn: HttpProtocol, url: bytes) -> tuple[bytes, bytes]:
-        ready, detail = self.server.readiness() if self.server else (True, {})
+        ready, detail = self.control.readiness() if self.control else (True, {})
         body = json.dumps({"ready": ready, "snapshot_id": self.snapshot.snapshot_id,
                            **detail}).encode()
         return (_OK if ready else head(503)), body
@@ -582,11 +596,11 @@ class DecisionApp:
 
     def _admin_snapshots(self, conn: HttpProtocol, url: bytes) -> tuple[bytes, bytes]:
         self._authorize(conn, "admin")
-        return _OK, json.dumps(self.server.snapshot_status(), default=str).encode()
+        return _OK, json.dumps(self.control.snapshot_status(), default=str).encode()
 
     def _admin_reload(self, conn: HttpProtocol, url: bytes):
         self._authorize(conn, "admin")
-        return self._reload_answer(self.server.reload_now())
+        return self._reload_answer(self.control.reload_now())
 
     def _admin_rollback(self, conn: HttpProtocol, url: bytes):
         self._authorize(conn, "admin")
@@ -601,10 +615,10 @@ class DecisionApp:
 
     async def _rollback(self, to: str | None) -> tuple[bytes, bytes]:
         try:
-            previous, target, skipped = await self.server.rollback(to)
+            previous, target, skipped = await self.control.rollback(to)
         except SnapshotError as exc:
             raise BadRequest(str(exc), status=409, code="conflict") from None
-        serving = await self.server.reload_now()
+        serving = await self.control.reload_now()
         return _OK, json.dumps({"from": previous, "to": target, "skipped": skipped,
                                 **serving}).encode()
 

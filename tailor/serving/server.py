@@ -200,7 +200,7 @@ class LookupServer:
                 log.info("replayed %d recent events into the local overlay", replayed)
         self.app = DecisionApp(settings, snapshot, overlay=self.overlay,
                                decision_log=self.decision_log, events=self.events,
-                               metrics=self.metrics, server=self)
+                               metrics=self.metrics, control=self)
         self.limits = limits_for(settings)
         self.connections = Connections(self.limits)
         self._server: asyncio.Server | None = None
