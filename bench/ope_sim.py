@@ -19,24 +19,27 @@ The TRUE value of a target is the mean over the window's decision points of
 sum_a pi(a|x) reward_matrix(x, a) (the oracle's exact expected reward, fatigue from the logged sends).
 
 Reward model for DM and the DR family (``estimated_rewards``): XGBoost over observable context from
-landing only (``bench/ope_sim_features.py``), trained on the days before the evaluation window, so it
-never saw the outcomes it helps to evaluate (cross-fitted in time).
+landing only (``bench/ope_sim_model.py``: a funnel open x click x convert x order value), trained on the
+days before the evaluation window, so it never saw the outcomes it helps to evaluate (cross-fitted in
+time).
 
 Estimators: ``tailor.evaluation.ope.default_estimators()`` (IPS, SNIPS, DM, DR, SNDR, switch-DR(20),
-clipped DR(20), DRos(20)) with tailor's percentile bootstrap; resamples are whole customers
-(``--groups customer``, the default; the round-level bootstrap is reported alongside). Plus one
-diagnostic that is not an estimator anyone can run: ``dr[true q]``, DR with the oracle's reward matrix as
-the reward model, the floor of DR's error that no reward model can beat (the noise of the realised
-rewards of the rounds the target would have chosen).
+clipped DR(20), DRos(20)) with tailor's percentile bootstrap. The headline CI resamples whole customers
+(their rounds share hidden traits, and consent and fatigue carry over from one round to the next); the
+round-level bootstrap is reported alongside. Plus one diagnostic that no one outside a simulator can
+run: ``dr[true q]``, DR with the oracle's reward matrix as its reward model, i.e. DR's error with a
+perfect reward model (what is left is the noise of the realised rewards the estimate rests on).
 
 Per seed x target x estimator: estimate, 95 % CI, truth, relative error |est - truth| / |truth|, whether
-the CI covers the truth, ESS and largest weight. Prints a table (median relative error over seeds, CI
-coverage, mean ESS / largest weight) and, last, one JSON object, also ``bench/results/ope_sim.json``
-(``--quick``: ``ope_sim.quick.json``), plus ``ope_sim.png``.
+each CI covers the truth, ESS, largest weight and ``support``: the Kish effective number of *paying*
+rounds (reward > 0) under the target's weights, i.e. how many conversions the estimate really rests on.
+Prints a table (median relative error over seeds, mean signed error, CI coverage, mean ESS / largest
+weight / support) and, last, one JSON object, also ``bench/results/ope_sim.json`` (``--quick``:
+``ope_sim.quick.json``), plus the plot next to it (``.png``).
 
-    .venv/bin/python bench/ope_sim.py                 # 20 seeds x 20,000 users x 40 days (~25-40 min)
+    .venv/bin/python bench/ope_sim.py                 # 20 seeds x 20,000 users x 40 days (~25 min)
     .venv/bin/python bench/ope_sim.py --quick         # smoke check: 3 small worlds, < 2 min
-    .venv/bin/python bench/ope_sim.py --seeds 5 --users 5000
+    .venv/bin/python bench/ope_sim.py --users 5000 --out bench/results/ope_sim_users5000.json
 """
 from __future__ import annotations
 
@@ -66,7 +69,16 @@ from ope_sim_model import (  # noqa: E402
     read_events,
 )
 
-from tailor.evaluation.ope import DR, Bootstrap, LoggedFeedback, default_estimators, evaluate, one_hot  # noqa: E402
+from tailor.evaluation.ope import (  # noqa: E402
+    DR,
+    Bootstrap,
+    LoggedFeedback,
+    default_estimators,
+    effective_sample_size,
+    evaluate,
+    importance_weights,
+    one_hot,
+)
 from tailor.events import CHANNELS  # noqa: E402
 
 EPSILON = 0.2                   # oracle-eps: share of uniform exploration over the allowed actions
@@ -215,6 +227,9 @@ def estimate(data: SeedData, n_boot: int, seed: int) -> list[dict]:
     policies = target_policies(data.true_rewards, data.model_rewards, data.logging_dist,
                                data.action_ids.index(RULE_ACTION))
     truth = true_values(policies, data.true_rewards)
+    paying = feedback.reward > 0
+    support = {name: effective_sample_size(importance_weights(feedback, dist)[paying])
+               for name, dist in policies.items()}
     rounds = LoggedFeedback(feedback.action, feedback.reward, feedback.pscore, feedback.n_actions,
                             feedback.logging_dist)
     boot = Bootstrap(n_boot=n_boot, seed=seed)
@@ -234,7 +249,7 @@ def estimate(data: SeedData, n_boot: int, seed: int) -> list[dict]:
             "ci": [result.ci_low, result.ci_high], "covered": bool(result.ci_low <= true <= result.ci_high),
             "ci_rounds": [by_round.ci_low, by_round.ci_high],
             "covered_rounds": bool(by_round.ci_low <= true <= by_round.ci_high),
-            "ess": result.ess, "max_weight": result.max_weight})
+            "ess": result.ess, "max_weight": result.max_weight, "support": support[result.policy]})
     return out
 
 
@@ -258,6 +273,7 @@ def summarise(records: list[dict], key: str = "covered") -> dict[str, dict[str, 
                 "ci_coverage": float(np.mean([r[key] for r in rows])),
                 "ess_mean": float(np.mean([r["ess"] for r in rows])),
                 "max_weight_mean": float(np.mean([r["max_weight"] for r in rows])),
+                "support_mean": float(np.mean([r["support"] for r in rows])),
                 "n_seeds": len({r["seed"] for r in rows})}
     return out
 
@@ -265,14 +281,14 @@ def summarise(records: list[dict], key: str = "covered") -> dict[str, dict[str, 
 def table(summary: dict, by_round: dict) -> str:
     """Plain-text table, one line per estimator x target."""
     head = (f"{'estimator':<17} {'target':<13} {'med rel err':>11} {'mean bias':>9} {'coverage':>8} "
-            f"{'cov rounds':>10} {'mean ESS':>9} {'max w':>6}")
+            f"{'cov rounds':>10} {'mean ESS':>9} {'max w':>6} {'support':>7}")
     lines = [head, "-" * len(head)]
     for est, by_target in summary.items():
         for target, row in by_target.items():
             lines.append(f"{est:<17} {target:<13} {row['rel_error_median']:>11.3f} "
                          f"{row['signed_rel_error_mean']:>+9.3f} {row['ci_coverage']:>8.2f} "
                          f"{by_round[est][target]['ci_coverage']:>10.2f} {row['ess_mean']:>9.0f} "
-                         f"{row['max_weight_mean']:>6.1f}")
+                         f"{row['max_weight_mean']:>6.1f} {row['support_mean']:>7.1f}")
     return "\n".join(lines)
 
 
@@ -371,7 +387,8 @@ def run_seed(seed: int, args: argparse.Namespace, params: RewardModelParams) -> 
             k: r[k] for k in ("value", "ci", "ci_rounds", "rel_error", "covered", "covered_rounds")}
     summary = {"seed": seed, "n_rounds": data.feedback.n_rounds, "n_customers": data.n_customers,
                "truth": {t: r["truth"] for t, r in dr.items()},
-               "weights": {t: {"ess": r["ess"], "max_weight": r["max_weight"]} for t, r in dr.items()},
+               "weights": {t: {"ess": r["ess"], "max_weight": r["max_weight"], "support": r["support"]}
+                           for t, r in dr.items()},
                "estimates": estimates, "reward_model": data.model, "seconds": seconds}
     print(f"seed {seed}: {data.feedback.n_rounds:,} rounds, {data.n_customers:,} customers, q̂ corr "
           f"{data.model['corr_with_truth']:.2f}; DR rel err "
@@ -421,6 +438,7 @@ def report(records: list[dict], per_seed: list[dict], args: argparse.Namespace, 
         "ope_signed_rel_error_mean": pick(summary, "signed_rel_error_mean"),
         "ess_mean": {t: row["ess_mean"] for t, row in summary["dr"].items()},
         "max_weight_mean": {t: row["max_weight_mean"] for t, row in summary["dr"].items()},
+        "support_mean": {t: row["support_mean"] for t, row in summary["dr"].items()},
         "dr_target": {**DR_TARGET, "met": met},
         "per_seed": per_seed,
         "plot": str(png.relative_to(HERE.parent) if png.is_relative_to(HERE.parent) else png),

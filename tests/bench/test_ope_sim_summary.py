@@ -10,7 +10,7 @@ from bench.ope_sim import ON_POLICY, Window, summarise
 def record(seed, target, rel_error, covered, estimator="dr"):
     return {"seed": seed, "target": target, "estimator": estimator, "rel_error": rel_error,
             "signed_rel_error": -rel_error, "covered": covered, "covered_rounds": True,
-            "ess": 100.0 * seed, "max_weight": 80.0}
+            "ess": 100.0 * seed, "max_weight": 80.0, "support": 5.0}
 
 
 RECORDS = [record(1, "rule", 0.1, True), record(2, "rule", 0.3, False), record(3, "rule", 0.2, True),
