@@ -155,7 +155,7 @@ class LearningConfig(_Section):
 class PolicyGateConfig(_Section):
     """When a challenger policy replaces the champion (tailor/agents/gate.py)."""
 
-    estimator: str = "switch-dr"       # the OPE estimator the decision rests on
+    estimator: str = "dr"              # the OPE estimator the decision rests on (bench/ope_sim.py)
     n_boot: int = 200                  # bootstrap resamples (persons resampled as a whole)
     alpha: float = 0.05                # 1 - confidence of the intervals
     min_rows: int = 1000               # fewer usable logged rows: no decision, champion stays
