@@ -26,8 +26,9 @@ PARSED_SCHEMA = ", ".join([
     "price double", "quantity int", "channel string", "message_id string", "action_id string",
     "send_hour int", "discount double", "propensity double", "granted boolean",
     "overridden_by string", "policy_action_id string", "policy_propensity double",
-    "shadow_action_id string", "shadow_propensity double", "received_at string", "landing_file string", "raw_line string", "reason string",
-    "quarantine_id string", "arrived_us long",
+    "shadow_action_id string", "shadow_propensity double", "received_at string",
+    "landing_file string", "raw_line string", "reason string", "quarantine_id string",
+    "arrived_us long",
 ])
 FIELD_NAMES = [f.split()[0] for f in PARSED_SCHEMA.split(", ")]
 _FLOAT = {"price", "discount", "propensity", "policy_propensity", "shadow_propensity"}
