@@ -27,8 +27,8 @@ import uuid
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 from urllib.parse import unquote_to_bytes
 
+from tailor.agents.holdout import in_holdout
 from tailor.events import is_future, iso_utc, validate_event
-from tailor.privacy import stable_share
 from tailor.serving import openapi
 from tailor.serving.metrics import Metrics
 from tailor.serving.protocol import HttpProtocol, error, head
@@ -420,8 +420,7 @@ class DecisionApp:
         value = snap.lookup(pid)
         if value is None:
             self.n_unknown += 1
-            return snap.fallback[stable_share(pid.decode(), self._holdout_salt)
-                                 < self._holdout_share]
+            return snap.fallback[in_holdout(pid.decode(), self._holdout_salt, self._holdout_share)]
         self.n_known += 1
         return value
 
