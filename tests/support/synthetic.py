@@ -126,4 +126,6 @@ def bulk_decisions(n: int, ds: str, key: str, length: int, *, n_items: int = 100
         "decided_at": pa.array([datetime(2026, 10, 15, 3, 0, tzinfo=timezone.utc)] * n,
                                pa.timestamp("us", tz="UTC")),
         "policy_action_id": pa.array(action, pa.string()),
+        "shadow_action_id": pa.array([None] * n, pa.string()),
+        "shadow_propensity": pa.array([None] * n, pa.float64()),
     }).select(DECISIONS_SCHEMA.names).cast(DECISIONS_SCHEMA)
