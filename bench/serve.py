@@ -4,7 +4,7 @@
     .venv/bin/python bench/serve.py --users 100000 --duration 5 --skip-feast   # quick look
     .venv/bin/python bench/serve.py --lookup-only --users 200000   # record checksum cost only
 
-1. Generates ``--users`` synthetic gold.decisions rows (``tailor.serving.synthetic``; customer
+1. Generates ``--users`` synthetic gold.decisions rows (``tests.support.synthetic``; customer
    ids ``c-0000000`` …, deterministic) and publishes them with Tailor's own publish path
    (``build_snapshot`` + ``set_current``, which verifies checksums) into a temp serving dir,
    timing the build and measuring the snapshot.
@@ -33,7 +33,6 @@ and end is recorded because other processes on the machine skew every figure.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import http.client
 import json
@@ -204,26 +203,12 @@ def wait_http(port: int, path: str, timeout: float, server: Server) -> None:
 
 # ------------------------------------------------------------------------------ the data
 
-def generate(users: int, key: str, length: int, chunk: int = 100_000):
-    """gold.decisions-shaped Arrow table, row ``i`` = customer ``c-<i:07d>`` (deterministic).
+def generate(users: int, key: str, length: int):
+    """gold.decisions-shaped Arrow table, row ``i`` = customer ``c-<i:07d>`` (deterministic),
+    built column-wise by ``tests/support/synthetic.py`` from the table catalog."""
+    from tests.support.synthetic import bulk_decisions
 
-    Uses the column-wise ``synthetic.bulk_decisions`` when the installed Tailor has it, else
-    the row-wise ``decision_row`` (slower: ~50 µs a row).
-    """
-    import pyarrow as pa
-
-    from tailor.serving import synthetic
-
-    if hasattr(synthetic, "bulk_decisions"):
-        return synthetic.bulk_decisions(users, DS, key, length), "synthetic.bulk_decisions"
-    parts = []
-    for start in range(0, users, chunk):
-        ids = [loadgen.customer_id(i) for i in range(start, min(users, start + chunk))]
-        # every 10th user revoked consent: the "no message" branch of the contract
-        rows = [synthetic.decision_row(c, DS, key, length, opted_out=(i % 10 == 7))
-                for i, c in enumerate(ids, start)]
-        parts.append(pa.Table.from_pylist(rows, schema=synthetic.DECISIONS_SCHEMA))
-    return pa.concat_tables(parts).combine_chunks(), "synthetic.decision_row"
+    return bulk_decisions(users, DS, key, length), "synthetic.bulk_decisions"
 
 
 FEAST_WINDOW_ROWS = 100_000  # rows per materialisation window (bounds Feast's memory)
@@ -363,31 +348,10 @@ def scrape_metrics(port: int) -> dict:
 # --------------------------------------------------------------------- the Tailor config
 
 def tailor_knobs() -> dict:
-    """What the installed lookup server exposes for decision logging and the nearline overlay.
-
-    Looked up, not assumed: ServerSettings fields, ``serving:`` config keys and ``tailor serve``
-    flags whose names mention logging or an overlay.
-    """
+    """The lookup server's configuration in this run (decision log, overlay, limits)."""
     from tailor.config import get_config
-    from tailor.serving.server import ServerSettings
 
-    fields = [f.name for f in dataclasses.fields(ServerSettings)]
-    serving = get_config().serving
-    serving_cfg = serving.model_dump() if hasattr(serving, "model_dump") else dict(serving)
-    help_text = subprocess.run([sys.executable, "-m", "tailor.cli", "serve", "--help"],
-                               capture_output=True, text=True, cwd=ROOT).stdout
-    flags = sorted({tok.split("=")[0].rstrip(",") for tok in help_text.split()
-                    if tok.startswith("--")})
-
-    def matching(words: tuple[str, ...]) -> list[str]:
-        names = fields + [f"serving.{k}" for k in serving_cfg] + flags
-        return sorted({n for n in names if any(w in n.lower() for w in words)})
-
-    return {"server_settings_fields": fields, "serving_config": serving_cfg,
-            "serve_flags": flags,
-            "decision_logging_knobs": matching(("decision_log", "log_dir", "log_decisions",
-                                                "decision-log", "log-decisions", "decisionlog")),
-            "overlay_knobs": matching(("overlay",))}
+    return {"serving_config": get_config().serving.model_dump()}
 
 
 # ----------------------------------------------------------------------------- the runs
@@ -736,16 +700,8 @@ def main(argv: list[str] | None = None) -> int:
                      "TAILOR__PATHS__LAKEHOUSE": str(work / "lakehouse"),
                      "TAILOR__PATHS__RUNS": str(work / "runs"),
                      "TAILOR__PATHS__SERVING": str(work / "serving")}
-        if "decision_log" in knobs["serving_config"]:
-            env_extra["TAILOR__SERVING__DECISION_LOG__ENABLED"] = "true"
+        env_extra["TAILOR__SERVING__DECISION_LOG__ENABLED"] = "true"
         env_extra.update(kv.split("=", 1) for kv in args.tailor_env)
-        if not knobs["decision_logging_knobs"]:
-            notes.append("decision logging: the server exposes no switch for it yet "
-                         "(no ServerSettings field / serving config key / serve flag), so "
-                         "Tailor was measured without it")
-        if not knobs["overlay_knobs"]:
-            notes.append("nearline overlay: the server exposes no switch for it yet, so "
-                         "Tailor was measured without it")
 
         log(f"generating {args.users:,} synthetic decision rows in {work}")
         t0 = time.perf_counter()
@@ -774,7 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         fallback_file = work / "fallback.json"
         fallback_file.write_bytes(expected["fallback_body"])
         overlay = None
-        if knobs["overlay_knobs"] and args.overlay_share > 0:
+        if args.overlay_share > 0:
             overlay = write_overlay(work / "lakehouse", table, args.overlay_share)
             log(f"overlay: {overlay['persons']:,} persons in {overlay['uri']}")
         del table

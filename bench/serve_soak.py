@@ -4,7 +4,7 @@ published (swap), rolled back through the admin API and a corrupt one is forced 
     python bench/serve_soak.py                       # 1M users, 60 s, 32 connections
     python bench/serve_soak.py --users 200000 --seconds 30
 
-Every answer is read and checked (tailor/serving/loadgen.py): zero 5xx, zero failed
+Every answer is read and checked (tests/support/soak.py): zero 5xx, zero failed
 well-formed requests, every malformed request a 4xx with a JSON error, the swap seen, the
 rollback served, the corrupt snapshot refused, every served decision in the decision log (and
 valid per tailor.events), a clean SIGTERM exit. Prints the figures, writes
@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tailor.serving.loadgen import soak  # noqa: E402
+from tests.support.soak import soak  # noqa: E402
 
 
 def main() -> int:

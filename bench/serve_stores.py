@@ -76,7 +76,7 @@ def measure(users: int, work: Path, seed: int = 0) -> dict:
 
     from tailor.config import get_config
     from tailor.serving.compile import compile_values
-    from tailor.serving.synthetic import bulk_decisions
+    from tests.support.synthetic import bulk_decisions
 
     cfg = get_config()
     table = bulk_decisions(users, DS, cfg.privacy.pseudonym_key, cfg.privacy.person_id_length)

@@ -30,7 +30,8 @@ def event_types() -> list[Any]:
     """Types of the timestamp and numeric event columns (string columns differ per table)."""
     from tailor.expectations._rules import doubles, integers, timestamps
 
-    return [*timestamps("event_ts", "ingested_at", noun="a timezone-aware timestamp"),
+    return [*timestamps("event_ts", "ingested_at", "received_at",
+                        noun="a timezone-aware timestamp"),
             *doubles("price", "discount", "propensity"),
             *integers("quantity", "send_hour")]
 

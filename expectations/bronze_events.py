@@ -5,10 +5,12 @@ Checked on one ``event_date`` partition at a time (the validate job reads ``even
 - The partition is not empty (severity *warning*: a quiet day is suspicious, not a breach).
 - Every column of the table exists: event_id, event_type, event_ts, event_date, customer_id,
   email, anonymous_id, device_id, item_id, category, price, quantity, channel, message_id,
-  action_id, send_hour, discount, propensity, granted, landing_file, ingested_at.
+  action_id, send_hour, discount, propensity, granted, landing_file, ingested_at, received_at.
 - ``event_id`` is a non-null string and unique (it is the dedupe key of ingest).
 - ``event_type`` is non-null and one of ``tailor.events.EVENT_TYPES``.
-- ``event_ts`` and ``ingested_at`` are non-null timezone-aware (UTC) timestamps.
+- ``event_ts`` and ``ingested_at`` are non-null timezone-aware (UTC) timestamps; ``received_at``
+  (when the lookup server received the event; null for events that did not come through it) is
+  one when present.
 - ``event_date`` is a non-null 'YYYY-MM-DD' string (the partition value).
 - Identity and item columns (customer_id, email, anonymous_id, device_id, item_id, category,
   message_id, action_id) are strings and may be null.
@@ -16,7 +18,8 @@ Checked on one ``event_date`` partition at a time (the validate job reads ``even
   ``tailor.events.CHANNELS``; ``send_hour`` an integer in 0..23; ``discount`` a double in
   [0, 1]; ``propensity`` a double in (0, 1] (a logging propensity of 0 would make off-policy
   weights infinite); ``granted`` a boolean.
-- ``landing_file`` (lineage: the landing file the row came from) is a non-null string.
+- ``landing_file`` (lineage: the landing file the row came from, relative to the landing root)
+  is a non-null string.
 """
 from __future__ import annotations
 

@@ -7,13 +7,15 @@ quarantined is judged by ingest (``quality.max_quarantine_share``) and reported 
 ``ops.quality`` (``jobs/quality_report.py``); this contract checks the rows themselves.
 
 - Columns quarantine_id, landing_file, raw_line, reason, quarantined_at, ingest_date exist.
-- ``quarantine_id`` (sha1 of landing file + line) is non-null and unique: a line is
-  quarantined once, even when ingest is rerun.
+- ``quarantine_id`` (sha1 of landing file, relative to the landing root, + line) is non-null
+  and unique: a line is quarantined once, even when ingest is rerun.
 - ``landing_file`` (lineage), ``raw_line`` (the evidence, may be an empty string) and
   ``reason`` are non-null strings.
 - ``reason`` is machine-readable: ``invalid_json``, ``not_an_object``, ``bad_ts`` or
   ``missing:`` / ``bad_type:`` / ``bad_value:`` / ``unknown_event_type:`` + a detail (see
-  ``tailor.events.validate_event``).
+  ``tailor.events.validate_event``), ``future_ts`` (dated beyond
+  ``ingest.max_future_skew_seconds`` after it arrived) or ``conflicting_duplicate`` (an
+  ``event_id`` bronze already holds with other content: ``tailor/ingestion/bronze.py``).
 - ``quarantined_at`` is a non-null UTC timestamp; ``ingest_date`` the 'YYYY-MM-DD' partition.
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ ID_COLUMN = "quarantine_id"
 OPTIONAL = True
 
 COLUMNS = table(TABLE).column_names
-REASON_REGEX = (r"^(?:invalid_json|not_an_object|bad_ts"
+REASON_REGEX = (r"^(?:invalid_json|not_an_object|bad_ts|future_ts|conflicting_duplicate"
                 r"|(?:missing|bad_type|bad_value|unknown_event_type):.+)$")
 
 

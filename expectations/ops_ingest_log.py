@@ -4,8 +4,13 @@ The table is unpartitioned; the validate job checks the rows of the run's ``ds``
 (``ROW_FILTER_COLUMN = "ds"``). A day without new landing files has no rows (row count is a
 *warning*, not a breach).
 
-- Columns landing_file, rows_good, rows_quarantined, ds, ingested_at, bronze_version exist.
-- ``landing_file`` is a non-null string, unique among the day's rows (a file is ingested once).
+- Columns landing_file, content_hash, duplicate_of, rows_good, rows_quarantined, ds,
+  ingested_at, bronze_version exist.
+- ``landing_file`` (relative to the landing root) is a non-null string, unique among the day's
+  rows (a file is ingested once).
+- ``content_hash`` is the SHA-256 (64 hex digits) of the file's bytes (null only on rows
+  migrated from a log that predates hashes, whose file was gone); ``duplicate_of`` names the
+  file that brought the same content when this one was a re-delivery (its rows are then 0).
 - ``rows_good`` and ``rows_quarantined`` are non-null integers >= 0.
 - ``ds`` is the 'YYYY-MM-DD' run date; ``ingested_at`` a non-null UTC timestamp.
 - ``bronze_version`` (lineage: the bronze.events version the file landed in) is an integer
@@ -30,6 +35,8 @@ COLUMNS = table(TABLE).column_names
 
 def build_suite() -> "gx.ExpectationSuite":
     """The ``ops.ingest_log`` expectation suite (a fresh object on every call)."""
+    from great_expectations import expectations as gxe
+
     from tailor.expectations._rules import (
         date_string,
         has_columns,
@@ -48,7 +55,10 @@ def build_suite() -> "gx.ExpectationSuite":
         has_columns(COLUMNS, TABLE),
         not_null(["landing_file", "rows_good", "rows_quarantined", "ds", "ingested_at"]),
         unique("landing_file", "a landing file is ingested once"),
-        strings("landing_file"),
+        strings("landing_file", "content_hash", "duplicate_of"),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="content_hash", regex=r"^[0-9a-f]{64}$",
+            description="content_hash is a SHA-256 in hex (tailor/ingestion/landing.py)"),
         integer_at_least("rows_good", 0),
         integer_at_least("rows_quarantined", 0),
         integer_at_least("bronze_version", 0),

@@ -9,12 +9,13 @@ Checked on one ``event_date`` partition at a time (the validate job reads ``even
   cannot come back under a new name without this contract being changed on purpose.
 - Columns: person_id, event_id, event_type, event_ts, event_date, item_id, category, price,
   quantity, channel, message_id, action_id, send_hour, discount, propensity, granted,
-  ingested_at.
+  ingested_at, received_at (the consent rule orders changes by it: tailor/consent.py).
 - ``person_id`` is a non-null string (every event belongs to a person, ``anon-…`` for
   visitors who never logged in).
 - ``event_id`` is a non-null string, unique (silver keeps bronze's dedupe).
 - ``event_type`` is one of ``tailor.events.EVENT_TYPES``; ``event_ts``/``ingested_at`` are
-  non-null UTC timestamps; ``event_date`` is the 'YYYY-MM-DD' partition value.
+  non-null UTC timestamps (``received_at`` one when present); ``event_date`` is the
+  'YYYY-MM-DD' partition value.
 - When present: ``channel`` one of ``tailor.events.CHANNELS``; ``price`` >= 0; ``quantity``
   >= 1; ``send_hour`` 0..23; ``discount`` in [0, 1]; ``propensity`` in (0, 1].
 """

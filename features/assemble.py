@@ -65,8 +65,11 @@ def _feature_columns(frames: dict[str, DataFrame], groups: list[FeatureGroup]) -
             if c not in ("person_id", *BOOKKEEPING)]
 
 
-def _check_disjoint(frames: dict[str, DataFrame], groups: list[FeatureGroup]) -> None:
-    owner: dict[str, str] = {}
+def _check_disjoint(frames: dict[str, DataFrame], groups: list[FeatureGroup],
+                    taken: Iterable[str] = ()) -> None:
+    """Refuse a column two groups (or a group and the ``taken`` entity columns) both define: a
+    silent overwrite would feed one's value under the other's name to a model."""
+    owner: dict[str, str] = {c: "the entity rows" for c in taken if c != "person_id"}
     for g in groups:
         if g.entity != "person_id":
             raise ValueError(f"{g.table} is keyed by {g.entity}, not person_id")
@@ -97,15 +100,7 @@ def person_features_asof(lakehouse, entities: DataFrame, days: Iterable[str],
     groups = person_groups()
     tables = {g.name: lakehouse.read(g.table, partitions={"ds": candidate_days(days, g.ttl_days)})
               for g in groups}
-    owner: dict[str, str] = {c: "the entity rows" for c in entities.columns}
-    for g in groups:
-        for c in tables[g.name].columns:
-            if c in ("person_id", *BOOKKEEPING):
-                continue
-            if c in owner:
-                raise ValueError(f"column {c!r} is defined by both {owner[c]} and {g.name}: "
-                                 "rename it in one group (and bump its version)")
-            owner[c] = g.name
+    _check_disjoint(tables, groups, taken=entities.columns)
     out = entities
     for i, g in enumerate(groups):
         out = asof_group(out, tables[g.name], g, ts_col=ts_col, **plan)

@@ -36,7 +36,7 @@ from tailor.agents.actions import NO_MESSAGE
 DECISION_EVENTS = ("decision_served", "message_sent")
 POINT_COLUMNS = ("person_id", "decision_id", "decided_at", "decision_date", "source",
                  "action_id", "channel", "send_hour", "discount", "propensity", "message_id",
-                 "overridden_by")
+                 "overridden_by", "shadow_action_id", "shadow_propensity")
 
 
 def decision_days(ds: str, lookback_days: int, attribution_hours: float) -> list[str]:
@@ -59,8 +59,9 @@ def decision_points(events: DataFrame, start_date: str, end_date: str) -> DataFr
 
     ``events`` are silver events (person-keyed). ``decision_date`` is the UTC day of the
     decision; ``decided_at`` its instant (for a logged send: the send)."""
-    overridden = (F.col("overridden_by") if "overridden_by" in events.columns
-                  else F.lit(None).cast("string"))
+    def optional(name: str, kind: str):
+        return F.col(name) if name in events.columns else F.lit(None).cast(kind)
+
     day = F.date_format("event_ts", "yyyy-MM-dd")
     points = (events.where(F.col("event_type").isin(*DECISION_EVENTS)
                            & F.col("action_id").isNotNull()
@@ -70,7 +71,10 @@ def decision_points(events: DataFrame, start_date: str, end_date: str) -> DataFr
                       F.col("event_type").alias("source"), "action_id", "channel",
                       F.col("send_hour").cast("int").alias("send_hour"),
                       F.coalesce("discount", F.lit(0.0)).cast("double").alias("discount"),
-                      "propensity", "message_id", overridden.alias("overridden_by")))
+                      "propensity", "message_id",
+                      optional("overridden_by", "string").alias("overridden_by"),
+                      optional("shadow_action_id", "string").alias("shadow_action_id"),
+                      optional("shadow_propensity", "double").alias("shadow_propensity")))
     # one decision per (person, day, action): the server's decision_served wins over a send
     served_first = Window.partitionBy("person_id", "decision_date", "action_id").orderBy(
         F.when(F.col("source") == "decision_served", 0).otherwise(1), "decided_at", "decision_id")

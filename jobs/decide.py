@@ -19,6 +19,7 @@ from tailor.agents.guardian import consent_state
 from tailor.agents.lifecycle import PolicyParams, choose
 from tailor.agents.registry import serving_policy, shadow_policy
 from tailor.catalog import table
+from tailor.clock import run_instant
 from tailor.features.assemble import person_features
 from tailor.features.registry import GROUPS
 from tailor.runtime import JobContext, main
@@ -58,7 +59,7 @@ def run(ctx: JobContext) -> dict:
                                       .alias("ranked"))
             .select("person_id", F.col("ranked.item_id").alias("items"),
                     F.col("ranked.score").alias("item_scores")))
-    consent = consent_state(lh.read("silver.events"), ctx.day_end())
+    consent = consent_state(lh.read("silver.events"), run_instant(cfg, ctx.ds))
     frame = (features.join(scores, "person_id").join(recs, "person_id", "left")
              .join(consent, "person_id", "left")
              .withColumn("items", F.coalesce("items", F.array().cast("array<string>")))
@@ -80,12 +81,9 @@ def run(ctx: JobContext) -> dict:
     policy = serving_policy(cfg, bank)
     params = PolicyParams(p.holdout_share, p.holdout_salt, policy.label, ctx.ds)
     frame = frame.cache()
-    decisions = frame.mapInPandas(_decider(policy, params, provenance, DECISIONS.column_names),
-                                  DECISIONS.ddl)
-    result = lh.write(decisions, DECISIONS.name, mode="overwrite_partitions",
-                      partition_by=["ds"], replace_partitions={"ds": ctx.ds})
+    # the challenger decides first, in shadow: its choice is logged beside every served decision
     shadow = shadow_policy(cfg, bank)
-    shadow_summary = None
+    shadow_summary, shadow_pick = None, None
     if shadow is not None:
         sparams = PolicyParams(p.holdout_share, p.holdout_salt, shadow.label, ctx.ds)
         rows = frame.mapInPandas(_decider(shadow, sparams, provenance, SHADOW.column_names),
@@ -94,6 +92,21 @@ def run(ctx: JobContext) -> dict:
                            replace_partitions={"ds": ctx.ds})
         shadow_summary = {"policy": shadow.label, "version": written.version,
                           "decisions": written.rows_written}
+        shadow_pick = lh.read(SHADOW.name, version=written.version, partitions={"ds": ctx.ds}) \
+            .select("person_id", F.col("action_id").alias("shadow_action_id"),
+                    F.col("propensity").alias("shadow_propensity"))
+    base = [c for c in DECISIONS.columns if not c.name.startswith("shadow_")]
+    decisions = frame.mapInPandas(
+        _decider(policy, params, provenance, [c.name for c in base]),
+        ", ".join(f"{c.name} {c.type}" for c in base))
+    if shadow_pick is not None:
+        decisions = decisions.join(shadow_pick, "person_id", "left")
+    else:
+        decisions = (decisions.withColumn("shadow_action_id", F.lit(None).cast("string"))
+                     .withColumn("shadow_propensity", F.lit(None).cast("double")))
+    result = lh.write(decisions.select(*DECISIONS.column_names), DECISIONS.name,
+                      mode="overwrite_partitions", partition_by=["ds"],
+                      replace_partitions={"ds": ctx.ds})
     frame.unpersist()
     return {"decisions_version": result.version, "decisions": result.rows_written,
             "rows_out": result.rows_written, "policy_version": params.policy_version,

@@ -1,45 +1,50 @@
 """ingest: landing JSON-lines → bronze.events (deduplicated on event_id) + bronze.quarantine.
 
-Exactly-once per landing file: ingested files are recorded in ops.ingest_log and skipped on
-rerun; bronze is an insert-only merge on event_id, so even a crash between the commits cannot
-duplicate an event (tailor/ingestion/bronze.py, shared with the nearline streaming ingest).
-Malformed lines go to bronze.quarantine with a reason. ``ingested_at`` comes from the pipeline
-clock (tailor/clock.py): now when live, the landing file's day when replaying history.
+Exactly-once per landing file *content*: ingested files are recorded in ops.ingest_log by their
+path relative to the landing root and their content hash, and skipped on rerun (also when the
+same file is re-delivered under another name); bronze only gains events whose event_id it does
+not hold yet, so even a crash between the commits cannot duplicate an event
+(tailor/ingestion/bronze.py, shared with the nearline streaming ingest). Malformed lines, events
+dated beyond ``ingest.max_future_skew_seconds`` (``future_ts``) and event ids seen again with
+different content (``conflicting_duplicate``) go to bronze.quarantine with a reason.
+``ingested_at`` comes from the pipeline clock (tailor/clock.py): now when live, the landing
+file's day when replaying history. The summary's ``events`` counts rows new to bronze.
 """
 from __future__ import annotations
 
 from pyspark.sql import functions as F
 
 from tailor.clock import arrival_column
-from tailor.ingestion.bronze import (  # noqa: F401
+from tailor.ingestion.bronze import (  # noqa: F401 (QuarantineRateError: the job's failure)
     QuarantineRateError,
     check_quarantine_share,
-    ingested_files,
+    ingest_files,
     landing_file_column,
-    write_parsed,
+    read_log,
 )
-from tailor.ingestion.landing import list_landing_files, new_files
-from tailor.ingestion.parse import PARSED_SCHEMA, parse_frames
+from tailor.ingestion.landing import landing_root, list_landing_files, plan_files
 from tailor.runtime import JobContext, main
 
 
 def run(ctx: JobContext) -> dict:
     """Ingest every landing file not yet ingested."""
-    lh = ctx.lakehouse
-    files = new_files(list_landing_files(ctx.cfg.landing_dir), ingested_files(lh))
-    if not files:
-        return {"files": 0, "events": 0, "quarantined": 0,
+    lh, cfg = ctx.lakehouse, ctx.cfg
+    root = landing_root(cfg.landing_dir)
+    plan = plan_files(list_landing_files(cfg.landing_dir), root, *read_log(lh, root, ctx.spark))
+    if not plan.todo and not plan.duplicates:
+        return {"files": 0, "events": 0, "quarantined": 0, "known_files": plan.known,
                 "bronze_version": lh.version("bronze.events")}
-    lines = ctx.spark.read.text(files).withColumn("landing_file", landing_file_column())
-    parsed = lines.mapInPandas(parse_frames, PARSED_SCHEMA).cache()
-    try:
-        summary = write_parsed(lh, parsed, ctx.ds,
-                               arrival_column(ctx.cfg, F.col("landing_file")))
-    finally:
-        parsed.unpersist()
-    summary = {"files": len(files), "clock": ctx.cfg.clock.mode, **summary,
-               "rows_in": summary["events"] + summary["quarantined"], "rows_out": summary["events"]}
-    check_quarantine_share(summary, ctx.cfg.quality.max_quarantine_share)
+    lines = None
+    if plan.todo:
+        lines = (ctx.spark.read.text([f.path for f in plan.todo])
+                 .withColumn("landing_file", landing_file_column()))
+    summary = ingest_files(lh, ctx.spark, lines, plan, ctx.ds, root,
+                           arrival_column(cfg, F.col("landing_file")),
+                           cfg.ingest.max_future_skew_seconds)
+    summary = {"clock": cfg.clock.mode, "known_files": plan.known, **summary,
+               "rows_in": summary.get("lines", summary["events"] + summary["quarantined"]),
+               "rows_out": summary["events"]}
+    check_quarantine_share(summary, cfg.quality.max_quarantine_share)
     return summary
 
 

@@ -27,7 +27,8 @@ def run(ctx: JobContext) -> dict:
 
     summary = run_available_now(ctx.spark, lh, cfg.landing_dir, cfg.nearline_checkpoint,
                                 cfg.nearline.max_files_per_trigger, ctx.ds,
-                                cfg.nearline.max_file_age, arrival)
+                                cfg.nearline.max_file_age, arrival,
+                                cfg.ingest.max_future_skew_seconds)
     summary["bronze_version"] = lh.version("bronze.events")
     check_quarantine_share(summary, cfg.quality.max_quarantine_share)
     return summary

@@ -6,14 +6,17 @@ each run), the nearline corrections the lookup server applies on top of the publ
 
 "Since the last daily run" = from the end of the ds of the policy being served (the earlier of
 gold.decisions' latest ds and the CURRENT snapshot's); as of
-``min(now, end of ds)``; person ids exactly as the daily pipeline pseudonymises them (recent
-logins, then silver.identity_map). Rules in tailor/nearline.py.
+``min(now, end of ds)``; consent by receipt over each person's whole consent history (the
+consent rule of tailor/consent.py, shared with the guardian and the lookup server); person ids
+exactly as the daily pipeline pseudonymises them (recent logins, then silver.identity_map).
+Rules in tailor/nearline.py.
 """
 from __future__ import annotations
 
 from tailor.nearline import (
     OVERLAY,
     compute_overlay,
+    consent_bronze,
     nearline_as_of,
     overlay_since,
     recent_bronze,
@@ -32,7 +35,9 @@ def run(ctx: JobContext) -> dict:
         frame = ctx.spark.createDataFrame([], OVERLAY.ddl)  # nothing ingested yet: empty
     else:
         start = min(since, today_start(as_of)) if since is not None else None
-        events = resolve(lh, ctx.cfg, recent_bronze(lh, start, as_of))
+        bronze = (recent_bronze(lh, start, as_of).unionByName(consent_bronze(lh, as_of))
+                  .dropDuplicates(["event_id"]))
+        events = resolve(lh, ctx.cfg, bronze)
         frame = compute_overlay(events, since, as_of)
     result = lh.write(frame, table, mode="overwrite", partition_by=[])
     return {"table": table, "version": result.version, "persons": result.rows_written,

@@ -49,6 +49,12 @@ class PrivacyConfig(_Section):
     person_id_length: int
 
 
+class IngestConfig(_Section):
+    # events dated more than this after their receipt are refused (server: 400; ingest:
+    # quarantined as future_ts); "receipt" in replay = the landing file's arrival (tailor/clock.py)
+    max_future_skew_seconds: float = Field(default=300.0, ge=0)
+
+
 class FeaturesConfig(_Section):
     behaviour_windows_hours: list[int]
     # Point-in-time join plan (features/pit.py): auto = broadcast small entity sides, else window.
@@ -149,7 +155,7 @@ class LearningConfig(_Section):
 class PolicyGateConfig(_Section):
     """When a challenger policy replaces the champion (tailor/agents/gate.py)."""
 
-    estimator: str = "switch-dr"       # the OPE estimator the decision rests on
+    estimator: str = "dr"              # the OPE estimator the decision rests on (bench/ope_sim.py)
     n_boot: int = 200                  # bootstrap resamples (persons resampled as a whole)
     alpha: float = 0.05                # 1 - confidence of the intervals
     min_rows: int = 1000               # fewer usable logged rows: no decision, champion stays
@@ -295,6 +301,7 @@ class Config(_Section):
     spark: SparkConfig
     lakehouse: LakehouseConfig
     privacy: PrivacyConfig
+    ingest: IngestConfig = IngestConfig()
     features: FeaturesConfig
     clock: ClockConfig = ClockConfig()
     drift: DriftConfig = DriftConfig()

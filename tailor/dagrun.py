@@ -1,15 +1,99 @@
 """Run a DAG through the real Airflow CLI (``airflow dags test``) on the project's SQLite
-metadata DB, and read back the state Airflow recorded. Used by ``make demo`` and the
-end-to-end test, so both exercise exactly what a data engineer runs."""
+metadata DB, and read back what Airflow recorded: the run's state, every task's state and the
+DAG's start date. Used by ``make demo`` and the end-to-end test, so both exercise exactly what
+a data engineer runs.
+
+A run counts as a success only if Airflow says so **and** every task of the DAG ran and ended in
+``success``: Airflow marks a run with no task instances successful (a logical date before the
+DAG's ``start_date`` creates none), which must not read as "the pipeline ran"
+(:func:`interpret`).
+"""
 from __future__ import annotations
 
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DAG_ID = "personalization_daily"
+
+# Runs in a subprocess with the Airflow environment (AIRFLOW_HOME etc. are read at import).
+_READ_RUN = """
+import json, sys
+from airflow.models.dagrun import DagRun
+from airflow.models.serialized_dag import SerializedDagModel
+from airflow.models.taskinstance import TaskInstance
+from airflow.utils.session import create_session
+
+dag_id, ds = sys.argv[1], sys.argv[2]
+out = {"state": "missing", "tasks": {}, "dag_tasks": [], "start_date": None}
+with create_session() as session:
+    model = SerializedDagModel.get(dag_id, session=session)
+    if model is not None:
+        dag = model.dag
+        out["dag_tasks"] = sorted(t.task_id for t in dag.tasks)
+        out["start_date"] = dag.start_date.isoformat() if dag.start_date else None
+    runs = [r for r in session.query(DagRun).filter(DagRun.dag_id == dag_id)
+            if r.logical_date is not None and r.logical_date.date().isoformat() == ds]
+    if runs:
+        run = max(runs, key=lambda r: r.run_after)
+        out["state"] = str(run.state)
+        out["tasks"] = {t.task_id: (None if t.state is None else str(t.state)) for t in
+                        session.query(TaskInstance).filter(TaskInstance.dag_id == dag_id,
+                                                           TaskInstance.run_id == run.run_id)}
+print("TAILOR_DAG_RUN " + json.dumps(out))
+"""
+
+
+@dataclass(frozen=True)
+class DagRunResult:
+    """What one DAG run did. ``ok`` only if every task of the DAG ran and succeeded."""
+
+    dag_id: str
+    ds: str
+    state: str                                  # Airflow's run state ("missing": no run)
+    tasks: dict[str, str | None] = field(default_factory=dict)  # task id -> state
+    ok: bool = False
+    message: str = ""
+
+
+def interpret(dag_id: str, ds: str, state: str, tasks: dict[str, str | None],
+              dag_tasks: list[str], start_date: str | None) -> DagRunResult:
+    """Judge a run from Airflow's records; the message says why it failed and what to do."""
+    def failed(message: str) -> DagRunResult:
+        return DagRunResult(dag_id, ds, state, dict(tasks), False, message)
+
+    ran = {t: s for t, s in tasks.items() if s not in (None, "none", "removed", "scheduled")}
+    if state == "missing":
+        return failed(f"Airflow recorded no run of {dag_id} for logical date {ds}: see the "
+                      f"log of `airflow dags test {dag_id} {ds}` for why it did not start")
+    if not ran:
+        start = (start_date or "")[:10]
+        if start and ds < start:
+            return failed(
+                f"no task ran: logical date {ds} is before the DAG's start_date {start}, so "
+                f"Airflow created the run ({state}) without any task. Pass a logical date on "
+                f"or after {start} (for imported or simulated history: the last day of the "
+                f"data), or move the DAG's start_date earlier in dags/{dag_id}.py")
+        return failed(f"no task ran in the run of {dag_id} for {ds} (Airflow says {state}; the "
+                      f"DAG has {len(dag_tasks)} tasks): see the log of `airflow dags test "
+                      f"{dag_id} {ds}`")
+    missing = [t for t in dag_tasks if t not in ran]
+    bad = {t: s for t, s in ran.items() if s != "success"}
+    if bad or missing:
+        parts = [f"{t}={s}" for t, s in sorted(bad.items())] + [f"{t}=not run" for t in missing]
+        first = sorted(t for t, s in bad.items() if s == "failed")
+        hint = (f"; the first failure's log: airflow/logs/dag_id={dag_id}/.../task_id="
+                f"{first[0]}/" if first else "")
+        return failed(f"{len(bad) + len(missing)} of {len(dag_tasks) or len(ran)} tasks did not "
+                      f"succeed: {', '.join(parts)}{hint}. Fix the cause and rerun "
+                      f"`airflow dags test {dag_id} {ds}` (every task is idempotent)")
+    if state != "success":
+        return failed(f"every task succeeded but Airflow marked the run {state}: see the log")
+    return DagRunResult(dag_id, ds, state, dict(tasks), True,
+                        f"{len(ran)} of {len(dag_tasks) or len(ran)} tasks succeeded")
 
 
 def _bin(name: str) -> str:
@@ -29,29 +113,35 @@ def airflow_env(root: Path) -> dict[str, str]:
     return env
 
 
-def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID) -> str:
-    """``airflow dags test`` the daily DAG for ``ds``; returns the run's final state."""
+def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID) -> DagRunResult:
+    """``airflow dags test`` the DAG for ``ds`` and judge the run (:func:`interpret`)."""
     env = airflow_env(root)
     airflow = _bin("airflow")
     with open(log_path, "a") as log:
         subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=log, stderr=log)
         subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, stdout=log, stderr=log)
         proc = subprocess.run([airflow, "dags", "test", dag_id, ds], env=env, stdout=log, stderr=log)
-    state = dag_run_state(root, ds, dag_id)
-    if proc.returncode != 0 and state == "success":
-        state = "failed"
-    return state
+    result = read_run(root, ds, dag_id)
+    if proc.returncode != 0 and result.ok:
+        return DagRunResult(dag_id, ds, "failed", result.tasks, False,
+                            f"`airflow dags test` exited with {proc.returncode}: see {log_path}")
+    return result
+
+
+def read_run(root: Path, ds: str, dag_id: str = DAG_ID) -> DagRunResult:
+    """The latest run of ``dag_id`` for logical date ``ds`` as Airflow's metadata DB has it."""
+    out = subprocess.run([sys.executable, "-c", _READ_RUN, dag_id, ds], env=airflow_env(root),
+                         capture_output=True, text=True)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("TAILOR_DAG_RUN ")), None)
+    if line is None:
+        return DagRunResult(dag_id, ds, "unknown", {}, False,
+                            f"could not read the run from Airflow's metadata DB: "
+                            f"{out.stderr.strip()[-1500:]}")
+    data = json.loads(line.split(" ", 1)[1])
+    return interpret(dag_id, ds, data["state"], data["tasks"], data["dag_tasks"],
+                     data["start_date"])
 
 
 def dag_run_state(root: Path, ds: str, dag_id: str = DAG_ID) -> str:
-    """The state Airflow recorded for the DAG run of ``ds`` (read from its metadata DB)."""
-    out = subprocess.run([_bin("airflow"), "dags", "list-runs", dag_id, "-o", "json"],
-                         env=airflow_env(root), capture_output=True, text=True)
-    start = out.stdout.find("[{")
-    if start < 0:
-        return "missing"
-    runs = [r for r in json.loads(out.stdout[start:out.stdout.rindex("}]") + 2])
-            if str(r.get("logical_date", "")).startswith(ds)]
-    if not runs:
-        return "missing"
-    return max(runs, key=lambda r: str(r.get("run_after", "")))["state"]
+    """The state Airflow recorded for the DAG run of ``ds`` ("missing" if none)."""
+    return read_run(root, ds, dag_id).state

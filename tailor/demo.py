@@ -121,10 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     t = _step("airflow: dags test personalization_daily (real scheduler code, SQLite metadata DB)")
     log = root / "runs" / "demo-airflow.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    state = run_dag(root, ds, log)
-    print(f"  DAG run state: {state} ({time.time() - t:.0f}s; log: {log.relative_to(root)})")
-    if state != "success":
-        print(f"  the DAG run did not succeed: see {log}", file=sys.stderr)
+    run = run_dag(root, ds, log)
+    print(f"  DAG run: {run.state}, {run.message} ({time.time() - t:.0f}s; log: "
+          f"{log.relative_to(root)})")
+    if not run.ok:
+        print(f"  the DAG run did not succeed: {run.message} (log: {log})", file=sys.stderr)
         return 1
     for job in ("ingest", "identity", "features", "drift", "train", "train_policy", "decide"):
         record = root / "runs" / ds / f"{job}.json"

@@ -28,7 +28,20 @@ EVENT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "discount": (int, float),  # offer as a share of the order value, 0..1
     "propensity": (int, float),  # probability the logging policy chose this action, (0, 1]
     "granted": bool,        # consent_change: channel consent granted (true) or revoked (false)
+    # decision_served events of the lookup server's decision log (tailor/serving/records.py):
+    "overridden_by": str,   # a request-time rule replaced the policy's message (served no_message)
+    "policy_action_id": str,         # ... what the policy had chosen, with its probability
+    "policy_propensity": (int, float),
+    "shadow_action_id": str,         # the challenger's decision for the same person (never served)
+    "shadow_propensity": (int, float),
 }
+
+# Fields only Tailor writes. ``received_at``: the instant (ISO-8601 UTC) the lookup server
+# accepted the event, stamped by the server on every POSTed event (a client's value is
+# overwritten, never trusted). Landing files of other writers (simulator, importers) leave it
+# out: their events were received when their file arrived (``ingested_at``, tailor/clock.py).
+# Consent is ordered by it (tailor/consent.py).
+SERVER_FIELDS: dict[str, type] = {"received_at": str}
 
 # Fields each event type must carry (besides event_id, event_type, ts). A tuple means "one of".
 REQUIRED_BY_TYPE: dict[str, list[str | tuple[str, ...]]] = {
@@ -80,6 +93,9 @@ def validate_event(event: Any) -> str | None:
             return "missing:" + "|".join(options)
     if not _valid_ts(event["ts"]):
         return "bad_ts"
+    received = event.get("received_at")
+    if received is not None and (not isinstance(received, str) or parse_ts(received) is None):
+        return "bad_value:received_at"
     channel = event.get("channel")
     if channel is not None and channel not in CHANNELS:
         return "bad_value:channel"
@@ -96,10 +112,32 @@ def validate_event(event: Any) -> str | None:
 
 
 def _valid_ts(value: str) -> bool:
-    from datetime import datetime
+    return parse_ts(value) is not None
+
+
+def parse_ts(value: Any) -> float | None:
+    """Epoch seconds of an ISO-8601 timestamp (no zone = UTC); None if it is not one."""
+    from datetime import datetime, timezone
 
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        return False
-    return True
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.timestamp()
+
+
+def is_future(ts: Any, now: float, max_skew: float) -> bool:
+    """Whether an event dated ``ts`` lies more than ``max_skew`` seconds after ``now`` (epoch
+    seconds): the server refuses it (400) and ingest quarantines it (``future_ts``)."""
+    when = parse_ts(ts)
+    return when is not None and when > now + max_skew
+
+
+def iso_utc(epoch: float, timespec: str = "microseconds") -> str:
+    """``epoch`` seconds as ISO-8601 UTC with a ``Z`` (the landing format)."""
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec=timespec).replace(
+        "+00:00", "Z")

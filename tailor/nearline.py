@@ -11,16 +11,22 @@ Time rules (documented in conf/base.yaml ``nearline:`` and here):
   event counts.
 - **today** = the UTC day of ``as of`` (= ds); ``messages_today`` counts message_sent events from its
   start, even those before "since" (the daily policy does not know today's sends).
+- **consent** goes by *receipt*, not event time (``tailor/consent.py``): every consent change
+  received by ``as of`` counts, whatever its date (a revocation dated last week but received
+  today is in the overlay), and a channel is listed as revoked when the consent rule says so
+  over the person's whole consent history and one of its changes was received since the last
+  daily run (earlier ones the daily policy has already applied).
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from tailor.catalog import table
+from tailor.consent import CONSENT_EVENTS, consent_changes, consent_states, receipt_column
 from tailor.identity.recent import resolve_recent
 from tailor.lakehouse import arrow_io
 
@@ -96,6 +102,15 @@ def recent_bronze(lh: Any, start: datetime | None, end: datetime) -> DataFrame:
     return df.where(F.col("event_ts") >= F.lit(start)) if start is not None else df
 
 
+def consent_bronze(lh: Any, as_of: datetime) -> DataFrame:
+    """Every consent change in bronze.events received by ``as_of``, whatever its event date
+    (all partitions: a back-dated change lands in an old one). Costs a scan of bronze's
+    ``event_type`` column per run; the consent rows themselves are few."""
+    df = lh.read("bronze.events")
+    return df.where(F.col("event_type").isin(*CONSENT_EVENTS) &
+                    (receipt_column(df) <= F.lit(as_of)))
+
+
 def resolve(lh: Any, cfg: Any, bronze: DataFrame) -> DataFrame:
     """Bronze rows → silver-shaped rows with person ids (recent logins, then the identity map)."""
     idmap = lh.read("silver.identity_map") if lh.exists("silver.identity_map") else None
@@ -105,24 +120,20 @@ def resolve(lh: Any, cfg: Any, bronze: DataFrame) -> DataFrame:
 def compute_overlay(events: DataFrame, since: datetime | None, as_of: datetime) -> DataFrame:
     """gold.overlay rows from person-keyed events (SILVER_COLUMNS) — see module docstring.
 
-    revoked_channels: channels whose latest consent event since the last daily run is a
-    revocation (``consent_change`` granted=false or ``unsubscribe``; a later granted=true
-    restores the channel; ties: unsubscribe wins, as in the guardian). messages_today:
-    message_sent since the start of today. bought_items: item ids of purchases / conversions
-    since the last daily run. Only persons with something to say get a row.
+    revoked_channels: channels the consent rule (``tailor/consent.py``) calls revoked over
+    every consent change received by ``as_of``, if one of them was received since the last
+    daily run (``events`` must hold the person's whole consent history: :func:`consent_bronze`).
+    messages_today: message_sent since the start of today. bought_items: item ids of
+    purchases / conversions since the last daily run. Only persons with something to say get
+    a row.
     """
     ev = events.where(F.col("event_ts") < F.lit(as_of))
     recent = ev.where(F.col("event_ts") >= F.lit(since)) if since is not None else ev
-    changes = (recent.where(F.col("channel").isNotNull() &
-                            F.col("event_type").isin("consent_change", "unsubscribe"))
-               .withColumn("granted", F.when(F.col("event_type") == "unsubscribe", F.lit(False))
-                           .otherwise(F.coalesce(F.col("granted"), F.lit(False)))))
-    latest = Window.partitionBy("person_id", "channel").orderBy(F.col("event_ts").desc(),
-                                                                F.col("event_type").desc())
-    revoked = (changes.withColumn("r", F.row_number().over(latest)).where("r = 1")
-               .groupBy("person_id")
-               .agg(F.sort_array(F.collect_list(F.when(~F.col("granted"), F.col("channel"))))
-                    .alias("revoked_channels")))
+    states = consent_states(consent_changes(events, known_by=as_of))
+    if since is not None:
+        states = states.where(F.col("last_received") >= F.lit(since))
+    revoked = (states.where(~F.col("granted")).groupBy("person_id")
+               .agg(F.sort_array(F.collect_list("channel")).alias("revoked_channels")))
     messages = (ev.where((F.col("event_type") == "message_sent") &
                          (F.col("event_ts") >= F.lit(today_start(as_of))))
                 .groupBy("person_id").agg(F.count("*").cast("int").alias("messages_today")))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Sequence
 
-from tailor import runlog
+from tailor import credentials, runlog
 from tailor.clock import day_end
 from tailor.config import Config, get_config
 from tailor.runlog import RunMeter
@@ -117,6 +117,7 @@ def execute(job: str, run: Callable[[JobContext], dict[str, Any]], ds: str,
     ``tailor/runlog.py``). A failed job is recorded as failed, then its exception propagates (the
     task fails); a failure to write the ``ops.runs`` row is only logged."""
     cfg = cfg or get_config()
+    credentials.check(cfg, f"job {job}")
     date.fromisoformat(ds)  # fail fast on a malformed --ds
     ctx = JobContext(cfg=cfg, ds=ds, job=job, options=dict(options or {}), _spark=spark)
     meter = RunMeter.start(job, record_as or job, ds)

@@ -3,6 +3,7 @@ the ``tailor`` namespace (the repository's jobs/, features/, models/ and expecta
 map to tailor.jobs, tailor.features, ...), and nothing imports those folders by their top-level
 names."""
 import configparser
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,9 @@ def test_nothing_imports_the_folders_as_top_level_packages():
             "    for m in pkgutil.iter_modules(pkg.__path__):\n"
             "        importlib.import_module(f'{pkg.__name__}.{m.name}')\n"
             f"print(sorted(n for n in sys.modules if n.split('.')[0] in {sorted(MAPPED)!r}))")
+    # run from "/" (the folders are not on the path); the feature modules read the project's config
+    env = {**os.environ, "TAILOR_HOME": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/",
-                         check=True)
+                         env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]", out.stdout

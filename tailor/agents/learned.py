@@ -40,6 +40,7 @@ ACTION_COLUMNS = [*(f"a_is_{c}" for c in CHANNELS), "a_send_hour", "a_discount",
                   "a_ch_sends", "a_ch_open_rate", "a_ch_click_rate", "a_ch_convert_rate",
                   "a_ch_response", "a_discount_x_sensitivity"]
 MIN_VALUE_ROWS = 30   # fewer converted rows: E[value] falls back to their mean
+PREDICT_ROWS = 200_000  # (person, action) pairs scored per predict call
 XGB_DEFAULTS = {"n_estimators": 200, "max_depth": 4, "learning_rate": 0.05, "subsample": 0.8,
                 "colsample_bytree": 0.8, "min_child_weight": 5, "tree_method": "hist"}
 
@@ -101,20 +102,33 @@ class RewardModels:
 
     def predict(self, context: pd.DataFrame, bank: Sequence[Action]
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(conversion (K, n, A), value (n, A), unsubscribe (n, A)); column 0 = no message."""
+        """(conversion (K, n, A), value (n, A), unsubscribe (n, A)); column 0 = no message.
+
+        Persons are scored in blocks of :data:`PREDICT_ROWS` (person, action) pairs: one
+        ``predict`` call per model and block, memory bounded whatever the batch size."""
         n, a_count = len(context), 1 + len(bank)
         conv = np.zeros((len(self.conversion), n, a_count))
         value = np.zeros((n, a_count))
         unsub = np.zeros((n, a_count))
-        for j, action in enumerate(bank, start=1):
-            x = design(context, self.features, np.full(n, action.channel, dtype=object),
-                       np.full(n, action.send_hour), np.full(n, action.discount))
+        if n == 0 or not bank:
+            return conv, value, unsub
+        channel = np.array([a.channel for a in bank], dtype=object)
+        hour = np.array([a.send_hour for a in bank], float)
+        discount = np.array([a.discount for a in bank], float)
+        step = max(1, PREDICT_ROWS // len(bank))
+        for lo in range(0, n, step):
+            block = context.iloc[lo:lo + step]
+            m = len(block)
+            rows = block.iloc[np.repeat(np.arange(m), len(bank))]     # person-major
+            x = design(rows.reset_index(drop=True), self.features, np.tile(channel, m),
+                       np.tile(hour, m), np.tile(discount, m))
+            shape = (m, len(bank))
             for k, model in enumerate(self.conversion):
-                conv[k, :, j] = model.predict_proba(x)[:, 1]
-            value[:, j] = (np.clip(self.value.predict(x), 0, None) if self.value is not None
-                           else self.mean_value)
+                conv[k, lo:lo + m, 1:] = model.predict_proba(x)[:, 1].reshape(shape)
+            value[lo:lo + m, 1:] = (np.clip(self.value.predict(x), 0, None).reshape(shape)
+                                    if self.value is not None else self.mean_value)
             if self.unsubscribe is not None:
-                unsub[:, j] = self.unsubscribe.predict_proba(x)[:, 1]
+                unsub[lo:lo + m, 1:] = self.unsubscribe.predict_proba(x)[:, 1].reshape(shape)
         return conv, value, unsub
 
 

@@ -18,8 +18,15 @@ EVENTS = Table(
         C("send_hour", "int"), C("discount", "double"),
         C("propensity", "double", "logged probability of the decision's action"),
         C("granted", "boolean", "consent_change: granted (true) or revoked (false)"),
+        C("overridden_by", "string", "decision_served: the rule that replaced the message"),
+        C("policy_action_id", "string", "decision_served, overridden: the policy's action"),
+        C("policy_propensity", "double", "... and its probability"),
+        C("shadow_action_id", "string", "decision_served: the challenger's action (not served)"),
+        C("shadow_propensity", "double", "... and its probability under the challenger"),
         C("landing_file", "string", "the landing file the line came from"),
         C("ingested_at", "timestamp", "when the line reached the lakehouse (tailor/clock.py)"),
+        C("received_at", "timestamp", "when the lookup server received it (its own clock; null "
+                                      "for events that did not come through the server)"),
     ))
 
 QUARANTINE = Table(
@@ -28,7 +35,8 @@ QUARANTINE = Table(
     columns=(
         C("quarantine_id", "string", "hash of landing file + line"),
         C("landing_file", "string"), C("raw_line", "string"),
-        C("reason", "string", "e.g. invalid_json, missing:ts, bad_ts, unknown_event_type"),
+        C("reason", "string", "e.g. invalid_json, missing:ts, bad_ts, future_ts, "
+                              "conflicting_duplicate, unknown_event_type"),
         C("quarantined_at", "timestamp"),
         C("ingest_date", "string", "the run's ds (partition)"),
     ))

@@ -7,7 +7,9 @@ INGEST_LOG = Table(
     "ops.ingest_log", "every landing file ingested, once (batch and nearline ingest share it)",
     owner="ingest", keys=("landing_file",),
     columns=(
-        C("landing_file", "string"),
+        C("landing_file", "string", "path relative to the landing root"),
+        C("content_hash", "string", "SHA-256 of the file's bytes: a re-delivered file is known"),
+        C("duplicate_of", "string", "the file with the same content ingested first (not re-read)"),
         C("rows_good", "bigint"), C("rows_quarantined", "bigint"),
         C("ds", "string", "the run that ingested it"),
         C("ingested_at", "timestamp"),

@@ -50,6 +50,7 @@ class Column:
     name: str
     type: str           # Spark SQL type: string, int, bigint, double, boolean, timestamp, array<..>
     doc: str = ""
+    served: bool = False  # compiled into the lookup server's snapshots (gold.decisions)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def served_columns(self) -> list[str]:
+        """The columns the lookup server's snapshot is compiled from (the rest stay internal)."""
+        return [c.name for c in self.columns if c.served]
 
     @property
     def ddl(self) -> str:

@@ -12,7 +12,12 @@ EVENTS = Table(
         C("price", "double"), C("quantity", "int"), C("channel", "string"),
         C("message_id", "string"), C("action_id", "string"), C("send_hour", "int"),
         C("discount", "double"), C("propensity", "double"), C("granted", "boolean"),
-        C("ingested_at", "timestamp"),
+        C("overridden_by", "string", "decision_served: the rule that replaced the message"),
+        C("policy_action_id", "string", "decision_served, overridden: the policy's action"),
+        C("policy_propensity", "double", "... and its probability"),
+        C("shadow_action_id", "string", "decision_served: the challenger's action (not served)"),
+        C("shadow_propensity", "double", "... and its probability under the challenger"),
+        C("ingested_at", "timestamp"), C("received_at", "timestamp"),
     ))
 
 IDENTITY_MAP = Table(

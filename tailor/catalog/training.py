@@ -34,6 +34,8 @@ POLICY = Table(
         C("propensity", "double", "logged probability of the action (null: unknown)"),
         C("message_id", "string"),
         C("overridden_by", "string", "a request-time rule replaced the policy's message"),
+        C("shadow_action_id", "string", "what the challenger would have done (served decisions)"),
+        C("shadow_propensity", "double"),
         C("conversions", "int", "attributed conversions within policy.outcomes.attribution_hours"),
         C("conversion_value", "double"), C("unsubscribed", "boolean"),
         C("action_cost", "double", "channel cost + per-message cost (0 for no_message)"),

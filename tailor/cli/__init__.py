@@ -6,6 +6,8 @@ import argparse
 import importlib
 import sys
 
+from tailor.config import ConfigError
+
 # module name in tailor.cli -> registered in this order in --help
 COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish", "cost")
 
@@ -56,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except ConfigError as exc:  # bad configuration or secrets: the message says what to do
+        print(f"tailor: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ def job_module(job: str):
 
 
 def run(args: argparse.Namespace) -> int:
+    from tailor.credentials import CredentialsError
     from tailor.runtime import JobError, execute, job_parser, record_name
 
     if args.job is None:
@@ -74,5 +75,8 @@ def run(args: argparse.Namespace) -> int:
     except JobError as exc:
         print(exc, file=sys.stderr)
         return 1
+    except CredentialsError as exc:  # secrets the profile refuses: the message says what to set
+        print(f"tailor run {args.job}: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(summary, indent=2, default=str))
     return 0

@@ -1,82 +1,253 @@
-"""Parsed landing lines → bronze.events + bronze.quarantine + ops.ingest_log, shared by the daily
-batch ingest (jobs/ingest.py) and the nearline streaming ingest (tailor/ingestion/streaming.py).
+"""Landing lines → bronze.events + bronze.quarantine + ops.ingest_log, shared by the daily batch
+ingest (jobs/ingest.py) and the nearline streaming ingest (tailor/ingestion/streaming.py).
+
+Which files a run reads is decided by :func:`tailor.ingestion.landing.plan_files` against the
+log (:func:`read_log`): each landing *content* once, named relative to the landing root.
 
 Every write here is idempotent, so replaying the same lines (a rerun, or a streaming micro-batch
 replayed after a crash) changes nothing:
 
-- bronze.events: insert-only merge on ``event_id`` (an event already there is kept as it is);
-- bronze.quarantine: insert-only merge on ``quarantine_id`` (hash of file + line);
-- ops.ingest_log: insert-only merge on ``landing_file``, written *last*: a file is in the log only
-  once its events are committed, and then it is never ingested again by either path.
+- bronze.events: the lines' events whose ``event_id`` bronze does not hold yet (checked over the
+  whole table), as an insert-only merge on ``event_id``. An ``event_id`` seen again with the same
+  content is a plain duplicate (dropped); with *different* content it is a
+  ``conflicting_duplicate``: the event already in bronze (or, within one run, the first received)
+  is kept and the other line goes to quarantine with that reason;
+- bronze.quarantine: insert-only merge on ``quarantine_id`` (hash of relative file + line);
+- ops.ingest_log: insert-only merge on ``landing_file`` (relative path), written *last*: a file
+  is in the log only once its events are committed, and then neither path reads it again.
 """
 from __future__ import annotations
 
+import logging
+import os
+from datetime import datetime, timezone
 from typing import Any
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from tailor.catalog import table
+from tailor.ingestion.landing import FilePlan, content_hash
+from tailor.ingestion.parse import PARSED_SCHEMA, line_parser
+
+log = logging.getLogger("tailor.ingestion")
 
 BRONZE_COLUMNS = table("bronze.events").column_names
+# what makes two lines with one event_id the same event (not bookkeeping: file, arrival)
+CONTENT_COLUMNS = ["event_type", "event_ts", "customer_id", "email", "anonymous_id", "device_id",
+                   "item_id", "category", "price", "quantity", "channel", "message_id",
+                   "action_id", "send_hour", "discount", "propensity", "granted"]
 INGEST_LOG = "ops.ingest_log"
+LOG_SCHEMA = ("landing_file string, content_hash string, duplicate_of string, rows_good long, "
+              "rows_quarantined long, ds string, ingested_at timestamp, bronze_version long")
+CONFLICTING_DUPLICATE = "conflicting_duplicate"
 
 
 def landing_file_column() -> F.Column:
-    """The absolute local path of the line's landing file, as recorded in ops.ingest_log
-    (``input_file_name()`` without the ``file:`` scheme, URL-decoded: same as list_landing_files)."""
+    """The local path (or URI) of the line's landing file as Spark read it (``input_file_name()``
+    without the ``file:`` scheme, URL-decoded: same as list_landing_files)."""
     return F.url_decode(F.regexp_replace(F.input_file_name(), "^file:(//)?", ""))
 
 
-def ingested_files(lh: Any) -> set[str]:
-    """Landing files already recorded in ops.ingest_log (by either ingest path)."""
+# ------------------------------------------------------------------------------ ingest log
+
+def read_log(lh: Any, root: str, spark: SparkSession) -> tuple[set[str], dict[str, str]]:
+    """(relative paths logged, content hash → the relative path that brought it); migrates a
+    log written before content hashes first (:func:`migrate_log`)."""
     if not lh.exists(INGEST_LOG):
-        return set()
-    return set(lh.read_arrow(INGEST_LOG, columns=["landing_file"]).column("landing_file").to_pylist())
+        return set(), {}
+    table = lh.read_arrow(INGEST_LOG)
+    if "content_hash" not in table.column_names:
+        table = migrate_log(lh, root, table.to_pylist(), spark)
+    rows = table.select(["landing_file", "content_hash", "duplicate_of"]).to_pylist()
+    return ({r["landing_file"] for r in rows},
+            {r["content_hash"]: r["landing_file"] for r in rows
+             if r["content_hash"] and not r["duplicate_of"]})
 
 
-def bronze_rows(parsed: DataFrame, arrived: F.Column) -> DataFrame:
+def legacy_relative(path: str, root: str) -> str:
+    """A path logged before paths were relative, made relative to ``root``: under it, the rest;
+    elsewhere (the home moved), what follows the last directory named like the root."""
+    prefix = root.rstrip("/") + "/"
+    if path.startswith(prefix):
+        return path[len(prefix):]
+    parts = path.split("/")
+    name = os.path.basename(root.rstrip("/"))
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == name:
+            return "/".join(parts[i + 1:])
+    return path
+
+
+def migrate_log(lh: Any, root: str, rows: list[dict[str, Any]], spark: SparkSession):
+    """Rewrite an ops.ingest_log keyed on absolute paths to the current layout (relative path,
+    content hash of the file found there now, or null if it is gone), keeping every row, so an
+    upgraded lakehouse re-reads nothing. Returns the new table (Arrow)."""
+    migrated = []
+    for r in rows:
+        rel = legacy_relative(r["landing_file"], root)
+        where = os.path.join(root, rel) if "://" not in root else f"{root}/{rel}"
+        try:
+            digest = content_hash(where)
+        except OSError:
+            digest = None
+        migrated.append((rel, digest, None, r.get("rows_good"), r.get("rows_quarantined"),
+                         r.get("ds"), r.get("ingested_at"), r.get("bronze_version")))
+    lh.write(spark.createDataFrame(migrated, LOG_SCHEMA), INGEST_LOG, mode="overwrite",
+             partition_by=[])
+    log.warning("migrated %s: %d rows now keyed on paths relative to %s plus content hashes",
+                INGEST_LOG, len(migrated), root)
+    return lh.read_arrow(INGEST_LOG)
+
+
+# ------------------------------------------------------------------------------ bronze rows
+
+def ensure_bronze_schema(lh: Any) -> None:
+    """Add ``received_at`` to a bronze.events written before it existed (metadata only: old
+    files read it as null)."""
+    if not lh.exists("bronze.events"):
+        return
+    from deltalake import DeltaTable, Field
+
+    table = DeltaTable(lh.uri("bronze.events"))
+    if "received_at" not in {f.name for f in table.schema().fields}:
+        table.alter.add_columns(Field("received_at", "timestamp", nullable=True))
+        log.warning("bronze.events: added column received_at (older rows: null)")
+
+
+def parse_lines(lines: DataFrame, root: str, arrival: Column | None,
+                max_future_skew: float | None) -> DataFrame:
+    """(value, landing_file) lines → PARSED_SCHEMA rows; ``arrival`` is each line's
+    ``ingested_at`` (:func:`tailor.clock.arrival_column`; default: now)."""
+    arrived = F.current_timestamp() if arrival is None else arrival
+    return (lines.select("value", "landing_file", F.unix_micros(arrived).alias("arrived_us"))
+            .mapInPandas(line_parser(root, max_future_skew), PARSED_SCHEMA)
+            .withColumn("ingested_at", F.timestamp_micros("arrived_us")).drop("arrived_us"))
+
+
+def bronze_rows(parsed: DataFrame) -> DataFrame:
+    """Typed bronze rows of the valid lines (+ raw_line, quarantine_id for conflicts)."""
     return (parsed.where(F.col("reason").isNull())
             .withColumn("event_ts", F.to_timestamp("ts"))
             .withColumn("event_date", F.date_format("event_ts", "yyyy-MM-dd"))
-            .withColumn("ingested_at", arrived)
-            .select(*BRONZE_COLUMNS))
+            .withColumn("received_at", F.to_timestamp("received_at"))
+            .select(*BRONZE_COLUMNS, "raw_line", "quarantine_id"))
 
 
-def quarantine_rows(parsed: DataFrame, ds: str, now: F.Column) -> DataFrame:
-    return (parsed.where(F.col("reason").isNotNull())
-            .select("quarantine_id", "landing_file", "raw_line", "reason")
-            .withColumn("quarantined_at", now).withColumn("ingest_date", F.lit(ds)))
+def _fingerprint() -> Column:
+    return F.sha2(F.to_json(F.struct(*CONTENT_COLUMNS)), 256)
 
 
-def write_parsed(lh: Any, parsed: DataFrame, ds: str,
-                 arrived: F.Column | None = None) -> dict[str, Any]:
-    """Commit parsed lines (PARSED_SCHEMA; cache it first, it is scanned several times).
+def tag_duplicates(lh: Any, rows: DataFrame) -> DataFrame:
+    """``rows`` + ``_status``: ``new`` (insert), ``duplicate`` (same content already in bronze or
+    earlier in this run) or ``conflict`` (same event_id, different content)."""
+    receipt = F.coalesce(F.col("received_at"), F.col("ingested_at"))
+    first = Window.partitionBy("event_id").orderBy(receipt, "landing_file", "_fp")
+    rows = (rows.withColumn("_fp", _fingerprint())
+            .withColumn("_rank", F.row_number().over(first)))
+    firsts = rows.where(F.col("_rank") == 1).select("event_id", F.col("_fp").alias("_first_fp"))
+    if lh.exists("bronze.events"):
+        existing = (lh.read("bronze.events").join(firsts.select("event_id"), "event_id",
+                                                  "left_semi")  # fingerprint matches only
+                    .groupBy("event_id").agg(F.min(_fingerprint()).alias("_old_fp")))
+        ref = firsts.join(existing, "event_id", "left")
+    else:
+        ref = firsts.withColumn("_old_fp", F.lit(None).cast("string"))
+    ref = ref.select("event_id", F.coalesce("_old_fp", "_first_fp").alias("_ref_fp"),
+                     F.col("_old_fp").isNull().alias("_absent"))
+    status = (F.when(F.col("_fp") != F.col("_ref_fp"), "conflict")
+              .when(F.col("_absent") & (F.col("_rank") == 1), "new").otherwise("duplicate"))
+    return rows.join(ref, "event_id").withColumn("_status", status)
+
+
+def _quarantine(rows: DataFrame, ds: str, reason: Column) -> DataFrame:
+    return rows.select("quarantine_id", "landing_file", "raw_line", reason.alias("reason"),
+                       F.current_timestamp().alias("quarantined_at"),
+                       F.lit(ds).alias("ingest_date"))
+
+
+# ---------------------------------------------------------------------------------- a run
+
+def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: FilePlan, ds: str,
+                 root: str, arrival: Column | None = None,
+                 max_future_skew: float | None = None) -> dict[str, Any]:
+    """Ingest ``lines`` (value, landing_file) of ``plan.todo`` and log ``plan``'s files.
 
     Three Delta commits in this order: bronze.events, bronze.quarantine, ops.ingest_log. A crash
-    between them leaves files out of the log, so they are read again and the insert-only merges
-    make the repeat a no-op. ``arrived`` is each event's ``ingested_at``
-    (:func:`tailor.clock.arrival_column`; default: now). Returns counts, reasons and versions.
+    between them leaves files out of the log, so they are read again and the checks above make
+    the repeat a no-op. Returns counts (``events`` = rows new to bronze), reasons and versions.
     """
-    now = F.current_timestamp()
-    arrived = now if arrived is None else arrived
-    good, bad = bronze_rows(parsed, arrived), quarantine_rows(parsed, ds, now)
-    n_good, n_bad = good.count(), bad.count()
-    bronze = lh.write(good, "bronze.events", mode="merge", keys=["event_id"],
-                      partition_by=["event_date"], when_matched="ignore")
-    quarantine = lh.write(bad, "bronze.quarantine", mode="merge", keys=["quarantine_id"],
-                          partition_by=["ingest_date"], when_matched="ignore") if n_bad else None
-    per_file = (parsed.groupBy("landing_file")
-                .agg(F.sum(F.col("reason").isNull().cast("long")).alias("rows_good"),
-                     F.sum(F.col("reason").isNotNull().cast("long")).alias("rows_quarantined"))
-                .withColumn("ds", F.lit(ds)).withColumn("ingested_at", now)
-                .withColumn("bronze_version", F.lit(bronze.version).cast("long")))
-    log = lh.write(per_file, INGEST_LOG, mode="merge", keys=["landing_file"], when_matched="ignore")
-    reasons = {r["reason"]: r["count"] for r in bad.groupBy("reason").count().collect()}
-    return {"events": n_good, "quarantined": n_bad, "quarantine_reasons": reasons,
-            "bronze_version": bronze.version,
-            "quarantine_version": quarantine.version if quarantine else None,
-            "ingest_log_version": log.version}
+    summary: dict[str, Any] = {
+        "files": len(plan.todo), "duplicate_files": len(plan.duplicates), "lines": 0,
+        "events": 0, "duplicates": 0, "conflicting_duplicates": 0, "quarantined": 0,
+        "quarantine_reasons": {}, "quarantine_version": None}
+    per_file: dict[str, tuple[int, int]] = {}
+    bronze_version = lh.version("bronze.events")
+    if plan.todo and lines is not None:
+        ensure_bronze_schema(lh)
+        parsed = parse_lines(lines, root, arrival, max_future_skew).cache()
+        tagged = tag_duplicates(lh, bronze_rows(parsed)).cache()
+        try:
+            per_file, counts = _count(parsed, tagged)
+            summary.update(counts)
+            if summary["events"]:
+                bronze_version = lh.write(
+                    tagged.where(F.col("_status") == "new").select(*BRONZE_COLUMNS),
+                    "bronze.events", mode="merge", keys=["event_id"],
+                    partition_by=["event_date"], when_matched="ignore").version
+            if summary["quarantined"]:
+                bad = _quarantine(parsed.where(F.col("reason").isNotNull()), ds, F.col("reason"))
+                conflicts = _quarantine(tagged.where(F.col("_status") == "conflict"), ds,
+                                        F.lit(CONFLICTING_DUPLICATE))
+                summary["quarantine_version"] = lh.write(
+                    bad.unionByName(conflicts), "bronze.quarantine", mode="merge",
+                    keys=["quarantine_id"], partition_by=["ingest_date"],
+                    when_matched="ignore").version
+        finally:
+            tagged.unpersist()
+            parsed.unpersist()
+    now = datetime.now(timezone.utc)
+    entries = [(f.relative, f.content_hash, None, *per_file.get(f.relative, (0, 0)), ds, now,
+                bronze_version) for f in plan.todo]
+    entries += [(f.relative, f.content_hash, original, 0, 0, ds, now, bronze_version)
+                for f, original in plan.duplicates]
+    log_version = None
+    if entries:
+        log_version = lh.write(spark.createDataFrame(entries, LOG_SCHEMA), INGEST_LOG,
+                               mode="merge", keys=["landing_file"], when_matched="ignore").version
+    summary.update({"bronze_version": bronze_version, "ingest_log_version": log_version})
+    if plan.duplicates:
+        summary["duplicate_of"] = {f.relative: original for f, original in plan.duplicates}
+    return summary
+
+
+def _count(parsed: DataFrame, tagged: DataFrame) -> tuple[dict[str, tuple[int, int]], dict]:
+    """Per file (good, quarantined) lines and the run's counts (two small Spark actions)."""
+    lines: dict[str, list[int]] = {}
+    reasons: dict[str, int] = {}
+    for r in parsed.groupBy("landing_file", "reason").count().collect():
+        counts = lines.setdefault(r["landing_file"], [0, 0])
+        counts[0] += r["count"]
+        if r["reason"] is not None:
+            counts[1] += r["count"]
+            reasons[r["reason"]] = reasons.get(r["reason"], 0) + r["count"]
+    statuses: dict[str, int] = {}
+    conflicts: dict[str, int] = {}
+    for r in tagged.groupBy("landing_file", "_status").count().collect():
+        statuses[r["_status"]] = statuses.get(r["_status"], 0) + r["count"]
+        if r["_status"] == "conflict":
+            conflicts[r["landing_file"]] = r["count"]
+    if statuses.get("conflict"):
+        reasons[CONFLICTING_DUPLICATE] = statuses["conflict"]
+    per_file = {}
+    for name, (n, bad) in lines.items():
+        quarantined = bad + conflicts.get(name, 0)
+        per_file[name] = (n - quarantined, quarantined)
+    return per_file, {
+        "lines": sum(n for n, _ in lines.values()), "events": statuses.get("new", 0),
+        "duplicates": statuses.get("duplicate", 0),
+        "conflicting_duplicates": statuses.get("conflict", 0),
+        "quarantined": sum(q for _, q in per_file.values()), "quarantine_reasons": reasons}
 
 
 class QuarantineRateError(RuntimeError):
@@ -85,10 +256,10 @@ class QuarantineRateError(RuntimeError):
 
 def check_quarantine_share(summary: dict[str, Any], max_share: float) -> None:
     """Fail the run (after its good rows are committed) when too many lines were malformed."""
-    n_good, n_bad = summary["events"], summary["quarantined"]
-    share = n_bad / max(1, n_good + n_bad)
+    n_lines, n_bad = summary["lines"], summary["quarantined"]
+    share = n_bad / max(1, n_lines)
     if share > max_share:
         raise QuarantineRateError(
-            f"{n_bad} of {n_good + n_bad} lines ({share:.1%}) were malformed, above "
+            f"{n_bad} of {n_lines} lines ({share:.1%}) were malformed, above "
             f"quality.max_quarantine_share={max_share}: see bronze.quarantine (reasons: "
             f"{summary['quarantine_reasons']}). Good rows were kept.")

@@ -155,11 +155,27 @@ def write_arrow(table_uri: str, data: pa.Table, mode: str, *, partition_by: list
             write_deltalake(table_uri, data, mode="append", partition_by=partition_by or None,
                             commit_properties=props)
     elif mode == "append":
-        write_deltalake(table_uri, data, mode="append", partition_by=partition_by or None,
-                        commit_properties=props)
+        _append(table_uri, data, partition_by, props, attempts=1 + max(max_commit_retries, 0))
     elif mode == "overwrite":
         write_deltalake(table_uri, data, mode="overwrite", partition_by=partition_by or None,
                         commit_properties=props)
     else:
         raise ValueError(f"write_arrow supports append, overwrite, overwrite_partitions; not {mode}")
     return DeltaTable(table_uri).version()
+
+
+def _append(table_uri: str, data: pa.Table, partition_by: list[str], props: Any,
+            attempts: int) -> None:
+    """Append; when writers race to *create* the table (the loser's commit fails on changed
+    metadata, nothing of it landed), append again to the table the winner created."""
+    from deltalake import write_deltalake
+    from deltalake.exceptions import CommitFailedError
+
+    for attempt in range(attempts + 2):
+        try:
+            write_deltalake(table_uri, data, mode="append", partition_by=partition_by or None,
+                            commit_properties=props)
+            return
+        except CommitFailedError:
+            if attempt == attempts + 1:
+                raise

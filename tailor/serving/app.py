@@ -22,13 +22,13 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 import uuid
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 from urllib.parse import unquote_to_bytes
 
-from tailor.events import validate_event
-from tailor.privacy import stable_share
+from tailor.agents.holdout import in_holdout
+from tailor.events import is_future, iso_utc, validate_event
 from tailor.serving import openapi
 from tailor.serving.metrics import Metrics
 from tailor.serving.protocol import HttpProtocol, error, head
@@ -49,7 +49,21 @@ from tailor.serving.store import CorruptRecord
 if TYPE_CHECKING:
     from tailor.serving.landing import DecisionLog, LandingWriter
     from tailor.serving.overlay import Overlay
-    from tailor.serving.server import LookupServer
+
+
+class SnapshotControl(Protocol):
+    """What the routes may ask of whoever owns the snapshots (``LookupServer``): the app knows
+    this interface, not the server."""
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]: ...
+
+    def snapshot_status(self) -> dict[str, Any]: ...
+
+    async def reload_now(self) -> dict[str, Any]: ...
+
+    async def rollback(self, to: str | None) -> tuple[str | None, str, list[str]]: ...
+
+    def snapshot_corrupt(self, snapshot: Snapshot, detail: str) -> None: ...
 
 log = logging.getLogger("tailor.serving")
 DECISIONS_PREFIX = b"/v1/decisions/"
@@ -124,16 +138,12 @@ class BadRequest(Exception):
         return error(self.status, self.code, self.detail, **self.more)
 
 
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class DecisionApp:
     """The request handler (see ``protocol.App``) bound to the served snapshot and overlay."""
 
     def __init__(self, settings: Any, snapshot: Snapshot, *, overlay: "Overlay",
                  decision_log: "DecisionLog | None" = None, events: "LandingWriter | None" = None,
-                 metrics: Metrics | None = None, server: "LookupServer | None" = None) -> None:
+                 metrics: Metrics | None = None, control: SnapshotControl | None = None) -> None:
         self.settings = settings
         self._pseudonymise = pseudonymiser(settings.pseudonym_key, settings.person_id_length)
         inner, outer = _pads(settings.pseudonym_key)
@@ -144,7 +154,7 @@ class DecisionApp:
         self._log = decision_log.append if decision_log is not None else None
         self.events = events
         self.metrics = metrics or Metrics()
-        self.server = server
+        self.control = control
         self._cap = settings.max_messages_per_day
         self._cap_lit = jbytes(f"frequency_cap:{self._cap}/day")
         self._holdout_share = settings.holdout_share
@@ -320,8 +330,8 @@ class DecisionApp:
         """A record failed its checksum: 503 for this request; the server goes not-ready and
         rolls back (it logs the details once)."""
         self.metrics.corrupt_records += 1
-        if self.server is not None:
-            self.server.snapshot_corrupt(snap, str(exc))
+        if self.control is not None:
+            self.control.snapshot_corrupt(snap, str(exc))
         return error(503, "unavailable", "this decision could not be read intact from the "
                      "served snapshot; the server is switching to the previous snapshot, retry "
                      "shortly", extra=b"Retry-After: 1\r\n")
@@ -410,8 +420,7 @@ class DecisionApp:
         value = snap.lookup(pid)
         if value is None:
             self.n_unknown += 1
-            return snap.fallback[stable_share(pid.decode(), self._holdout_salt)
-                                 < self._holdout_share]
+            return snap.fallback[in_holdout(pid.decode(), self._holdout_salt, self._holdout_share)]
         self.n_known += 1
         return value
 
@@ -501,7 +510,8 @@ class DecisionApp:
         if len(events) > self.settings.max_events:
             raise BadRequest(f"at most {self.settings.max_events} events per request "
                              f"(serving.events.max_per_request); got {len(events)}")
-        now = utc_now_iso()
+        received = time.time()
+        now, received_at = iso_utc(received, "milliseconds"), iso_utc(received)
         problems = []
         for i, event in enumerate(events):
             if isinstance(event, dict):  # missing or empty: ours (false, 0, [] are bad types)
@@ -509,6 +519,7 @@ class DecisionApp:
                     event["event_id"] = uuid.uuid4().hex
                 if event.get("ts") in (None, ""):
                     event["ts"] = now
+                event["received_at"] = received_at  # ours: a client's value is never kept
             reason = validate_event(event)
             if reason is not None:
                 problems.append({"index": i, "reason": reason})
@@ -516,6 +527,7 @@ class DecisionApp:
             self.metrics.events_rejected += len(problems)
             raise BadRequest(f"{len(problems)} of {len(events)} events are invalid; nothing was "
                              f"written", status=422, code="invalid_events", problems=problems[:100])
+        self._refuse_future(events, received)
         # consent first: a revocation applies even if landing it fails below
         self.overlay.apply_events(events)
         if self.events is None:
@@ -537,6 +549,22 @@ class DecisionApp:
             return answer
         return self._when_durable(durable, answer)
 
+    def _refuse_future(self, events: list[dict[str, Any]], received: float) -> None:
+        """400 if any event is dated beyond the allowed clock skew (nothing is written)."""
+        skew = self.settings.max_future_skew
+        future = [{"index": i, "event_id": e["event_id"], "ts": e["ts"], "reason": "future_ts"}
+                  for i, e in enumerate(events) if is_future(e["ts"], received, skew)]
+        if not future:
+            return
+        self.metrics.events_rejected += len(future)
+        first = future[0]
+        raise BadRequest(
+            f"{len(future)} of {len(events)} events are dated more than {skew:g} s after the "
+            f"server's clock ({iso_utc(received, 'seconds')}; ingest.max_future_skew_seconds), "
+            f"e.g. event {first['event_id']!r} with ts {first['ts']!r}: fix the sender's clock "
+            f"or send events when they happen. Nothing was written.",
+            status=400, code="future_event", problems=future[:100])
+
     @staticmethod
     async def _when_durable(durable: asyncio.Future, answer: tuple[bytes, bytes]):
         try:
@@ -551,7 +579,7 @@ class DecisionApp:
         return _OK, self._health
 
     def _readyz(self, conn: HttpProtocol, url: bytes) -> tuple[bytes, bytes]:
-        ready, detail = self.server.readiness() if self.server else (True, {})
+        ready, detail = self.control.readiness() if self.control else (True, {})
         body = json.dumps({"ready": ready, "snapshot_id": self.snapshot.snapshot_id,
                            **detail}).encode()
         return (_OK if ready else head(503)), body
@@ -567,11 +595,11 @@ class DecisionApp:
 
     def _admin_snapshots(self, conn: HttpProtocol, url: bytes) -> tuple[bytes, bytes]:
         self._authorize(conn, "admin")
-        return _OK, json.dumps(self.server.snapshot_status(), default=str).encode()
+        return _OK, json.dumps(self.control.snapshot_status(), default=str).encode()
 
     def _admin_reload(self, conn: HttpProtocol, url: bytes):
         self._authorize(conn, "admin")
-        return self._reload_answer(self.server.reload_now())
+        return self._reload_answer(self.control.reload_now())
 
     def _admin_rollback(self, conn: HttpProtocol, url: bytes):
         self._authorize(conn, "admin")
@@ -586,10 +614,10 @@ class DecisionApp:
 
     async def _rollback(self, to: str | None) -> tuple[bytes, bytes]:
         try:
-            previous, target, skipped = await self.server.rollback(to)
+            previous, target, skipped = await self.control.rollback(to)
         except SnapshotError as exc:
             raise BadRequest(str(exc), status=409, code="conflict") from None
-        serving = await self.server.reload_now()
+        serving = await self.control.reload_now()
         return _OK, json.dumps({"from": previous, "to": target, "skipped": skipped,
                                 **serving}).encode()
 

@@ -25,6 +25,7 @@ from tailor.serving.records import (
     MAX_SHARED,
     NO_MESSAGE,
     NOT_OVERRIDDEN,
+    SHADOW_ACTION,
     jbytes,
     parse_versions,
 )
@@ -161,8 +162,12 @@ def compile_values(table: pa.Table, snapshot_id: str, decisions_version: int | N
     logged_action = pc.if_else(pc.is_valid(action), j_action, jbytes(NO_MESSAGE))
     msg_log = pc.if_else(has_msg, _cat(b',"channel":', j_channel, b',"send_hour":', j_hour,
                                        b',"discount":', j_discount), b"")
+    shadow = _flat(col("shadow_action_id"))
+    shadow_log = pc.if_else(pc.is_valid(shadow),
+                            _cat(SHADOW_ACTION, _json_strings(shadow), b',"shadow_propensity":',
+                                 _json_numbers(col("shadow_propensity"))), b"")
     logfrag = _cat(b'"propensity":', propensity, b',"action_id":', logged_action, msg_log,
-                   NOT_OVERRIDDEN)
+                   shadow_log, NOT_OVERRIDDEN)
 
     # -- header: offsets from segment lengths (numpy)
     middle_len = _lengths(middle)

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from tailor.events import iso_utc
 from tailor.serving.fsutil import fsync_dir
 
 log = logging.getLogger("tailor.serving")
@@ -337,7 +338,9 @@ def iter_events(directory: str | os.PathLike, since: float, recent_since: float 
     """The events the overlay replays at start-up, from ``<dir>/<kind>-*.jsonl``: consent
     changes from files modified after ``since``, message_sent / purchase / conversion from
     files modified after ``recent_since`` (epoch seconds). Other lines are skipped without
-    parsing (this server writes compact JSON); unparsable lines are skipped."""
+    parsing (this server writes compact JSON); unparsable lines are skipped. A line without
+    ``received_at`` (written before the server stamped it) gets its file's mtime: the latest
+    instant it can have been received."""
     recent_since = since if recent_since is None else recent_since
     paths = glob.glob(os.path.join(str(directory), f"{kind}-*.jsonl"))
     paths += glob.glob(os.path.join(str(directory), OPEN_DIR, f"{kind}-*.jsonl"))
@@ -347,6 +350,7 @@ def iter_events(directory: str | os.PathLike, since: float, recent_since: float 
             if mtime < since:
                 continue
             recent = mtime >= recent_since
+            received = iso_utc(mtime)
             with open(path, "rb") as fh:
                 for line in fh:
                     wanted = next((w for marker, w in _REPLAYED.items() if marker in line), None)
@@ -357,6 +361,8 @@ def iter_events(directory: str | os.PathLike, since: float, recent_since: float 
                     except ValueError:
                         continue
                     if isinstance(event, dict):
+                        if "received_at" not in event:  # written before servers stamped it:
+                            event["received_at"] = received  # received by the file's mtime
                         yield event
         except FileNotFoundError:
             continue

@@ -14,10 +14,14 @@ common case costs one failed dict lookup):
 
 Safety rules (consent is never wrong, caps err on the side of not messaging):
 
-* a channel is revoked if the nearline table **or** a local revocation says so; a local
-  revocation is kept for ``local_consent_ttl`` whatever later overlay versions say (they may
-  not have ingested it yet); a local grant cancels only an older *local* revocation, never the
-  table's (that clears when the pipeline has seen the grant);
+* a channel is revoked if the nearline table **or** the local consent changes say so; locally
+  the changes of a (person, channel) are judged by the consent rule (``tailor/consent.py``: a
+  revocation received after a grant always wins; when event time and arrival order disagree,
+  revoked wins), received = the server's ``received_at`` stamp, never the client's ``ts``; a
+  channel's local changes are kept until ``local_consent_ttl`` after the last of them was
+  *received*, whatever later overlay versions say (they may not have ingested them yet); a
+  local grant cancels only local revocations, never the table's (that clears when the
+  pipeline has seen the grant);
 * messages today = the table's count (if its ``updated_at`` is today, UTC) **plus** local
   ``message_sent`` events of today: events counted twice make the cap stricter, never looser;
 * bought items = union of both (local ones for 24 h).
@@ -30,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
+from tailor.consent import Change, compact, grants, is_granted
+from tailor.events import parse_ts
 from tailor.serving.records import CHANNEL_CODES
 
 log = logging.getLogger("tailor.serving")
@@ -37,7 +43,6 @@ log = logging.getLogger("tailor.serving")
 Entry = tuple[frozenset[int], int, frozenset[str] | None]  # revoked codes, messages, bought
 _EMPTY: frozenset = frozenset()
 BOUGHT_TTL = 24 * 3600.0
-REVOKING = ("unsubscribe",)
 ORDER_EVENTS = ("purchase", "conversion")
 
 
@@ -46,21 +51,16 @@ def utc_day(ts: float) -> str:
 
 
 def event_time(value: Any, default: float) -> float:
-    """Epoch seconds of an ISO-8601 event ``ts`` (``default`` if unparsable)."""
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return default
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.timestamp()
+    """Epoch seconds of an ISO-8601 timestamp (``default`` if missing or unparsable)."""
+    parsed = parse_ts(value)
+    return default if parsed is None else parsed
 
 
 @dataclass
 class _Local:
     """What this server was told about one person (times are epoch seconds)."""
 
-    consent: dict[int, tuple[float, bool]] = field(default_factory=dict)  # code -> (ts, granted)
+    consent: dict[int, list[Change]] = field(default_factory=dict)      # code -> changes (compact)
     messages: dict[str, int] = field(default_factory=dict)                # UTC day -> count
     bought: dict[str, float] = field(default_factory=dict)                # item -> ts
 
@@ -136,8 +136,8 @@ class Overlay:
         bought: set[str] = set(base[2]) if base else set()
         local = self._local.get(pid)
         if local is not None:
-            revoked.update(code for code, (ts, granted) in local.consent.items()
-                           if not granted and now - ts < self._consent_ttl)
+            revoked.update(code for code, changes in local.consent.items()
+                           if self._live(changes, now) and is_granted(changes) is False)
             messages += local.messages.get(today, 0)
             bought.update(item for item, ts in local.bought.items() if now - ts < BOUGHT_TTL)
         if revoked or messages or bought:
@@ -161,12 +161,10 @@ class Overlay:
             code = CHANNEL_CODES.get(event.get("channel"))
             if code is None:
                 return False
-            granted = etype == "consent_change" and event.get("granted") is True
-            previous = local.consent.get(code)
-            # latest event wins; at the same instant a revocation wins
-            if previous is not None and (previous[0] > ts or (previous[0] == ts and not previous[1])):
-                return False
-            local.consent[code] = (ts, granted)
+            # ordered by receipt (the server's stamp; replayed lines carry it), not by ts
+            received = event_time(event.get("received_at"), now)
+            change = Change(received, ts, grants(etype, event.get("granted")))
+            local.consent[code] = compact([*local.consent.get(code, ()), change])
         elif etype == "message_sent":
             day = utc_day(ts)
             if day < self._today:
@@ -181,6 +179,10 @@ class Overlay:
         self._merge_into(self.view, pid)
         return True
 
+    def _live(self, changes: list[Change], now: float) -> bool:
+        """A channel's local changes count until the TTL after the last one was received."""
+        return now - max(c.received for c in changes) < self._consent_ttl
+
     def apply_events(self, events: Iterable[dict[str, Any]]) -> int:
         return sum(self.apply_event(e) for e in events)
 
@@ -191,8 +193,7 @@ class Overlay:
         changed = []
         for pid, local in self._local.items():
             before = (len(local.consent), len(local.messages), len(local.bought))
-            local.consent = {c: v for c, v in local.consent.items()
-                             if now - v[0] < self._consent_ttl}
+            local.consent = {c: v for c, v in local.consent.items() if self._live(v, now)}
             local.messages = {d: n for d, n in local.messages.items() if d >= today}
             local.bought = {i: ts for i, ts in local.bought.items() if now - ts < BOUGHT_TTL}
             if before != (len(local.consent), len(local.messages), len(local.bought)):

@@ -67,6 +67,7 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=F
 PLAIN_ID_BYTES = (b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@+-")
 _SUPPRESSED_MSG = b'"message":null,"action_id":"no_message"'
 NOT_OVERRIDDEN = b',"overridden_by":null'  # ends every stored log fragment
+SHADOW_ACTION = b',"shadow_action_id":'     # the challenger's decision, when there is one
 _PROPENSITY = b'"propensity":'
 _CERTAIN = b',"propensity":1.0'
 _ACTION = b',"action_id":'
@@ -139,8 +140,9 @@ def response_record(*, known: bool, snapshot_id: str, decisions_version: int | N
 
 def decision_record(row: dict[str, Any], snapshot_id: str,
                     decisions_version: int | None) -> dict[str, Any]:
-    """A gold.decisions row (as from ``Table.to_pylist``) → its response record."""
-    return response_record(
+    """A gold.decisions row (as from ``Table.to_pylist``) → its response record (+ the
+    challenger's shadow decision, which only the decision log carries)."""
+    record = response_record(
         known=True, snapshot_id=snapshot_id, decisions_version=decisions_version,
         policy_version=row.get("policy_version"), items=row.get("items"),
         scores=row.get("item_scores"), action_id=row.get("action_id"),
@@ -152,6 +154,8 @@ def decision_record(row: dict[str, Any], snapshot_id: str,
                     "feature_versions": parse_versions(row.get("feature_versions")),
                     "data_versions": parse_versions(row.get("data_versions")),
                     "ds": row.get("ds")})
+    return {**record, "shadow_action_id": row.get("shadow_action_id"),
+            "shadow_propensity": row.get("shadow_propensity")}
 
 
 # ------------------------------------------------------------------------ the stored value
@@ -203,6 +207,9 @@ def compile_value(record: dict[str, Any], heads: list[bytes], tails: list[bytes]
         logfrag += (b',"channel":' + jbytes(message["channel"]) + b',"send_hour":'
                     + jbytes(message["send_hour"]) + b',"discount":'
                     + jbytes(message["discount"]))
+    if record.get("shadow_action_id") is not None:
+        logfrag += (SHADOW_ACTION + jbytes(record["shadow_action_id"]) + b',"shadow_propensity":'
+                    + jbytes(record.get("shadow_propensity")))
     logfrag += NOT_OVERRIDDEN
     if len(middle) > MAX_BODY or len(recs) > MAX_RECS:
         raise ValueError(f"record too large to store: {len(middle)} bytes, {len(recs)} items "
@@ -278,7 +285,9 @@ def _overridden_log(logfrag: bytes, lf_p: int, rule: bytes) -> bytes:
     # the action id ends where the message's channel starts (a quote inside the id is escaped,
     # so the id cannot contain this); render only calls this for values with a message
     end = logfrag.find(b',"channel":', start)
-    return _OVERRIDDEN_LOG % (rule, logfrag[start:end], logfrag[len(_PROPENSITY):lf_p])
+    shadow = logfrag.find(SHADOW_ACTION, end)
+    kept = logfrag[shadow:-len(NOT_OVERRIDDEN)] if shadow >= 0 else b""   # the challenger's part
+    return _OVERRIDDEN_LOG % (rule, logfrag[start:end], logfrag[len(_PROPENSITY):lf_p]) + kept
 
 
 def message_channel(value: bytes) -> int:

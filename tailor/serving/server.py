@@ -80,6 +80,7 @@ class ServerSettings:
     overlay_uri: str | None = None
     overlay_poll: float = 5.0
     local_consent_ttl: float = 7 * 86400.0
+    max_future_skew: float = 300.0  # POSTed events dated further ahead than this: 400
     max_messages_per_day: int = 2
     holdout_share: float = 0.05
     holdout_salt: str = "tailor-holdout"
@@ -102,8 +103,10 @@ class ServerSettings:
 
     @classmethod
     def from_config(cls, cfg: Any, **overrides: Any) -> ServerSettings:
+        from tailor import credentials
         from tailor.lakehouse.tables import table_uri
 
+        credentials.check(cfg, "lookup server", api_keys=True)
         s = cfg.serving
         nearline = getattr(cfg, "nearline", None)
         overlay_table = getattr(nearline, "overlay_table", None) or "gold.overlay"
@@ -120,6 +123,7 @@ class ServerSettings:
             overlay_uri=table_uri(cfg.lakehouse_root, overlay_table),
             overlay_poll=s.overlay.poll_seconds,
             local_consent_ttl=s.overlay.local_consent_ttl_hours * 3600.0,
+            max_future_skew=cfg.ingest.max_future_skew_seconds,
             max_messages_per_day=s.max_messages_per_day,
             holdout_share=cfg.policy.holdout_share, holdout_salt=cfg.policy.holdout_salt,
             surfaces=tuple(s.surfaces) or DEFAULT_SURFACES, max_k=s.max_k,
@@ -196,7 +200,7 @@ class LookupServer:
                 log.info("replayed %d recent events into the local overlay", replayed)
         self.app = DecisionApp(settings, snapshot, overlay=self.overlay,
                                decision_log=self.decision_log, events=self.events,
-                               metrics=self.metrics, server=self)
+                               metrics=self.metrics, control=self)
         self.limits = limits_for(settings)
         self.connections = Connections(self.limits)
         self._server: asyncio.Server | None = None

@@ -28,6 +28,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tailor.catalog import table
 from tailor.serving import store
 from tailor.serving.fallback import fallback_record, popular_items
 from tailor.serving.fsutil import fsync_dir
@@ -41,11 +42,11 @@ SNAPSHOTS = "snapshots"
 # of the lookup file carries a checksum (xxh3-64) checked on each read (store.py). Older formats are refused.
 FORMAT_VERSION = 3
 
-# gold.decisions columns a snapshot is compiled from (others, e.g. ltv_pred, stay internal)
-SOURCE_COLUMNS = ("person_id", "ds", "policy_version", "items", "item_scores", "action_id",
-                  "channel", "send_hour", "offer", "discount", "propensity", "holdout",
-                  "explanation", "guardrails", "model_versions", "feature_versions",
-                  "data_versions")
+# gold.decisions columns a snapshot is compiled from (the catalog marks them ``served``; the
+# others, e.g. ltv_pred, stay internal)
+DECISIONS = table("gold.decisions")
+SOURCE_COLUMNS = tuple(DECISIONS.served_columns)
+OPTIONAL_COLUMNS = ("shadow_action_id", "shadow_propensity")
 
 
 class SnapshotError(RuntimeError):
@@ -327,6 +328,10 @@ def build_snapshot(table: pa.Table, serving_dir: str | Path, manifest_fields: di
 
 def _validated(table: pa.Table, expected_ds: str | None, sort: bool) -> pa.Table:
     """Only the columns we serve (sorted by person_id for B-tree stores), or a clear error."""
+    for name in OPTIONAL_COLUMNS:  # decision tables written before the shadow policy existed
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows,
+                                                       DECISIONS.arrow_schema.field(name).type))
     missing = [c for c in SOURCE_COLUMNS if c not in table.column_names]
     if missing:
         raise ValueError(f"decisions table lacks columns {missing}; expected the gold.decisions "

@@ -108,7 +108,9 @@ class EventFormatter:
         }
         unknown = set(fields) - set(EVENT_FIELDS)
         assert not unknown, f"simulator fields outside the landing contract: {unknown}"
-        order = [*_HEAD, *(name for name in EVENT_FIELDS if name not in _HEAD)]
+        # the simulator emits the contract fields it models; the others (the server's decision-log
+        # fields: overridden_by, policy_*, shadow_*) are absent, as in any client's events
+        order = [*_HEAD, *(name for name in EVENT_FIELDS if name not in _HEAD and name in fields)]
         return raw.select([fields[name].alias(name) for name in order])
 
     def write(self, batch: EventBatch, path: Path, slice_rows: int = 50_000) -> int:

@@ -63,8 +63,8 @@ def world(tmp_path_factory):
         simulate(users=USERS, days=DAYS, seed=SEED, out_dir=str(work), items=300,
                  start_date=START, progress=False)
         log = work / "airflow-run-1.log"
-        state = run_dag(REPO, DS, log)
-        assert state == "success", f"DAG run {state}; log tail:\n" + log.read_text()[-6000:]
+        run = run_dag(REPO, DS, log)
+        assert run.ok, f"DAG run {run.state}: {run.message}; log tail:\n" + log.read_text()[-6000:]
         yield cfg, work
     finally:
         for key, value in saved.items():
@@ -236,7 +236,8 @@ def test_rerunning_the_same_day_is_idempotent(world):
     from tailor.dagrun import run_dag
 
     before = _counts(cfg)
-    assert run_dag(REPO, DS, work / "airflow-run-2.log") == "success"
+    rerun = run_dag(REPO, DS, work / "airflow-run-2.log")
+    assert rerun.ok, rerun.message
     assert _counts(cfg) == before
     drift = json.loads((work / "runs" / DS / "drift.json").read_text())
     assert drift["status"] == "skipped", drift

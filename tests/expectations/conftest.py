@@ -6,6 +6,8 @@ import json
 import pandas as pd
 import pytest
 
+from tailor.catalog import table
+
 DS = "2026-10-01"
 
 
@@ -27,14 +29,11 @@ def good_events() -> pd.DataFrame:
         dict(event_id="e4", event_type="consent_change", event_ts=_ts(f"{DS}T19:00:00"),
              customer_id="c2", channel="sms", granted=False),
     ]
-    columns = ["event_id", "event_type", "event_ts", "event_date", "customer_id", "email",
-               "anonymous_id", "device_id", "item_id", "category", "price", "quantity",
-               "channel", "message_id", "action_id", "send_hour", "discount", "propensity",
-               "granted", "landing_file", "ingested_at"]
-    df = pd.DataFrame(rows).reindex(columns=columns)
+    df = pd.DataFrame(rows).reindex(columns=table("bronze.events").column_names)
     df["event_date"] = DS
     df["landing_file"] = "landing/batch-0001.jsonl"
     df["ingested_at"] = _ts(f"{DS}T23:00:00")
+    df["received_at"] = [pd.NaT, pd.NaT, pd.NaT, _ts(f"{DS}T19:00:01")]  # e4 came via the server
     for col in ["quantity", "send_hour"]:
         df[col] = df[col].astype("Int64")
     df["granted"] = df["granted"].astype("boolean")
@@ -70,7 +69,7 @@ def good_decisions() -> pd.DataFrame:
          "holdout": True, "allowed_channels": ["push"], "explanation": "global holdout",
          "policy_action_id": "push@9:none"},
     ]
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows).reindex(columns=table("gold.decisions").column_names)
     df["send_hour"] = df["send_hour"].astype("Int64")
     return df
 
@@ -86,11 +85,8 @@ def _strings(df: pd.DataFrame, cols) -> pd.DataFrame:
 @pytest.fixture
 def good_silver_events(good_events) -> pd.DataFrame:
     """The bronze fixture as identity writes it: person_id added, direct identifiers dropped."""
-    columns = ["person_id", "event_id", "event_type", "event_ts", "event_date", "item_id",
-               "category", "price", "quantity", "channel", "message_id", "action_id",
-               "send_hour", "discount", "propensity", "granted", "ingested_at"]
     df = good_events.assign(person_id=["anon-p0", "p1", "p1", "p2"])
-    return df[columns].copy()
+    return df[table("silver.events").column_names].copy()
 
 
 @pytest.fixture
@@ -105,7 +101,8 @@ def good_quarantine() -> pd.DataFrame:
 
 @pytest.fixture
 def good_ingest_log() -> pd.DataFrame:
-    df = pd.DataFrame({"landing_file": ["landing/b1.jsonl", "landing/b2.jsonl"],
+    df = pd.DataFrame({"landing_file": ["b1.jsonl", "b2.jsonl"],
+                       "content_hash": ["ab" * 32, "cd" * 32], "duplicate_of": [None, None],
                        "rows_good": [98, 50], "rows_quarantined": [2, 0], "ds": [DS, DS],
                        "ingested_at": [_ts(f"{DS}T23:00:00")] * 2, "bronze_version": [3, 4]})
     return df
@@ -219,6 +216,7 @@ def good_policy_outcomes() -> pd.DataFrame:
         "channel": ["email", None, "sms"], "send_hour": pd.array([9, None, 18], dtype="Int32"),
         "discount": [0.0, 0.0, 0.1], "propensity": [0.1, 0.4, None],
         "message_id": ["m1", None, "m3"], "overridden_by": [None, None, None],
+        "shadow_action_id": [None, "email@9:none", None], "shadow_propensity": [None, 0.7, None],
         "conversions": pd.array([1, 0, 0], dtype="int32"), "conversion_value": [40.0, 0.0, 0.0],
         "unsubscribed": [False, False, True], "action_cost": [0.06, 0.0, 0.1],
         "reward": [39.94, 0.0, -0.1], "usable_for_ope": [True, True, False],

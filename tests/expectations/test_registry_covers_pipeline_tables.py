@@ -13,6 +13,7 @@ UNCHECKED = {
     "ops.feature_drift": "written by the drift job from its own computation; read by train",
     "ops.policy_gate": "written by train_policy from the OPE results it just computed",
     "gold.shadow_decisions": "never served; same writer and rules as gold.decisions",
+    "ops.runs": "append-only run records the runtime writes about itself",
 }
 
 

@@ -26,7 +26,9 @@ def validate_cfg(tmp_path):
     ds, ts = VALIDATE_DS, datetime(2026, 10, 2, 23, tzinfo=timezone.utc)
     lh = tmp_path / "lh"
     write_deltalake(str(lh / "ops" / "ingest_log"), pa.table({
-        "landing_file": ["a", "b", "old", "old"], "rows_good": [10, 20, 5, 5],
+        "landing_file": ["a", "b", "old", "old"],
+        "content_hash": ["a" * 64, "b" * 64, "c" * 64, "c" * 64],
+        "duplicate_of": pa.array([None] * 4, pa.string()), "rows_good": [10, 20, 5, 5],
         "rows_quarantined": [0, 1, 0, 0], "ds": [ds, ds, "2026-10-01", "2026-10-01"],
         "ingested_at": pa.array([ts] * 4, pa.timestamp("us", tz="UTC")),
         "bronze_version": [3, 4, 1, 2]}))

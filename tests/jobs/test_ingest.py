@@ -28,10 +28,14 @@ def test_ingest_dedupes_quarantines_and_is_exactly_once(spark, job_cfg, tmp_path
 
     landing = tmp_path / "landing"
     _write(landing / "events-2026-09-01-000.jsonl",
-           [_event(1), _event(1), _event(2, ts="2026-09-02T01:00:00Z"),
-            "{not json", _event(3, event_type="teleport"), _event(4, price=-1.0)])
+           [_event(1), _event(1), "{not json", _event(3, event_type="teleport"),
+            _event(4, price=-1.0)])
+    # (in replay a file named for 09-01 arrived at its end: an event of 09-02 01:00 in it would
+    # be dated in its future, so 09-02's event comes in 09-02's file)
+    _write(landing / "events-2026-09-02-000.jsonl", [_event(2, ts="2026-09-02T01:00:00Z")])
     first = execute("ingest", ingest.run, "2026-09-02", cfg=job_cfg, spark=spark)
-    assert first["events"] == 3 and first["quarantined"] == 3
+    assert first["lines"] == 6 and first["events"] == 2 and first["duplicates"] == 1  # new rows
+    assert first["quarantined"] == 3
     assert first["quarantine_reasons"] == {"invalid_json": 1, "unknown_event_type:teleport": 1,
                                            "bad_value:price": 1}
     from tailor.lakehouse import Lakehouse

@@ -1,6 +1,7 @@
 """A consent revocation sent as an event is in gold.overlay after one nearline run (ingest →
 overlay), with the rest of the overlay: restored consent, today's sends, items bought since the
-last daily run (also by an anonymous visitor who just logged in)."""
+last daily run (also by an anonymous visitor who just logged in). Consent goes by receipt: a
+revocation received after the last daily run counts whatever its own date."""
 import json
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def test_revocation_event_reaches_the_overlay_in_one_nearline_run(spark, cfg, la
     assert first["since"] == "2026-09-10T00:00:00+00:00"
     rows = {r.person_id: r for r in lakehouse.read("gold.overlay").collect()}
     assert rows[person["c1"]].revoked_channels == [] and rows[person["c1"]].messages_today == 2
-    assert person["c2"] not in rows and person["c3"] not in rows  # before "since"; restored
+    # c2's revocation is dated before "since" but arrived after the last daily run (its file
+    # is 09-10's): the daily policy never saw it, so the overlay carries it (consent goes by
+    # receipt). c3 revoked and re-granted later in the same file: restored.
+    assert rows[person["c2"]].revoked_channels == ["push"] and person["c3"] not in rows
     assert rows[person["c5"]].bought_items == ["I7"]
 
     # Later: c1 revokes email, c2 unsubscribes from sms, c1 converts: one more nearline run.
@@ -71,6 +75,6 @@ def test_revocation_event_reaches_the_overlay_in_one_nearline_run(spark, cfg, la
     rows = {r.person_id: r for r in overlay.collect()}
     assert (rows[person["c1"]].revoked_channels, rows[person["c1"]].messages_today,
             rows[person["c1"]].bought_items) == (["email"], 2, ["I3"])
-    assert rows[person["c2"]].revoked_channels == ["sms"]
+    assert rows[person["c2"]].revoked_channels == ["push", "sms"]
     assert rows[person["c5"]].bought_items == ["I7"]
     assert {str(r.updated_at) for r in rows.values()} == {"2026-09-11 00:00:00"}

@@ -10,7 +10,7 @@ from tailor.lakehouse.tables import table_uri
 from tailor.privacy import pseudonymise
 from tailor.runtime import JobContext
 from tailor.serving.snapshot import load_snapshot, read_current
-from tailor.serving.synthetic import decisions_table
+from tests.support.synthetic import decisions_table
 
 DAY, OTHER_DAY = "2026-10-15", "2026-10-14"
 

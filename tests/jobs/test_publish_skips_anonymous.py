@@ -6,7 +6,7 @@ from deltalake import write_deltalake
 from tailor.lakehouse.tables import table_uri
 from tailor.privacy import pseudonymise
 from tailor.runtime import JobContext
-from tailor.serving.synthetic import decisions_table
+from tests.support.synthetic import decisions_table
 
 
 def test_publish_skips_anonymous_persons(cfg):

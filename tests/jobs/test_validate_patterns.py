@@ -11,7 +11,7 @@ from tailor.jobs.validate import resolve_tables
 def test_patterns_lists_and_unknown_names():
     assert resolve_tables("features.*") == sorted(g.table for g in GROUPS.values())
     assert resolve_tables("training.*,gold.decisions,training.ltv") == [
-        "training.churn", "training.ltv", "training.ranker", "gold.decisions"]
+        "training.churn", "training.ltv", "training.policy", "training.ranker", "gold.decisions"]
     with pytest.raises(KeyError, match="silver.nope"):
         resolve_tables("silver.nope")
     with pytest.raises(KeyError, match="nothing.*"):

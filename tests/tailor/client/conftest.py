@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tailor.serving.snapshot import build_snapshot, set_current
-from tailor.serving.synthetic import decisions_table
+from tests.support.synthetic import decisions_table
 
 CUSTOMERS = [f"c-{i:04d}" for i in range(50)]
 ODD = "jörg/o'neil \"x\" ?#%"

@@ -1,25 +1,26 @@
-"""Hand-made bronze events for the identity tests: ``bronze([...rows...])``."""
+"""Hand-made bronze events for the identity tests: ``bronze([...rows...])``, in the catalog's
+``bronze.events`` schema (columns a test does not set are null)."""
 from datetime import datetime, timezone
 
 import pytest
 
-SCHEMA = ("event_id string, event_type string, event_ts timestamp, customer_id string, email string, "
-          "anonymous_id string, device_id string, item_id string, category string, price double, "
-          "quantity int, channel string, message_id string, action_id string, send_hour int, "
-          "discount double, propensity double, granted boolean, event_date string, "
-          "landing_file string, ingested_at timestamp")
+from tailor.catalog import table
+
+BRONZE = table("bronze.events")
 
 
 def event(eid, etype, hour, customer=None, anon=None, device=None, email=None):
     """One bronze row on 2026-09-01 at ``hour`` (0..23) or a later day for hour >= 24."""
     ts = datetime(2026, 9, 1 + hour // 24, hour % 24, tzinfo=timezone.utc)
-    return (eid, etype, ts, customer, email, anon, device, "i1", None, None, None, None, None, None,
-            None, None, None, None, ts.date().isoformat(), "f", ts)
+    row = {"event_id": eid, "event_type": etype, "event_ts": ts, "customer_id": customer,
+           "email": email, "anonymous_id": anon, "device_id": device, "item_id": "i1",
+           "event_date": ts.date().isoformat(), "landing_file": "f", "ingested_at": ts}
+    return tuple(row.get(name) for name in BRONZE.column_names)
 
 
 @pytest.fixture
 def bronze(spark):
     def make(rows):
         return spark.createDataFrame([event(*r) if isinstance(r, tuple) else event(**r)
-                                      for r in rows], SCHEMA)
+                                      for r in rows], BRONZE.spark_schema())
     return make

@@ -17,7 +17,7 @@ import pytest
 import tailor
 from tailor.config import Config
 from tailor.serving.snapshot import SnapshotInfo, build_snapshot, set_current
-from tailor.serving.synthetic import decisions_table
+from tests.support.synthetic import decisions_table
 
 DS = "2026-10-15"
 OPTED_OUT = "c-opted-out"

@@ -8,7 +8,7 @@ import pytest
 
 from tailor.serving.compile import compile_values
 from tailor.serving.records import compile_value, decision_record, render, response_body, split_value
-from tailor.serving.synthetic import DECISIONS_SCHEMA, decisions_table
+from tests.support.synthetic import DECISIONS_SCHEMA, decisions_table
 
 
 @pytest.fixture

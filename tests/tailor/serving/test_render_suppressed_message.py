@@ -4,7 +4,7 @@ says), the rule appended to guardrails; everything else is byte-for-byte the pol
 import json
 
 from tailor.serving.records import compile_value, decision_record, render, response_body
-from tailor.serving.synthetic import decisions_table
+from tests.support.synthetic import decisions_table
 
 RULE = b'"consent_revoked:email"'
 

@@ -2,7 +2,7 @@
 a snapshot is published, rolled back through the admin API and a corrupt one forced onto
 CURRENT ends with zero 5xx, zero failed well-formed requests, every malformed request a JSON
 4xx, every served decision logged and a clean exit (bench/serve_soak.py runs it for 60 s)."""
-from tailor.serving.loadgen import soak
+from tests.support.soak import soak
 
 
 def test_short_soak(tmp_path):

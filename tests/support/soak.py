@@ -263,7 +263,7 @@ def soak(work: str, *, users: int = 20_000, seconds: float = 10.0, connections: 
 
     from tailor.client import TailorClient
     from tailor.serving.snapshot import build_snapshot, read_current, set_current
-    from tailor.serving.synthetic import bulk_decisions, customer_id
+    from tests.support.synthetic import bulk_decisions, customer_id
 
     root = Path(work)
     serving, landing = root / "serving", root / "landing"

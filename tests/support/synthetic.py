@@ -1,8 +1,8 @@
 """Synthetic ``gold.decisions`` rows, for serving tests and benchmarks.
 
 Lets the publish / serve path be exercised (and load-tested at millions of persons) without
-running Spark and the whole pipeline. The schema mirrors the gold.decisions contract; if the
-decide job's schema changes, this is where serving tests notice.
+running Spark and the whole pipeline. The schema is the table catalog's ``gold.decisions``;
+columns a generator does not set are null.
 """
 from __future__ import annotations
 
@@ -11,19 +11,10 @@ from datetime import datetime, timezone
 
 import pyarrow as pa
 
+from tailor.catalog import table
 from tailor.privacy import pseudonymise
 
-DECISIONS_SCHEMA = pa.schema([
-    ("person_id", pa.string()), ("ds", pa.string()), ("policy_version", pa.string()),
-    ("items", pa.list_(pa.string())), ("item_scores", pa.list_(pa.float64())),
-    ("action_id", pa.string()), ("channel", pa.string()), ("send_hour", pa.int32()),
-    ("offer", pa.string()), ("discount", pa.float64()), ("propensity", pa.float64()),
-    ("exploration", pa.bool_()), ("holdout", pa.bool_()),
-    ("allowed_channels", pa.list_(pa.string())), ("guardrails", pa.list_(pa.string())),
-    ("explanation", pa.string()), ("ltv_pred", pa.float64()), ("churn_prob", pa.float64()),
-    ("model_versions", pa.string()), ("feature_versions", pa.string()),
-    ("data_versions", pa.string()), ("decided_at", pa.timestamp("us", tz="UTC")),
-])
+DECISIONS_SCHEMA = table("gold.decisions").arrow_schema   # the catalog's declaration
 
 MODEL_VERSIONS = json.dumps({"ltv": "3", "churn": "2", "ranker": "5"})
 FEATURE_VERSIONS = json.dumps({"profile": "v1", "behaviour": "v1"})
@@ -134,4 +125,7 @@ def bulk_decisions(n: int, ds: str, key: str, length: int, *, n_items: int = 100
                                                "silver.events": 12})] * n),
         "decided_at": pa.array([datetime(2026, 10, 15, 3, 0, tzinfo=timezone.utc)] * n,
                                pa.timestamp("us", tz="UTC")),
-    }).cast(DECISIONS_SCHEMA)
+        "policy_action_id": pa.array(action, pa.string()),
+        "shadow_action_id": pa.array([None] * n, pa.string()),
+        "shadow_propensity": pa.array([None] * n, pa.float64()),
+    }).select(DECISIONS_SCHEMA.names).cast(DECISIONS_SCHEMA)
