@@ -268,13 +268,14 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"arm {name}", flush=True)
         (DATA / name).mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=DATA, text=True,
-                              stdout=subprocess.PIPE)
-        for line in proc.stdout.splitlines():
-            if line.startswith("RESULT "):
-                results[name] = json.loads(line[7:])
-            else:
-                print(line)
+        with subprocess.Popen([sys.executable, "-c", code], env=env, cwd=DATA, text=True,
+                              stdout=subprocess.PIPE) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:              # the arm's progress, as it happens
+                if line.startswith("RESULT "):
+                    results[name] = json.loads(line[7:])
+                else:
+                    print(line, end="", flush=True)
         if proc.returncode != 0:
             print(f"arm {name}: FAILED (exit {proc.returncode})")
     summary = {"date": time.strftime("%Y-%m-%d"), "users": args.users, "warmup_days": args.warmup,

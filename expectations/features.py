@@ -74,7 +74,7 @@ def suite_for_group(group: Any, frame: "pd.DataFrame | None" = None) -> "gx.Expe
                    if frame is None or k not in frame.columns or frame[k].dtype == object]
     features = [] if frame is None else numeric_rules(
         frame, exclude=[*keys, PARTITION_COLUMN], nullable=_nullable(group),
-        declared=getattr(group, "bounds", None), what="feature")
+        declared=group.bounds, what="feature")
     return make_suite(
         group.table, __doc__,
         non_empty(f"the ds partition holds {group.name} features",

@@ -49,6 +49,10 @@ class FeatureGroup:
     # Values for entities the group has no row for (e.g. no message yet), used when groups are
     # joined (features/assemble.py, point-in-time joins). Unlisted columns stay null.
     fills: dict[str, Any] = field(default_factory=dict, hash=False)
+    # Value bounds (min, max; None = open) the group's data contract checks, where a column's
+    # name would suggest other ones (expectations/_rules.py: ``*hour`` is an integer 0..23).
+    # Not in the fingerprint: they check values, they do not change them.
+    bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict, hash=False)
 
     @property
     def table(self) -> str:
@@ -258,7 +262,8 @@ GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
         description="Time of day: the circular mean hour of a person's browsing and buying over "
                     "90 days, how concentrated it is, and the events it rests on.",
         sources=("silver.events",), ttl_days=365, compute=activity.compute,
-        compute_days=activity.compute_days, fills=_ACTIVITY_FILLS),
+        compute_days=activity.compute_days, fills=_ACTIVITY_FILLS,
+        bounds={"active_hour": (0.0, 24.0)}),  # a circular mean: [0, 24)
     FeatureGroup(
         name="item_stats", version=2, entity="item_id", owner="growth-data",
         description="Item statistics: category, unit price (latest priced purchase or cart add), "

@@ -22,3 +22,16 @@ def test_out_of_bounds_and_infinite_values_fail(good_frame):
         "expect_column_values_to_be_between(email_open_rate)",
         "expect_column_values_to_be_between(preferred_hour)",
         "expect_column_values_to_be_between(discount_sensitivity)"}
+
+
+def test_declared_bounds_win_over_the_naming_convention(good_frame):
+    """activity's active_hour is a circular mean in [0, 24): 23.8 is an hour, 24.5 is not."""
+    table = GROUPS["activity"].table
+    contract = get_contract(table)
+    frame = good_frame(table)
+    frame["active_hour"] = [23.8, 0.0]
+
+    assert validate_frame(frame, contract.suite(frame), table=table, ds="2026-10-01").success
+    frame.loc[0, "active_hour"] = 24.5
+    result = validate_frame(frame, contract.suite(frame), table=table, ds="2026-10-01")
+    assert result.failed_expectations == ["expect_column_values_to_be_between(active_hour)"]
