@@ -65,7 +65,6 @@ def build(table: str, doc: str, keys: list[str], label_rules: Iterable[Any],
         strings,
         unique,
     )
-
     from tailor.features.registry import declared_bounds
 
     declared = {**declared_bounds(), **(declared or {})}  # the feature groups' own bounds first
