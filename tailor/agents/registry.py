@@ -8,9 +8,8 @@ called outside Tailor; :func:`load_policy` gives back the :class:`LearnedPolicy`
 """
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
