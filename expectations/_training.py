@@ -65,7 +65,9 @@ def build(table: str, doc: str, keys: list[str], label_rules: Iterable[Any],
         strings,
         unique,
     )
+    from tailor.features.registry import declared_bounds
 
+    declared = {**declared_bounds(), **(declared or {})}  # the feature groups' own bounds first
     required = [*keys, PARTITION_COLUMN, "split", "label"]
     features = [] if frame is None else numeric_rules(
         frame, exclude=[*keys, PARTITION_COLUMN, "label"], nullable=nullable, declared=declared,

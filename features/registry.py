@@ -279,6 +279,11 @@ GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
 ]}
 
 
+def declared_bounds() -> dict[str, tuple[float | None, float | None]]:
+    """Every group's declared value bounds by column (training sets carry the groups' columns)."""
+    return {col: b for g in GROUPS.values() for col, b in g.bounds.items()}
+
+
 def person_groups() -> list[FeatureGroup]:
     """Person-entity groups, profile first (it defines who exists on a day)."""
     return sorted((g for g in GROUPS.values() if g.entity == "person_id"),

@@ -9,6 +9,7 @@ called outside Tailor; :func:`load_policy` gives back the :class:`LearnedPolicy`
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -45,6 +46,13 @@ class Registered:
     version: str
 
 
+def metric_key(name: str) -> str:
+    """``name`` as an MLflow metric name: characters MLflow refuses (e.g. the parentheses of
+    ``switch-dr(tau=20)``) become ``_`` → ``switch-dr_tau_20``. The full names stay in
+    ``evaluation.json`` and ``ops.policy_gate``."""
+    return re.sub(r"[^A-Za-z0-9_\-. :/]", "_", name).rstrip("_")
+
+
 def log_policy(policy: LearnedPolicy, cfg, *, promoted: bool, reason: str,
                params: Mapping[str, Any], metrics: Mapping[str, float],
                data_versions: Mapping[str, Any], evaluation: Mapping[str, Any],
@@ -57,7 +65,7 @@ def log_policy(policy: LearnedPolicy, cfg, *, promoted: bool, reason: str,
             "tailor.gate_reason": reason}
     with mlflow.start_run(experiment_id=experiment_id, run_name="train_policy", tags=tags) as run:
         mlflow.log_params({**params, **{f"data_version.{t}": v for t, v in versions.items()}})
-        mlflow.log_metrics({k: float(v) for k, v in metrics.items()
+        mlflow.log_metrics({metric_key(k): float(v) for k, v in metrics.items()
                             if v is not None and np.isfinite(v)})
         mlflow.log_dict(dict(evaluation), "evaluation.json")
         mlflow.log_dict({"features": policy.models.features}, "feature_cols.json")

@@ -35,3 +35,16 @@ def test_declared_bounds_win_over_the_naming_convention(good_frame):
     frame.loc[0, "active_hour"] = 24.5
     result = validate_frame(frame, contract.suite(frame), table=table, ds="2026-10-01")
     assert result.failed_expectations == ["expect_column_values_to_be_between(active_hour)"]
+
+
+def test_training_sets_check_the_groups_declared_bounds(good_frame):
+    """A training set carries activity's columns: 23.8 is an hour there too."""
+    contract = get_contract("training.churn")
+    frame = good_frame("training.churn")
+    frame["active_hour"] = [23.8] * len(frame)
+
+    result = validate_frame(frame, contract.suite(frame), table="training.churn", ds="2026-10-01")
+    assert "expect_column_values_to_be_between(active_hour)" not in result.failed_expectations
+    frame["active_hour"] = [24.5] * len(frame)
+    result = validate_frame(frame, contract.suite(frame), table="training.churn", ds="2026-10-01")
+    assert "expect_column_values_to_be_between(active_hour)" in result.failed_expectations
