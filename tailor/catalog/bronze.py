@@ -2,6 +2,16 @@
 from tailor.catalog.schema import Column as C
 from tailor.catalog.schema import Table
 
+# The lookup server's decision log (decision_served events), kept through bronze and silver:
+# what a serving rule overrode, and the challenger's shadow choice (tailor/serving/records.py).
+DECISION_LOG = (
+    C("overridden_by", "string", "decision_served: the rule that replaced the message"),
+    C("policy_action_id", "string", "decision_served, overridden: the policy's action"),
+    C("policy_propensity", "double", "... and its probability"),
+    C("shadow_action_id", "string", "decision_served: the challenger's action (not served)"),
+    C("shadow_propensity", "double", "... and its probability under the challenger"),
+)
+
 EVENTS = Table(
     "bronze.events", "every well-formed landing event, once per event_id, typed",
     owner="ingest", partition_by=("event_date",), keys=("event_id",),
@@ -18,11 +28,7 @@ EVENTS = Table(
         C("send_hour", "int"), C("discount", "double"),
         C("propensity", "double", "logged probability of the decision's action"),
         C("granted", "boolean", "consent_change: granted (true) or revoked (false)"),
-        C("overridden_by", "string", "decision_served: the rule that replaced the message"),
-        C("policy_action_id", "string", "decision_served, overridden: the policy's action"),
-        C("policy_propensity", "double", "... and its probability"),
-        C("shadow_action_id", "string", "decision_served: the challenger's action (not served)"),
-        C("shadow_propensity", "double", "... and its probability under the challenger"),
+        *DECISION_LOG,
         C("landing_file", "string", "the landing file the line came from"),
         C("ingested_at", "timestamp", "when the line reached the lakehouse (tailor/clock.py)"),
         C("received_at", "timestamp", "when the lookup server received it (its own clock; null "

@@ -1,4 +1,5 @@
 """silver: identity-resolved, pseudonymised events and the identity graph."""
+from tailor.catalog.bronze import DECISION_LOG
 from tailor.catalog.schema import Column as C
 from tailor.catalog.schema import Table
 
@@ -12,11 +13,7 @@ EVENTS = Table(
         C("price", "double"), C("quantity", "int"), C("channel", "string"),
         C("message_id", "string"), C("action_id", "string"), C("send_hour", "int"),
         C("discount", "double"), C("propensity", "double"), C("granted", "boolean"),
-        C("overridden_by", "string", "decision_served: the rule that replaced the message"),
-        C("policy_action_id", "string", "decision_served, overridden: the policy's action"),
-        C("policy_propensity", "double", "... and its probability"),
-        C("shadow_action_id", "string", "decision_served: the challenger's action (not served)"),
-        C("shadow_propensity", "double", "... and its probability under the challenger"),
+        *DECISION_LOG,
         C("ingested_at", "timestamp"), C("received_at", "timestamp"),
     ))
 
