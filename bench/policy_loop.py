@@ -43,7 +43,10 @@ def _env(lookback: int) -> dict[str, str]:
     return {"TAILOR__POLICY__OUTCOMES__LOOKBACK_DAYS": str(lookback),
             "TAILOR__POLICY__OUTCOMES__FEATURE_STEP_DAYS": "1",
             "TAILOR__MODELS__TRAINING_CUTOFFS": "1",
-            "TAILOR__CLOCK__MODE": "replay"}
+            "TAILOR__CLOCK__MODE": "replay",
+            # day by day: each run computes only its new as-of days and keeps the earlier ones
+            # (what each day's run knew), instead of recomputing the whole window every day
+            "TAILOR__CLOCK__REPLAY_KEEP_WRITTEN": "true"}
 
 
 class Arm:

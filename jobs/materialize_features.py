@@ -3,7 +3,9 @@ and every training cutoff day (partition ``ds`` = the as-of day).
 
 Every row carries ``written_at``, which point-in-time joins use to tell what was knowable when
 (``tailor/clock.py``). Replay clock: each as-of day is computed only from events that had arrived
-by that day's write instant and stamped with it, so a rerun writes identical rows. Live clock:
+by that day's write instant and stamped with it, so a rerun writes identical rows
+(``clock.replay_keep_written``: keep past days an earlier run wrote instead, as live does, for
+day-by-day replays). Live clock:
 ds is (re)written now; a past cutoff day whose partition a earlier run already wrote is kept as
 it is (rewriting it would stamp it with today and make it unusable for its own cutoff), and a
 missing one is backfilled, stamped with today, and so never used for that cutoff.
@@ -70,9 +72,10 @@ def run(ctx: JobContext) -> dict:
     lh, cfg = ctx.lakehouse, ctx.cfg
     replay = is_replay(cfg)
     days = asof_days(ctx)
-    # live clock: past cutoff days an earlier run already wrote (one read per table)
-    earlier = {} if replay else {g.table: _existing_days(lh, g.table, days[1:])
-                                 for g in GROUPS.values()}
+    # live clock (or replay keeping what earlier runs wrote): past as-of days an earlier run
+    # already wrote (one read per table)
+    keep = not replay or cfg.clock.replay_keep_written
+    earlier = {g.table: _existing_days(lh, g.table, days[1:]) for g in GROUPS.values()} if keep else {}
     events = lh.read("silver.events").cache()
     written, kept = {}, {}
     for group in GROUPS.values():

@@ -67,6 +67,7 @@ class ClockConfig(_Section):
 
     mode: str = "live"            # live: wall clock; replay: landing-file days + run delay
     run_delay_minutes: int = 60   # the daily run writes this long after its day ends
+    replay_keep_written: bool = False  # replay: keep past as-of days an earlier run wrote
 
 
 class DriftConfig(_Section):

@@ -49,3 +49,33 @@ def test_late_event_stays_out_of_earlier_days_and_rerun_is_identical(spark, cfg_
     features_job.run(ctx)
     after = lh.read_arrow(profile).sort_by([("ds", "ascending"), ("person_id", "ascending")])
     assert after.equals(before)
+
+
+def test_replay_keep_written_keeps_earlier_days_and_computes_the_new_ones(spark, cfg_with, as_table):
+    """``clock.replay_keep_written``: a day-by-day replay keeps the as-of days earlier runs wrote
+    (what each day's run knew) and computes only days not yet written."""
+    from tailor.lakehouse import Lakehouse
+
+    cfg = cfg_with(clock={"mode": "replay", "run_delay_minutes": 60, "replay_keep_written": True},
+                   models={"training_cutoffs": 2},      # as-of days: ds and 09-16, 09-09 only
+                   policy={"outcomes": {"lookback_days": 1, "feature_step_days": 7}})
+    lh = Lakehouse(cfg, spark)
+    first = ("p1", "purchase", ts(9, 8), "i1", "hats", 10.0, 1, None, None, None, None, ts(9, 9, 0))
+    lh.write(as_table(spark.createDataFrame([first], SCHEMA), "silver.events"), "silver.events",
+             mode="overwrite")
+    ctx = JobContext(cfg=cfg, ds=DS, job="features", _spark=spark, _lakehouse=lh)
+    assert not features_job.run(ctx)["kept"]
+    # silver changes under the written days (e.g. identity re-keyed a person): p3 appears on 09-08
+    third = ("p3", "purchase", ts(9, 8), "i1", "hats", 10.0, 1, None, None, None, None, ts(9, 9, 0))
+    lh.write(as_table(spark.createDataFrame([first, third], SCHEMA), "silver.events"),
+             "silver.events", mode="overwrite")
+    summary = features_job.run(ctx)
+    profile = GROUPS["profile"].table
+    assert f"{profile}@2026-09-09" in summary["kept"] and f"{profile}@{DS}" in summary["written"]
+
+    def persons(day):
+        return sorted(lh.read_arrow(profile, partitions={"ds": day},
+                                    columns=["person_id"]).column("person_id").to_pylist())
+
+    assert persons("2026-09-09") == ["p1"]          # kept as the first run wrote it
+    assert persons(DS) == ["p1", "p3"]               # ds is always recomputed
