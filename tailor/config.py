@@ -6,6 +6,7 @@ Sections are pydantic models so a typo or a wrong type fails at load time with t
 """
 from __future__ import annotations
 
+import math
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -293,6 +294,49 @@ class IncrementalityConfig(_Section):
     confidence: float = Field(default=0.95, gt=0, lt=1)  # of the Welch interval
 
 
+class MaintenanceConfig(_Section):
+    """Table maintenance (jobs/maintenance.py -> ops.maintenance): compaction, VACUUM, checkpoints."""
+
+    tables: list[str] = ["bronze.*", "silver.*", "features.*", "training.*", "gold.*", "ops.*"]
+    compact: bool = True
+    target_file_mb: int = Field(default=128, ge=1)   # compaction writes files of about this size
+    min_files: int = Field(default=10, ge=2)         # a partition is compacted once it holds this
+                                                     # many files smaller than target_file_mb
+    vacuum: bool = True
+    keep_history: list[str] = ["training.*"]         # read by time travel as long as their model
+                                                     # is champion (drift): never vacuumed, logs
+                                                     # never expire
+    retention_hours: float | None = Field(default=None, gt=0)  # None: the time-travel floor
+    checkpoint: bool = True
+    cleanup_logs: bool = True                        # expired commit files, never inside the window
+
+
+def time_travel_floor(cfg: "Config") -> tuple[float, list[str]]:
+    """The shortest retention (hours) that keeps every version lineage and rollback read by time
+    travel, and why. VACUUM and log cleanup must never go below it (``maintenance``).
+
+    * decisions name the exact data, feature and model-input versions they were made from
+      (``gold.decisions`` provenance); the policy still learns from and is evaluated on the
+      decisions of the last ``policy.outcomes.lookback_days`` decision days, the newest of which
+      is ``ceil(attribution_hours / 24)`` days old — their versions must stay readable (``tailor
+      sql --as-of``), plus a day for the run that made the oldest of them;
+    * rollback: ``tailor publish --version N`` re-publishes an earlier gold.decisions version;
+      the served stack keeps ``serving.keep_snapshots`` publishes (one a day), plus a day;
+    * at least Delta's own 7 days (concurrent readers of an older snapshot).
+    """
+    outcomes = cfg.policy.outcomes
+    lineage = outcomes.lookback_days + math.ceil(outcomes.attribution_hours / 24) + 1
+    rollback = cfg.serving.keep_snapshots + 1
+    days = max(7, lineage, rollback)
+    reasons = [f"lineage: decisions of the last {outcomes.lookback_days} decision days (policy."
+               f"outcomes.lookback_days) + {math.ceil(outcomes.attribution_hours / 24)} attribution "
+               f"days + 1 = {lineage} days",
+               f"rollback: republishing any of the last {cfg.serving.keep_snapshots} publishes "
+               f"(serving.keep_snapshots) + 1 = {rollback} days",
+               "Delta's minimum: 7 days"]
+    return days * 24.0, reasons
+
+
 class Config(_Section):
     """The whole configuration. ``root`` is the project directory relative paths resolve against."""
 
@@ -316,6 +360,26 @@ class Config(_Section):
     nearline: NearlineConfig
     cost: CostConfig = CostConfig()
     incrementality: IncrementalityConfig = IncrementalityConfig()
+    maintenance: MaintenanceConfig = MaintenanceConfig()
+
+    @model_validator(mode="after")
+    def _retention_keeps_time_travel(self) -> "Config":
+        floor, reasons = time_travel_floor(self)
+        hours = self.maintenance.retention_hours
+        if hours is not None and hours < floor:
+            raise ValueError(
+                f"maintenance.retention_hours={hours:g} is below the time-travel floor of "
+                f"{floor:g} h ({'; '.join(reasons)}): VACUUM would delete files of versions "
+                f"lineage and rollback still read. Set it to at least {floor:g} (e.g. "
+                f"TAILOR__MAINTENANCE__RETENTION_HOURS={floor:g}) or leave it null (= the floor); "
+                "to keep less history, shorten policy.outcomes.lookback_days or "
+                "serving.keep_snapshots instead")
+        return self
+
+    @property
+    def maintenance_retention_hours(self) -> float:
+        """The retention maintenance uses: ``maintenance.retention_hours``, else the floor."""
+        return self.maintenance.retention_hours or time_travel_floor(self)[0]
 
     def path(self, value: str) -> str:
         """Resolve a configured path: URIs pass through, relative paths hang off ``root``."""

@@ -27,6 +27,8 @@ TAILOR_BIN = os.path.join(os.path.dirname(sys.executable), "tailor")
 DAILY_DS = ("{{ ds if ds is defined and ds else "
             "macros.ds_add(dag_run.run_after | ds, -1) }}")
 NEARLINE_DS = "{{ ds if ds is defined and ds else dag_run.run_after | ds }}"
+# Work that is about the day it runs on, not a day of data (nearline, table maintenance).
+RUN_DAY_DS = NEARLINE_DS
 
 
 def default_args() -> dict:

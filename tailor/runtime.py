@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Sequence
@@ -59,6 +60,7 @@ class JobContext:
     ds: str
     job: str = "job"
     options: dict[str, Any] = field(default_factory=dict)
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # ops.runs.run_id under execute
     _spark: Any = field(default=None, repr=False)
     _lakehouse: Any = field(default=None, repr=False)
 
@@ -119,8 +121,9 @@ def execute(job: str, run: Callable[[JobContext], dict[str, Any]], ds: str,
     cfg = cfg or get_config()
     credentials.check(cfg, f"job {job}")
     date.fromisoformat(ds)  # fail fast on a malformed --ds
-    ctx = JobContext(cfg=cfg, ds=ds, job=job, options=dict(options or {}), _spark=spark)
     meter = RunMeter.start(job, record_as or job, ds)
+    ctx = JobContext(cfg=cfg, ds=ds, job=job, options=dict(options or {}), run_id=meter.run_id,
+                     _spark=spark)
     try:
         summary = run(ctx) or {}
     except BaseException as exc:

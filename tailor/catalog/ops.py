@@ -1,5 +1,6 @@
 """ops: how the pipeline itself is doing — ingest bookkeeping, data quality, drift, what each job
-cost (runs) and what messaging earned against the holdout (incrementality)."""
+cost (runs), what messaging earned against the holdout (incrementality) and what table
+maintenance did (maintenance)."""
 from tailor.catalog.schema import Column as C
 from tailor.catalog.schema import Table
 
@@ -113,4 +114,37 @@ INCREMENTALITY = Table(
         C("computed_at", "timestamp"),
     ))
 
-TABLES = (INGEST_LOG, QUALITY, FEATURE_DRIFT, POLICY_GATE, RUNS, INCREMENTALITY)
+MAINTENANCE = Table(
+    "ops.maintenance", "per table per maintenance run: compaction, retention, VACUUM, checkpoint; "
+                       "files and bytes before / after",
+    owner="maintenance", partition_by=("ds",), keys=("ds", "run_id", "table_name"),
+    notes="Appended by jobs/maintenance.py (tailor/maintenance.py), one row per table per run; "
+          "reruns add rows (history), a table with nothing to do gets status noop. Live = the "
+          "latest snapshot's files (what readers open); stored = every data file in the table's "
+          "directory, including removed ones kept for time travel.",
+    columns=(
+        C("ds", "string", "the run's date"),
+        C("run_id", "string", "the execution (ops.runs.run_id)"),
+        C("table_name", "string", "layer.name"),
+        C("status", "string", "done | noop | conflict (a concurrent commit: retried next run) | failed"),
+        C("operations", "string", "what changed, in order: compact,retention,vacuum,checkpoint,cleanup_logs"),
+        C("files_before", "bigint", "live files before"), C("files_after", "bigint"),
+        C("bytes_before", "bigint", "live bytes before"), C("bytes_after", "bigint"),
+        C("stored_files_before", "bigint", "data files in storage before"),
+        C("stored_files_after", "bigint"),
+        C("stored_bytes_before", "bigint"), C("stored_bytes_after", "bigint"),
+        C("files_compacted", "bigint", "small files compaction replaced"),
+        C("files_vacuumed", "bigint", "removed files VACUUM deleted"),
+        C("bytes_vacuumed", "bigint"),
+        C("log_files_deleted", "bigint", "expired commit files deleted"),
+        C("version_before", "bigint"), C("version_after", "bigint"),
+        C("checkpoint_version", "bigint", "newest checkpoint after the run"),
+        C("retention_hours", "double", "files removed longer ago than this may be deleted"),
+        C("time_travel_from_version", "bigint", "oldest version guaranteed readable after the run "
+                                                "(null: not vacuumed)"),
+        C("seconds", "double"),
+        C("note", "string", "why a step was skipped, or the error"),
+        C("finished_at", "timestamp"),
+    ))
+
+TABLES = (INGEST_LOG, QUALITY, FEATURE_DRIFT, POLICY_GATE, RUNS, INCREMENTALITY, MAINTENANCE)

@@ -25,6 +25,7 @@ JOBS = {
     "nearline_ingest": "nearline: new landing files -> bronze (Structured Streaming, exactly once)",
     "overlay": "nearline: consent revocations, message counts, items bought -> gold.overlay",
     "behaviour_refresh": "nearline: the short-lived behaviour group as of now",
+    "maintenance": "compact small files, VACUUM past the retention, checkpoint -> ops.maintenance",
 }
 
 # Job name -> module in jobs/ where they differ: a jobs/features.py would shadow the `features`
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     epilog = "jobs:\n" + "\n".join(f"  {k:<14} {v}" for k, v in JOBS.items())
     epilog += ("\n\njob options (after the job name; `tailor run JOB --help` lists them):\n"
                "  validate  --table T [--no-data-docs]\n  publish   --version V\n"
+               "  maintenance [--table T]\n"
                "\nexamples:\n  tailor run ingest --ds 2026-10-15\n"
                "  tailor run validate --table gold.decisions --ds 2026-10-15")
     p = sub.add_parser("run", help="run one pipeline job for a day",

@@ -3,6 +3,8 @@ and ``lakehouse.read("silver.events")``; which engine does the work is configura
 
 Engines: ``bridge`` (default; Spark Parquet IO + delta-rs commits, no jars) and ``native``
 (delta-spark). Non-Spark readers use :meth:`Lakehouse.read_arrow` (delta-rs + pyarrow).
+Maintenance (compaction, retention, VACUUM, checkpoints: ``tailor/lakehouse/maintenance.py``)
+goes through delta-rs for both engines and starts no Spark.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pyarrow as pa
 
 from tailor.config import Config
 from tailor.lakehouse import arrow_io
+from tailor.lakehouse import maintenance as _maintenance
 from tailor.lakehouse.base import (
     EngineUnavailableError,
     LakehouseError,
@@ -128,6 +131,44 @@ class Lakehouse:
             replace_partitions=replace_partitions, metadata=metadata,
             max_commit_retries=retries)
         return WriteResult(name, version, WriteMode(mode).value, 0, 0, data.num_rows, {})
+
+    # ------------------------------------------------------------ maintenance (delta-rs, no Spark)
+    def file_stats(self, name: str) -> _maintenance.FileStats:
+        """Live and stored files and bytes, commit files and newest checkpoint of ``name``."""
+        return _maintenance.file_stats(self._existing(name))
+
+    def compact(self, name: str, target_bytes: int, min_files: int
+                ) -> _maintenance.CompactResult | None:
+        """Rewrite the small files of ``name``'s partitions holding ``min_files`` or more of them
+        (None: nothing to do). Readers see the same rows; see ``maintenance.compact``."""
+        return _maintenance.compact(self._existing(name), target_bytes, min_files)
+
+    def ensure_retention(self, name: str, hours: float) -> dict[str, str]:
+        """Make ``name``'s log and deleted-file retention at least ``hours`` (never lowered)."""
+        return _maintenance.ensure_retention(self._existing(name), hours)
+
+    def keep_history(self, name: str) -> dict[str, str]:
+        """Never expire ``name``'s commit files (every version stays readable if never vacuumed)."""
+        return _maintenance.keep_history(self._existing(name))
+
+    def vacuum(self, name: str, hours: float) -> _maintenance.VacuumResult:
+        """Delete files removed from ``name`` more than ``hours`` ago (time travel inside the
+        window keeps working); see ``maintenance.vacuum``."""
+        return _maintenance.vacuum(self._existing(name), hours)
+
+    def checkpoint(self, name: str) -> int | None:
+        """Checkpoint ``name`` at its latest version (None: it already has one there)."""
+        return _maintenance.checkpoint(self._existing(name))
+
+    def cleanup_logs(self, name: str, hours: float) -> int:
+        """Delete ``name``'s expired commit files a checkpoint covers (never inside ``hours``)."""
+        return _maintenance.cleanup_logs(self._existing(name), hours)
+
+    def _existing(self, name: str) -> str:
+        uri = self.uri(name)
+        if arrow_io.table_version(uri) is None:
+            raise TableNotFoundError(f"no table {name} at {uri}: has the job that writes it run?")
+        return uri
 
 
 def conform(name: str, dtypes: Sequence[tuple[str, str]]) -> None:

@@ -1,6 +1,7 @@
-"""Both DAG files import cleanly under Airflow 3 and wire the contracts where they gate: every
+"""The DAG files import cleanly under Airflow 3 and wire the contracts where they gate: every
 table-writing stage is followed by its contract, publish only after the gold contracts, train
-only after drift, and the nearline overlay before the behaviour refresh."""
+only after drift, the nearline overlay before the behaviour refresh, and table maintenance once
+a day on its own."""
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def upstream_closure(dag, task_id):
 
 def test_dags_import_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert {"personalization_daily", "personalization_nearline"} <= set(dagbag.dag_ids)
+    assert {"personalization_daily", "personalization_nearline",
+            "personalization_maintenance"} <= set(dagbag.dag_ids)
 
 
 def test_daily_contracts_gate_the_right_tasks(dagbag):
@@ -50,3 +52,11 @@ def test_nearline_runs_overlay_before_behaviour(dagbag):
     dag = dagbag.dags["personalization_nearline"]
     assert upstream_closure(dag, "behaviour_refresh") == {"nearline_ingest", "overlay"}
     assert dag.max_active_runs == 1
+
+
+def test_maintenance_runs_once_a_day_alone(dagbag):
+    dag = dagbag.dags["personalization_maintenance"]
+    assert dag.task_ids == ["maintenance"]
+    assert dag.get_task("maintenance").bash_command.split()[1:3] == ["run", "maintenance"]
+    assert dag.schedule == "0 4 * * *"
+    assert dag.max_active_runs == 1 and not dag.catchup

@@ -1,7 +1,7 @@
 """Airflow 3 runs DAGs without a logical date (REST API ``"logical_date": null``, ``airflow dags
 trigger`` without ``-e``): ``{{ ds }}`` is then undefined. Every task still gets a ds: the
-last complete day for the daily DAG, the day of the run for the nearline DAG; with a logical
-date, its ds as before."""
+last complete day for the daily DAG, the day of the run for the nearline and maintenance DAGs;
+with a logical date, its ds as before."""
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,13 +31,15 @@ def rendered_ds(task, **context):
 
 
 @pytest.mark.parametrize("dag_id, expected", [("personalization_daily", "2026-11-21"),
-                                              ("personalization_nearline", "2026-11-22")])
+                                              ("personalization_nearline", "2026-11-22"),
+                                              ("personalization_maintenance", "2026-11-22")])
 def test_every_task_gets_a_ds_without_a_logical_date(dagbag, dag_id, expected):
     dag = dagbag.dags[dag_id]
     assert {rendered_ds(t) for t in dag.tasks} == {expected}
 
 
-@pytest.mark.parametrize("dag_id", ["personalization_daily", "personalization_nearline"])
+@pytest.mark.parametrize("dag_id", ["personalization_daily", "personalization_nearline",
+                                    "personalization_maintenance"])
 def test_a_logical_date_wins(dagbag, dag_id):
     dag = dagbag.dags[dag_id]
     assert {rendered_ds(t, ds="2026-10-15") for t in dag.tasks} == {"2026-10-15"}

@@ -14,6 +14,7 @@ UNCHECKED = {
     "ops.policy_gate": "written by train_policy from the OPE results it just computed",
     "gold.shadow_decisions": "never served; same writer and rules as gold.decisions",
     "ops.runs": "append-only run records the runtime writes about itself",
+    "ops.maintenance": "append-only records the maintenance job writes about what it did",
 }
 
 
