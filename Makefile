@@ -27,11 +27,13 @@ SEED ?= 42
 BENCH_ARGS ?= --pin
 DATA ?= sim
 
-.PHONY: help install demo lint test test-fast airflow serve bench clean
+.PHONY: help install demo lint test test-full test-fast airflow serve bench clean
 
 help:
 	@echo "make demo    - install, simulate a world, run the daily DAG in Airflow, publish, serve, show decisions"
-	@echo "make test    - install, lint (ruff + mypy), run the test suite (what CI runs)"
+	@echo "make test    - install, lint (ruff + mypy), run the test suite but the slow tests (what CI runs)"
+	@echo "make test-full - every test, the slow ones too (a second DAG run; about 20 minutes more)"
+	@echo "make test-fast - unit tests only: no DAG run, nothing slow"
 	@echo "make lint    - ruff and the type check only"
 	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8780)"
 	@echo "make serve   - the lookup server on the published snapshot"
@@ -53,11 +55,14 @@ lint: install  # ruff (pyproject.toml [tool.ruff]) and a type check of the publi
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: lint  # what CI runs: everything but the tests marked slow (CI has 45 minutes on 2 cores)
+	$(BIN)/python -m pytest -m "not slow"
+
+test-full: lint  # every test, the slow ones too (a second DAG run, simulated-world equivalence)
 	$(BIN)/python -m pytest
 
-test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+test-fast: install  # unit tests only: no DAG run, nothing slow (a few minutes)
+	$(BIN)/python -m pytest -m "not slow and not e2e"
 
 airflow: install  # standalone starts its components as `airflow ...` subprocesses: venv on PATH
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/airflow standalone

@@ -1,7 +1,9 @@
 """The whole loop on real components: a tiny simulated world, the real daily DAG through
 ``airflow dags test``, real Delta tables, a real MLflow store and a real HTTP server.
 
-Slow (a few minutes): one world and one DAG run are shared by every test in this module.
+One world and one DAG run (about 15 minutes on 2 cores) are shared by every test in this
+module (marked ``e2e``: in ``make test`` and CI); the rerun test runs the DAG a second time and is
+marked ``slow`` (``make test-full``).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
 # The demo world: big enough that every model beats its baseline (on 800 users the churn
@@ -227,6 +229,7 @@ def test_analyst_notebook_runs(world):
     assert not any(o.get("output_type") == "error" for o in outputs)
 
 
+@pytest.mark.slow
 def test_rerunning_the_same_day_is_idempotent(world):
     """Same day again: every table keeps its row count, and the rerun does what the first run
     did — the champions it finds were trained for this very ds, so drift is not measured against

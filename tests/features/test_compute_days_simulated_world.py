@@ -1,6 +1,10 @@
 """On a simulated world taken through the real ingest and identity jobs (replay clock), every
 group's one-pass ``compute_days`` gives, for as-of days of the features job, exactly the rows
-and values of ``compute`` run day by day on the events that had arrived by each day's run."""
+and values of ``compute`` run day by day on the events that had arrived by each day's run.
+Slow (a world through ingest and identity, every group twice): ``make test-full``; the synthetic
+edge cases of the same property run in CI (test_compute_days_matches_compute.py)."""
+import pytest
+
 from tailor.clock import run_instant
 from tailor.features.registry import GROUPS
 from tailor.jobs.materialize_features import asof_days
@@ -9,6 +13,7 @@ from tailor.runtime import JobContext, execute
 DS = "2026-09-30"   # day 30 of the world
 
 
+@pytest.mark.slow
 def test_compute_days_equals_compute_on_a_simulated_world(spark, cfg_with, tmp_path,
                                                           compare_with_per_day):
     import tailor.jobs.identity as identity
