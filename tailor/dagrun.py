@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 DAG_ID = "personalization_daily"
 
@@ -113,14 +116,77 @@ def airflow_env(root: Path) -> dict[str, str]:
     return env
 
 
-def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID) -> DagRunResult:
-    """``airflow dags test`` the DAG for ``ds`` and judge the run (:func:`interpret`)."""
+# ``airflow dags test`` logs these around every task it runs (Airflow 3.x, airflow.sdk dag.py)
+_TASK_LINE = re.compile(r"\[DAG TEST\] (starting|end task) task_id=(\S+)")
+_FAILED_LINE = re.compile(r"Task failed|Marking task as FAILED|new_state=failed")
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """One task starting (``seconds`` None) or ending (its wall time) in a DAG run."""
+
+    task_id: str
+    seconds: float | None
+    failed: bool = False
+
+
+def task_progress(lines: Iterable[str], clock: Callable[[], float] = time.monotonic
+                  ) -> Iterator[TaskProgress]:
+    """Task starts and ends read from ``airflow dags test`` output lines as they come."""
+    started: dict[str, float] = {}
+    failed = False
+    for line in lines:
+        failed = failed or bool(_FAILED_LINE.search(line))
+        match = _TASK_LINE.search(line)
+        if not match:
+            continue
+        what, task = match.groups()
+        if what == "starting":
+            started[task], failed = clock(), False
+            yield TaskProgress(task, None)
+        else:
+            now = clock()
+            yield TaskProgress(task, now - started.pop(task, now), failed)
+
+
+def print_progress(total: int | None = None) -> Callable[[TaskProgress], None]:
+    """A progress callback for :func:`run_dag`: one line per task as it ends."""
+    done = [0]
+
+    def show(p: TaskProgress) -> None:
+        if p.seconds is None:
+            return
+        done[0] += 1
+        of = f"/{total}" if total else ""
+        state = "FAILED" if p.failed else "done"
+        print(f"  [{done[0]:2d}{of}] {p.task_id:<24s} {state} in {p.seconds:5.0f} s", flush=True)
+
+    return show
+
+
+def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
+            progress: Callable[[TaskProgress], None] | None = None) -> DagRunResult:
+    """``airflow dags test`` the DAG for ``ds`` and judge the run (:func:`interpret`).
+    ``progress`` (e.g. :func:`print_progress`) hears of every task starting and ending, as it
+    happens; the whole output still goes to ``log_path``."""
     env = airflow_env(root)
     airflow = _bin("airflow")
     with open(log_path, "a") as log:
         subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=log, stderr=log)
         subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, stdout=log, stderr=log)
-        proc = subprocess.run([airflow, "dags", "test", dag_id, ds], env=env, stdout=log, stderr=log)
+        with subprocess.Popen([airflow, "dags", "test", dag_id, ds], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+            assert proc.stdout is not None
+
+            def tee() -> Iterator[str]:
+                for line in proc.stdout:       # type: ignore[union-attr]
+                    log.write(line)
+                    yield line
+
+            for event in task_progress(tee()):
+                if progress is not None:
+                    progress(event)
+            log.flush()
     result = read_run(root, ds, dag_id)
     if proc.returncode != 0 and result.ok:
         return DagRunResult(dag_id, ds, "failed", result.tasks, False,

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tailor.config import get_config
-from tailor.dagrun import airflow_env, run_dag
+from tailor.dagrun import airflow_env, print_progress, run_dag
 
 GENERATED = ("lakehouse", "landing", "ground_truth", "world.json", "serving", "runs", "mlflow")
 
@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     t = _step("airflow: dags test personalization_daily (real scheduler code, SQLite metadata DB)")
     log = root / "runs" / "demo-airflow.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    run = run_dag(root, ds, log)
+    print(f"  one line per task as it ends (the whole log: {log.relative_to(root)})", flush=True)
+    run = run_dag(root, ds, log, progress=print_progress())
     print(f"  DAG run: {run.state}, {run.message} ({time.time() - t:.0f}s; log: "
           f"{log.relative_to(root)})")
     if not run.ok:
