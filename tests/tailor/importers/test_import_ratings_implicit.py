@@ -3,8 +3,6 @@ epoch milliseconds) files without categories import as interaction events, exact
 `view` per row at the exact instant, no category, and nothing invented (no consent, no order)."""
 import json
 
-import polars as pl
-
 from tailor.events import validate_event
 from tailor.importers.events import import_file
 
