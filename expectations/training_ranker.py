@@ -8,6 +8,8 @@ Checked on the cutoff partition(s) the run for ``ds`` writes (``expectations._tr
 - ``label`` is 0 or 1 (1 = the person interacted with the item within the horizon).
 - Every numeric feature is never null / NaN, finite, and within its conventional bounds,
   except the declared-nullable :data:`NULLABLE` (item price unknown: reported as a warning).
+  ``category_match`` is 0 or 1 and never null: data without categories gives 0 ("no match
+  known", ``features.candidates.FILLS``), so a null there is a breakage, not missing data.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ ID_COLUMN = "person_id"
 # Missing when the item's latest event carried no price (see features.item_stats): XGBoost
 # treats missing values natively, so this is reported, not a breach.
 NULLABLE = {"price", "price_ratio"}
+BOUNDS = {"category_match": (0.0, 1.0)}   # an indicator (see features.candidates)
 
 
 def build_suite(frame: "pd.DataFrame | None" = None) -> "gx.ExpectationSuite":
@@ -32,4 +35,5 @@ def build_suite(frame: "pd.DataFrame | None" = None) -> "gx.ExpectationSuite":
 
     label = [gxe.ExpectColumnValuesToBeInSet(column="label", value_set=[0, 1],
                                              description="label is 0 or 1 (interacted)")]
-    return build(TABLE, __doc__, ["person_id", "item_id"], label, frame, nullable=NULLABLE)
+    return build(TABLE, __doc__, ["person_id", "item_id"], label, frame, nullable=NULLABLE,
+                 declared=BOUNDS)

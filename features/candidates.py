@@ -6,17 +6,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from tailor.features import behaviour
 from tailor.features import covisitation as covis_group
+from tailor.features.profile import UNKNOWN_CATEGORY
 from tailor.features.windows import as_of, count_if, is_order, last_window
 
 RANKER_FEATURES = ["popularity", "popularity_rank", "price", "views_7d", "purchases_30d",
                    "category_match", "user_item_views", "user_item_purchases", "price_ratio",
                    "frequency", "recency_days", "avg_order_value", "covisit_score"]
 SEED_LOOKBACK_HOURS = 168   # items a person touched in the last week seed the co-visitation list
+# Values of (person, item) features where nothing is known: never viewed / bought / co-visited
+# → 0; ``category_match`` is 1 only when the item's category is known and is the person's known
+# favourite, so 0 means "no match known" (other category, item without a category, or a person
+# whose events carry none: data without categories gives 0, never null). Only price and
+# price_ratio may stay null (item price unknown; expectations/training_ranker.py).
+FILLS = {"user_item_views": 0, "user_item_purchases": 0, "covisit_score": 0.0,
+         "category_match": 0}
 
 
 def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: datetime,
@@ -31,11 +39,16 @@ def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: date
     n_cov = max(0, per_user // 3)
     n_cat = max(1, per_user - n_pop - n_cov)
     top_global = items.where(F.col("popularity_rank") <= n_pop).select("item_id")
+    # favourite-category items: only real categories on both sides (items without one are not a
+    # category, persons without one get none of them; one category overlaps the popular items,
+    # and the pairs are distinct, so a person never gets more than per_user candidates)
     by_cat = Window.partitionBy("category").orderBy(F.col("popularity").desc(), F.col("item_id"))
-    top_cat = (items.withColumn("cat_rank", F.row_number().over(by_cat))
+    top_cat = (items.where(F.col("category").isNotNull())
+               .withColumn("cat_rank", F.row_number().over(by_cat))
                .where(F.col("cat_rank") <= n_cat)
                .select("item_id", F.col("category").alias("favourite_category")))
-    people = profile.select("person_id", "favourite_category", "frequency", "recency_days",
+    people = profile.select("person_id", _known_category(F.col("favourite_category"))
+                            .alias("favourite_category"), "frequency", "recency_days",
                             "avg_order_value")
     covis = covisit_scores(people, events, at, covisitation)
     by_score = Window.partitionBy("person_id").orderBy(F.col("covisit_score").desc(), F.col("item_id"))
@@ -55,10 +68,16 @@ def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: date
     return (pairs.join(people, "person_id").join(F.broadcast(item_cols), "item_id")
             .join(history, ["person_id", "item_id"], "left")
             .join(covis, ["person_id", "item_id"], "left")
-            .fillna({"user_item_views": 0, "user_item_purchases": 0, "covisit_score": 0.0})
             .withColumn("category_match", (F.col("category") == F.col("favourite_category")).cast("int"))
+            .fillna(FILLS)
             .withColumn("price_ratio", F.col("price") / F.greatest(F.col("avg_order_value"), F.lit(1.0)))
             .select("person_id", "item_id", *[F.col(c).cast("double") for c in RANKER_FEATURES]))
+
+
+def _known_category(category: Column) -> Column:
+    """``category``, or null where it says "none known" (the profile's fill for a person whose
+    events carry no category)."""
+    return F.when(category != F.lit(UNKNOWN_CATEGORY), category)
 
 
 def covisit_scores(people: DataFrame, events: DataFrame, at: datetime,

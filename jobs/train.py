@@ -1,11 +1,21 @@
 """train: training.* → XGBoost LTV, churn and ranker models in MLflow, each registered with the
-Delta versions it read and promoted to ``champion`` only past the evaluation gate."""
+Delta versions it read and promoted to ``champion`` only past the evaluation gate.
+
+A training set that is well-formed but cannot teach a model (``models.training.NotTrainable``:
+one label class only, e.g. imported views without any order; or no test persons) skips that
+model with the reason in the summary (``trained: false``) instead of failing the run: scoring
+keeps the champion, or serves the baseline (``baseline:<rule>`` in every provenance). A
+malformed training set still fails the task."""
 from __future__ import annotations
+
+import logging
 
 from tailor.drift import assert_trainable
 from tailor.features.labels import cutoffs_for
-from tailor.models.training import train_and_register
+from tailor.models.training import NotTrainable, train_and_register
 from tailor.runtime import JobContext, main
+
+log = logging.getLogger(__name__)
 
 KEYS = {"person_id", "item_id", "cutoff", "split", "label"}
 
@@ -23,8 +33,14 @@ def run(ctx: JobContext) -> dict:
         if frame.empty:
             raise ValueError(f"{table} has no rows for cutoffs {cutoffs}: run training_sets first")
         feature_cols = [c for c in frame.columns if c not in KEYS]
-        result = train_and_register(name, frame, feature_cols, {table: version}, ctx.cfg)
-        results[name] = {"version": result.version, "promoted": result.promoted,
+        try:
+            result = train_and_register(name, frame, feature_cols, {table: version}, ctx.cfg)
+        except NotTrainable as exc:
+            log.warning("train: %s not trained: %s", name, exc)
+            results[name] = {"trained": False, "version": None, "promoted": False,
+                             "reason": f"not trained: {exc}"}
+            continue
+        results[name] = {"trained": True, "version": result.version, "promoted": result.promoted,
                          "reason": result.reason, "metrics": result.metrics,
                          "baseline_metrics": result.baseline_metrics}
     return {"cutoffs": cutoffs, "drift": drift, "models": results}

@@ -38,6 +38,13 @@ class TrainResult:
     previous_champion: str | None
 
 
+class NotTrainable(ValueError):
+    """The training set is well-formed but cannot teach a model (one split empty, one label
+    class only: e.g. imported views without any order gives every churn label 1). The train
+    job skips that model and says why; scoring then keeps its champion, or serves its baseline
+    (models/serving_model.py). Malformed sets raise plain ``ValueError``."""
+
+
 def split_frame(frame: pd.DataFrame, spec: ModelSpec,
                 feature_cols: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(train, test) rows after checking the training-set contract, with errors that say what."""
@@ -55,10 +62,11 @@ def split_frame(frame: pd.DataFrame, spec: ModelSpec,
         raise ValueError(f"{spec.name}: unknown split values {sorted(map(str, unknown))}")
     train, test = frame[frame[SPLIT] == "train"], frame[frame[SPLIT] == "test"]
     if train.empty or test.empty:
-        raise ValueError(f"{spec.name}: need both train and test rows "
-                         f"(got {len(train)} train, {len(test)} test)")
+        raise NotTrainable(f"{spec.name}: need both train and test rows "
+                           f"(got {len(train)} train, {len(test)} test)")
     if spec.task == "binary" and train[LABEL].nunique() < 2:
-        raise ValueError(f"{spec.name}: train labels hold a single class; nothing to learn")
+        raise NotTrainable(f"{spec.name}: train labels hold a single class "
+                           f"({train[LABEL].iloc[0].item()}); nothing to learn")
     return train, test
 
 

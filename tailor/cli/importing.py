@@ -34,9 +34,13 @@ Fields: event_id event_type ts customer_id email anonymous_id device_id item_id 
 Needed: ts, plus an event type (--event-type purchase, or --map COL=event_type), plus what
         that type requires (purchase: customer_id, item_id, price = unit price, quantity).
 
-Timestamps become ISO-8601 UTC with Z. Naive values are read in --timezone (default UTC),
-values with an offset are converted, dates become midnight; --ts-format parses anything else
-(strptime, e.g. %Y%m%d or "%d/%m/%Y %H:%M"). Without an event_id column, ids are a hash of the
+Timestamps become ISO-8601 UTC with Z (whole seconds). Naive values are read in --timezone
+(default UTC), values with an offset are converted, dates become midnight (also 20260301).
+Epoch numbers are UTC, as numbers (Parquet, JSON) or as text (CSV): below 10^11 they are
+seconds (1772323200), from 10^11 on milliseconds (1772323200000; so milliseconds before
+1973-03-03 cannot be told from seconds); past year 9999 (micro-, nanoseconds) is rejected.
+--ts-format parses anything else (strptime, e.g. %Y%m%d or "%d/%m/%Y %H:%M"); --ts-format %s
+says every value is epoch seconds. Without an event_id column, ids are a hash of the
 source row, so re-importing a file yields the same ids (ingest deduplicates on event_id).
 Rows that cannot be parsed or fail the contract are counted per reason and written to
 landing/rejected/<namespace>-rejected.ndjson. Exit code 1 when every row was rejected.
@@ -160,7 +164,8 @@ def register(subparsers) -> None:
     ev.add_argument("--set", action="append", metavar="FIELD=VALUE",
                     help="a constant field for every row, e.g. --set category=music")
     ev.add_argument("--ts-format", metavar="STRPTIME",
-                    help="how ts is written if not ISO-8601, e.g. %%Y%%m%%d")
+                    help="how ts is written if not ISO-8601 or an epoch number, e.g. "
+                         "%%Y%%m%%d; %%s = epoch seconds only")
     ev.add_argument("--timezone", default="UTC", metavar="TZ",
                     help="zone of naive timestamps (default UTC), e.g. Europe/Berlin")
     ev.add_argument("--separator", default=",", help="CSV field separator (default ,)")

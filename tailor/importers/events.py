@@ -10,9 +10,21 @@ Rules (the same for every dataset, so a user's own data behaves like the simulat
 * ``mapping`` is landing field -> source column (``--map COL=FIELD`` on the command line);
   ``constants`` sets a field to one value for every row (``--event-type purchase``,
   ``--set category=music``). Values are cast to the types of :data:`tailor.events.EVENT_FIELDS`.
-* ``ts`` is normalised to ISO-8601 UTC with a ``Z`` (``2026-09-01T10:23:45Z``). Naive values are
-  read in ``timezone`` (default UTC); values with an offset are converted; a date without a time
-  becomes midnight of that day. ``ts_format`` (strptime) parses anything else, e.g. ``%Y%m%d``.
+* ``ts`` is normalised to ISO-8601 UTC with a ``Z`` (``2026-09-01T10:23:45Z``, whole seconds:
+  fractions are cut). Naive values are read in ``timezone`` (default UTC); values with an offset
+  are converted; a date without a time becomes midnight of that day (also the basic form
+  ``20260901``); Parquet / JSON dates and datetimes are taken as they are.
+  **Epoch timestamps** are read as UTC (``timezone`` does not apply), whether the file holds
+  numbers (Parquet / JSON) or text (CSV, quoted JSON): a value that is not ISO-8601 but a plain
+  decimal number (``1772323200``, ``"1772323200.5"``, ``-86400``) is epoch **seconds** if its
+  magnitude is below 10^11 (years up to 5138) and epoch **milliseconds** from 10^11 on (which, in
+  milliseconds, is 1973-03-03 onwards); milliseconds in 1970-1973 would be read as seconds,
+  the one case this rule cannot tell apart. A result past year 9999 (microseconds, nanoseconds)
+  is rejected, never guessed.
+  ``ts_format`` (strptime) parses everything else, e.g. ``%Y%m%d``; with it every value (numbers
+  too) must match it. ``ts_format="%s"`` says the values are epoch seconds (a plain decimal
+  number; milliseconds are then not detected). A value none of this reads is rejected as
+  ``unparseable:ts=<value>``.
 * ``event_id``: the source's own id when mapped, else ``<namespace>-`` + a SHA-1 of the source
   row (every column), the event type and the row's occurrence number among identical rows.
   Re-importing the same file gives the same ids (bronze deduplicates on ``event_id``), and two
@@ -33,7 +45,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
@@ -125,33 +137,69 @@ def _as_text(series: pl.Series) -> pl.Series:
     return series.cast(pl.String)
 
 
-def _parse_ts_value(raw: Any, ts_format: str | None, tz: ZoneInfo) -> str | None:
-    """One source timestamp -> ``YYYY-MM-DDTHH:MM:SSZ`` (None if it cannot be parsed)."""
-    if raw is None:
+EPOCH_FORMAT = "%s"            # ts_format meaning "epoch seconds" (strptime has no %s)
+EPOCH_MS_FROM = 10**11         # epoch numbers of this magnitude or more are milliseconds
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _from_epoch(number: int | float | str, unit_guess: bool = True) -> datetime | None:
+    """An epoch number (or its plain-decimal text) as a UTC datetime: seconds, or milliseconds
+    from :data:`EPOCH_MS_FROM` on when ``unit_guess``; None if it is not one or lies beyond
+    the years 1..9999. Integers are exact (no float rounding of milliseconds)."""
+    if isinstance(number, str):
+        if not _NUMBER_RE.match(number):
+            return None
+        number = int(number) if number.lstrip("+-").isdigit() else float(number)
+    if number != number:  # NaN
         return None
+    millis = unit_guess and abs(number) >= EPOCH_MS_FROM
+    try:
+        if isinstance(number, int):
+            return _EPOCH + (timedelta(milliseconds=number) if millis else timedelta(seconds=number))
+        return _EPOCH + timedelta(seconds=number / 1000.0 if millis else number)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _parse_ts_value(raw: Any, ts_format: str | None, tz: ZoneInfo) -> str | None:
+    """One source timestamp -> ``YYYY-MM-DDTHH:MM:SSZ`` (None if it cannot be parsed); the
+    rules are the module docstring's."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    value: datetime | None
     if isinstance(raw, datetime):
         value = raw
     elif isinstance(raw, date):
         value = datetime(raw.year, raw.month, raw.day)
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        try:  # epoch seconds (milliseconds would land beyond year 9999: rejected, not guessed)
-            value = datetime.fromtimestamp(float(raw), tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            return None
     else:
-        text = str(raw).strip()
+        number = isinstance(raw, (int, float))
+        # 20260301.0 (a float column) is written 20260301 for ts_format
+        text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
         if not text:
             return None
-        try:
-            if ts_format:
+        if ts_format == EPOCH_FORMAT:
+            value = _from_epoch(raw if number else text, unit_guess=False)
+        elif ts_format:
+            try:
                 value = datetime.strptime(text, ts_format)
-            else:
+            except ValueError:
+                return None
+        elif number:
+            value = _from_epoch(raw)
+        else:
+            try:
                 value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
+            except ValueError:
+                value = _from_epoch(text)
+        if value is None:
             return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):  # a naive 9999-12-31 in a zone east of UTC
+        return None
 
 
 def _typed(field_name: str, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -220,7 +268,8 @@ def to_events(frame: pl.DataFrame, mapping: Mapping[str, str],
 
     raw_ts = frame[mapping["ts"]]
     uniques = {v: _parse_ts_value(v, ts_format, tz) for v in raw_ts.unique().to_list()}
-    columns["ts"] = [uniques[v] for v in raw_ts.to_list()]
+    columns["ts"] = [uniques[v] if v in uniques else _parse_ts_value(v, ts_format, tz)  # NaN != NaN
+                     for v in raw_ts.to_list()]
     for i, (raw, ts) in enumerate(zip(raw_ts.to_list(), columns["ts"])):
         if ts is None and raw not in (None, ""):
             errors[i].append(f"unparseable:ts={str(raw)[:40]}")
