@@ -1,4 +1,5 @@
-"""Churn: probability of no purchase in the next ``label_horizon_days`` (binary, judged by AUC)."""
+"""Churn: probability of no purchase in the next ``label_horizon_days`` (binary; the gate judges
+AUC, the run also reports log loss, Brier score and PR-AUC, with a reliability diagram)."""
 from __future__ import annotations
 
 import xgboost as xgb

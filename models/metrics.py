@@ -76,6 +76,28 @@ def log_loss(y: np.ndarray, s: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
+def brier(y: np.ndarray, s: np.ndarray) -> float:
+    """Mean squared error of the predicted probability: calibration and sharpness in one number
+    (lower is better; a constant at the base rate p scores p(1 - p))."""
+    return float(np.mean((np.asarray(s, float) - np.asarray(y, float)) ** 2))
+
+
+def average_precision(y: np.ndarray, s: np.ndarray) -> float:
+    """PR-AUC as average precision (precision at each positive, highest scores first; tied
+    scores form one threshold, as sklearn's ``average_precision_score``). NaN without positives."""
+    positive = np.asarray(y) > 0
+    n_pos = int(positive.sum())
+    if n_pos == 0:
+        return float("nan")
+    order = np.argsort(-np.asarray(s, float), kind="stable")
+    score, hit = np.asarray(s, float)[order], positive[order]
+    last = np.r_[score[1:] != score[:-1], True]        # the end of each run of tied scores
+    tp = np.cumsum(hit)[last]
+    seen = (np.arange(1, len(score) + 1))[last]
+    recall_gain = np.diff(np.r_[0, tp]) / n_pos
+    return float(np.sum(recall_gain * tp / seen))
+
+
 # ---- per-person ranking metrics -----------------------------------------------------------------
 
 def rank_within_person(score: np.ndarray, codes: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -124,7 +146,10 @@ def regression_metrics() -> tuple[Metric, ...]:
 
 
 def binary_metrics() -> tuple[Metric, ...]:
-    return (Metric("auc", True, roc_auc), Metric("log_loss", False, log_loss))
+    """AUC first (the gate's metric: ranking who is at risk), then how good the probabilities
+    themselves are: log loss, Brier score, and PR-AUC (churn is often the rarer class)."""
+    return (Metric("auc", True, roc_auc), Metric("log_loss", False, log_loss),
+            Metric("brier", False, brier), Metric("pr_auc", True, average_precision))
 
 
 def ranking_metrics(k: int) -> tuple[Metric, ...]:

@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.metrics import roc_curve
 
-from tailor.models.metrics import hit_rate_per_person, roc_auc
+from tailor.models.metrics import brier, hit_rate_per_person, roc_auc
 
 
 def calibration_plot(label: np.ndarray, person: np.ndarray, scores: Mapping[str, np.ndarray],
@@ -34,19 +34,38 @@ def calibration_plot(label: np.ndarray, person: np.ndarray, scores: Mapping[str,
     return fig
 
 
+def reliability(label: np.ndarray, score: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    """Mean predicted probability and observed rate per predicted-probability decile (rows:
+    ``predicted``, ``observed``, ``n``): on the diagonal when the probabilities are calibrated."""
+    q = min(bins, len(score))
+    group = pd.qcut(pd.Series(score).rank(method="first"), q=q, labels=False) if q else []
+    frame = pd.DataFrame({"predicted": score, "observed": label, "bin": group})
+    return frame.groupby("bin").agg(predicted=("predicted", "mean"), observed=("observed", "mean"),
+                                    n=("observed", "size"))
+
+
 def roc_plot(label: np.ndarray, person: np.ndarray, scores: Mapping[str, np.ndarray],
              top_k: int) -> Figure:
-    """Churn: ROC curve per scorer, AUC in the legend."""
-    fig = Figure(figsize=(5, 5))
-    ax = fig.add_subplot()
+    """Churn: ROC curve per scorer (AUC in the legend) and a reliability diagram (observed rate
+    vs mean predicted probability per predicted decile, Brier score in the legend)."""
+    fig = Figure(figsize=(10, 5))
+    ax, rel = fig.subplots(1, 2)
     for name, score in scores.items():
         if np.unique(label).size > 1:
             fpr, tpr, _ = roc_curve(label, score)
             ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc(label, score):.3f})")
+        if len(score):
+            table = reliability(np.asarray(label, float), np.asarray(score, float))
+            rel.plot(table["predicted"], table["observed"], marker="o",
+                     label=f"{name} (Brier {brier(label, score):.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
     ax.set(xlabel="false positive rate", ylabel="true positive rate",
            title="Churn ROC on held-out persons")
     ax.legend(loc="lower right")
+    rel.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="calibrated")
+    rel.set(xlabel="mean predicted probability (per decile)", ylabel="observed churn rate",
+            title="Reliability on held-out persons", xlim=(0, 1), ylim=(0, 1))
+    rel.legend(loc="upper left")
     return fig
 
 
