@@ -46,6 +46,10 @@ def world(tmp_path_factory):
         "TAILOR__PATHS__MLFLOW_TRACKING_URI": f"sqlite:///{work}/mlflow/mlflow.db",
         "TAILOR__PATHS__MLFLOW_ARTIFACTS": str(work / "mlflow" / "artifacts"),
         "TAILOR__SPARK__SHUFFLE_PARTITIONS": "2",
+        # the policy tasks run in full, on half the default window and a 3-model ensemble: this
+        # test checks that every task works, bench/policy.py how well the policy learns
+        "TAILOR__POLICY__OUTCOMES__LOOKBACK_DAYS": "14",
+        "TAILOR__POLICY__LEARNING__ENSEMBLE": "3",
         "TAILOR__QUALITY__DATA_DOCS": "false",
         "TAILOR__IDENTITY__GROUND_TRUTH": str(work / "ground_truth" / "identity.parquet"),
         "AIRFLOW_HOME": str(work / "airflow"),

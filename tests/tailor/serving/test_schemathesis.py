@@ -4,7 +4,8 @@ content types, response schemas, schema-valid requests accepted and invalid ones
 enforced, methods), a bounded deterministic set of examples per operation, with an admin key
 (every operation reaches its handler) and without one (the key-scoped operations answer as
 documented). Zero failures. What the schema cannot express: tests/tailor/serving/st_hooks.py.
-About 90 s with the key, 15 s without (2 shared cores): in CI, the API's contract is worth it."""
+About 90 s with the key, 15 s without (2 shared cores): marked slow (make test-full); the
+serving tests beside it pin each operation's documented behaviour in CI."""
 import json
 import subprocess
 import sys
@@ -30,6 +31,7 @@ def live_url(decisions, publish, cfg, tmp_path, tailor_process, served_url):
     return served_url(proc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("with_key", [True, False], ids=["admin-key", "no-key"])
 def test_schemathesis_finds_no_violation(live_url, tmp_path, with_key):
     report = tmp_path / "schemathesis.json"
