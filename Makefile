@@ -32,7 +32,7 @@ DATA ?= sim
 help:
 	@echo "make demo    - install, simulate a world, run the daily DAG in Airflow, publish, serve, show decisions"
 	@echo "make test    - install, lint (ruff + mypy), run the test suite but the slow tests (what CI runs)"
-	@echo "make test-full - every test, the slow ones too (a second DAG run; about 20 minutes more)"
+	@echo "make test-full - every test, the slow ones too (a second DAG run, schemathesis, ...; about 25 minutes more)"
 	@echo "make test-fast - unit tests only: no DAG run, nothing slow"
 	@echo "make lint    - ruff and the type check only"
 	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8780)"
