@@ -188,30 +188,30 @@ def ensure_retention(uri: str, hours: float) -> dict[str, str]:
     wanted = f"interval {math.ceil(hours)} hours"
     changes = {prop: wanted for prop, have in current.items() if have < hours}
     if changes:
-        dt = arrow_io.open_table(uri)
-        try:
-            dt.alter.set_table_properties(
-                changes, commit_properties=CommitProperties(
-                    custom_metadata={"tailor.mode": "retention"}))
-        except CommitFailedError as exc:
-            raise TableConflictError(f"setting {sorted(changes)} on {uri} conflicted with a "
-                                     "concurrent commit; nothing changed. Run it again.") from exc
+        _set_properties(arrow_io.open_table(uri), changes)
     return changes
+
+
+def _set_properties(dt, changes: dict[str, str]) -> None:
+    """One metadata commit setting ``changes`` (schema and partitioning kept); a concurrent
+    commit is a :class:`TableConflictError` (nothing changed)."""
+    try:
+        dt.alter.set_table_properties(
+            changes, commit_properties=CommitProperties(custom_metadata={"tailor.mode": "retention"}))
+    except CommitFailedError as exc:
+        raise TableConflictError(f"setting {sorted(changes)} on {dt.table_uri} conflicted with a "
+                                 "concurrent commit; nothing changed. Run it again.") from exc
 
 
 def keep_history(uri: str) -> dict[str, str]:
     """Keep every version's commit files: ``delta.enableExpiredLogCleanup = false`` (delta-rs and
     delta-spark then never expire them after a checkpoint). {} when already so (no commit)."""
-    config = arrow_io.open_table(uri).metadata().configuration or {}
+    dt = arrow_io.open_table(uri)
+    config = dt.metadata().configuration or {}
     if str(config.get(LOG_CLEANUP, "")).lower() == "false":
         return {}
     changes = {LOG_CLEANUP: "false"}
-    try:
-        arrow_io.open_table(uri).alter.set_table_properties(
-            changes, commit_properties=CommitProperties(custom_metadata={"tailor.mode": "retention"}))
-    except CommitFailedError as exc:
-        raise TableConflictError(f"setting {LOG_CLEANUP} on {uri} conflicted with a concurrent "
-                                 "commit; nothing changed. Run it again.") from exc
+    _set_properties(dt, changes)
     return changes
 
 
