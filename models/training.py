@@ -14,7 +14,7 @@ import pandas as pd
 
 from tailor.config import Config
 from tailor.models.catalog import get_spec, predict
-from tailor.models.gate import decide
+from tailor.models.gate import decide, evidence, shortfalls
 from tailor.models.metrics import N_BOOT, Evaluation, evaluate
 from tailor.models.registry import Champion, RunRecord, find_champion, holdout_definition, record_and_register
 from tailor.models.spec import LABEL, PERSON, ModelSpec, query_ids
@@ -156,17 +156,21 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
     # ranking metrics per candidate list (person × cutoff); pooled metrics resample persons
     unit = query_ids(test) if spec.grouped else test[PERSON]
     evaluation = evaluate(spec.metrics(cfg), unit, test[LABEL], scores, seed=seed)
+    found = evidence(spec.task, test[LABEL], unit, test[PERSON])
+    minimum = cfg.models.promotion.min_evidence.model_dump()
     decision = decide(gate_metric, cfg.models.promotion.min_relative_gain,
                       evaluation.gain(gate_metric, "model", "baseline"),
                       evaluation.gain(gate_metric, "model", "champion") if comparable else None,
-                      note, require_significant=cfg.models.promotion.require_significant)
+                      note, require_significant=cfg.models.promotion.require_significant,
+                      too_little=shortfalls(found, minimum))
 
     previous = champion.version if champion else None
     record = RunRecord(
         name=name, model=model, params=_params(spec, cfg, train, test, feature_cols),
         metrics=_logged_metrics(evaluation), feature_cols=feature_cols,
         data_versions=data_versions,
-        evaluation=_report(evaluation, gate_metric, test, seed, spec.grouped),
+        evaluation={**_report(evaluation, gate_metric, test, seed, spec.grouped),
+                    "evidence": found, "min_evidence": minimum},
         figure=spec.plot(test[LABEL].to_numpy(float), unit.to_numpy(), scores,
                          cfg.models.ranker.top_k),
         sample=test[feature_cols].head(100), promoted=decision.promoted, reason=decision.reason,

@@ -103,9 +103,17 @@ class RankerConfig(_Section):
     top_k: int
 
 
+class MinEvidenceConfig(_Section):
+    """Below any of these the promotion gate does not decide (models/gate.py ``evidence``)."""
+    persons: int = 50        # distinct held-out persons
+    positives: int = 30      # held-out positive labels (binary: the rarer class; LTV: spenders)
+    lists: int = 30          # ranking: held-out candidate lists with at least one positive
+
+
 class PromotionConfig(_Section):
     min_relative_gain: float
     require_significant: bool = True   # a win's bootstrap 95% CI must lie above 0
+    min_evidence: MinEvidenceConfig = MinEvidenceConfig()
 
 
 class ModelsConfig(_Section):
