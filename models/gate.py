@@ -64,7 +64,8 @@ def _describe(who: str, gain: Estimate, min_relative_gain: float,
 
 def decide(metric: str, min_relative_gain: float, vs_baseline: Estimate,
            vs_champion: Estimate | None, champion_note: str, *,
-           require_significant: bool = False, too_little: list[str] | None = None) -> GateDecision:
+           require_significant: bool = False, too_little: list[str] | None = None,
+           guards: Mapping[str, Estimate] | None = None) -> GateDecision:
     """Promote iff the model beats the baseline and (when comparable) the champion.
 
     ``vs_*`` are relative gains of the new model on the gate ``metric`` (positive = better);
@@ -74,14 +75,20 @@ def decide(metric: str, min_relative_gain: float, vs_baseline: Estimate,
     ``too_little``: the :func:`shortfalls` of the evaluation's :func:`evidence`; any at all and
     the gate does not decide — nothing is promoted, whatever the gains say, and the reason
     lists what was missing (``models.promotion.min_evidence``).
+    ``guards``: "<metric> vs <who>" → relative gain on another metric; the model must not be
+    significantly worse on any (95% CI entirely below 0), whatever the gate metric says.
     """
     if too_little:
         return GateDecision(False, f"kept as challenger, gate not decided on {metric}: the "
                             f"held-out evaluation rests on too little data: "
                             + ", ".join(too_little) + " (models.promotion.min_evidence)")
     checks = [("baseline", vs_baseline)] + ([("champion", vs_champion)] if vs_champion else [])
-    promoted = all(wins(gain, min_relative_gain, require_significant) for _, gain in checks)
+    worse = {what: gain for what, gain in (guards or {}).items() if gain.ci_high < 0}
+    promoted = (all(wins(gain, min_relative_gain, require_significant) for _, gain in checks)
+                and not worse)
     parts = [_describe(who, gain, min_relative_gain, require_significant) for who, gain in checks]
+    parts += [f"significantly worse on {what} by {gain.value:+.2%} (95% CI "
+              f"{gain.ci_low:+.2%}..{gain.ci_high:+.2%})" for what, gain in worse.items()]
     if vs_champion is None:
         parts.append(champion_note)
     head = "promoted to champion" if promoted else "kept as challenger"

@@ -1,4 +1,5 @@
-"""LTV: a person's spend in the next ``label_horizon_days`` (regression, judged by RMSE)."""
+"""LTV: a person's spend in the next ``label_horizon_days`` (regression, judged by RMSE, and
+never significantly worse than its reference on MAE or on the error of the total)."""
 from __future__ import annotations
 
 import xgboost as xgb
@@ -18,4 +19,5 @@ SPEC = ModelSpec(
     plot=calibration_plot,
     score=score_nonnegative,
     label="CAST(future_spend AS DOUBLE)",
+    guards=("mae", "total_error"),
 )

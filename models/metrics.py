@@ -59,6 +59,14 @@ def mae(y: np.ndarray, s: np.ndarray) -> float:
     return float(np.mean(np.abs(y - s)))
 
 
+def total_error(y: np.ndarray, s: np.ndarray) -> float:
+    """|predicted total − actual total| / actual total: what a finance user reads first (a
+    model can have a good RMSE and still be 20% off the revenue it forecasts). NaN when nobody
+    spent."""
+    actual = float(np.sum(y))
+    return float(abs(float(np.sum(s)) - actual) / actual) if actual > 0 else float("nan")
+
+
 def roc_auc(y: np.ndarray, s: np.ndarray) -> float:
     """Mann-Whitney form of ROC AUC (ties count half, same value as sklearn's roc_auc_score, but
     ~50x cheaper, which matters inside the bootstrap). NaN when a class is missing."""
@@ -142,7 +150,9 @@ def hit_rate_per_person(y: np.ndarray, s: np.ndarray, codes: np.ndarray, n: int,
 # ---- metric sets per task -----------------------------------------------------------------------
 
 def regression_metrics() -> tuple[Metric, ...]:
-    return (Metric("rmse", False, rmse), Metric("mae", False, mae))
+    """RMSE first (the gate's metric), MAE, and the relative error on the total."""
+    return (Metric("rmse", False, rmse), Metric("mae", False, mae),
+            Metric("total_error", False, total_error))
 
 
 def binary_metrics() -> tuple[Metric, ...]:

@@ -54,7 +54,9 @@ def score_raw(model: xgb.XGBModel, features: pd.DataFrame) -> np.ndarray:
 class ModelSpec:
     """Declaration of one model.
 
-    ``metrics(cfg)[0]`` is the gate metric: the one the promotion gate compares on.
+    ``metrics(cfg)[0]`` is the gate metric: the one the promotion gate compares on; ``guards``
+    name other metrics of the set on which the new model must not be significantly worse (its
+    gain's 95% CI entirely below 0 refuses it), so one number cannot hide a regression.
     ``grouped`` = rows are candidates of a person at a cutoff (learning-to-rank): fit with
     ``qid`` = :func:`query_ids`, and evaluated per candidate list.
     ``params`` are task-specific XGBoost parameters layered over ``cfg.models.xgboost``.
@@ -80,6 +82,7 @@ class ModelSpec:
     label: str = LABEL
     label_type: str = "double"
     population: str | None = None
+    guards: tuple[str, ...] = ()   # metrics that must not be significantly worse (models/gate.py)
 
     def __post_init__(self) -> None:
         if self.rows not in ROWS:

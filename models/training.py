@@ -162,7 +162,10 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
                       evaluation.gain(gate_metric, "model", "baseline"),
                       evaluation.gain(gate_metric, "model", "champion") if comparable else None,
                       note, require_significant=cfg.models.promotion.require_significant,
-                      too_little=shortfalls(found, minimum))
+                      too_little=shortfalls(found, minimum),
+                      guards={f"{m} vs {ref}": evaluation.gain(m, "model", ref)
+                              for m in spec.guards for ref in ("baseline", "champion")
+                              if ref in scores})
 
     previous = champion.version if champion else None
     record = RunRecord(

@@ -31,3 +31,16 @@ def test_without_comparable_champion_only_the_baseline_counts_and_the_reason_say
     assert "champion v2 not comparable" in decision.reason and "ndcg_at_5" in decision.reason
     loser = decide("ndcg_at_5", 0.0, gain(0.3), gain(-0.2), "")
     assert "kept as challenger" in loser.reason and "does not beat champion" in loser.reason
+
+
+def test_significantly_worse_on_a_guard_metric_is_not_promoted():
+    """LTV wins on RMSE but forecasts the total 30% worse than the baseline (CI below 0): kept."""
+    win = Estimate(0.1, 0.05, 0.15)
+    worse = {"total_error vs baseline": Estimate(-0.3, -0.5, -0.1)}
+    noisy = {"total_error vs baseline": Estimate(-0.3, -0.6, 0.1)}
+    refused = decide("rmse", 0.0, win, None, "no champion yet", require_significant=True,
+                     guards=worse)
+    assert not refused.promoted
+    assert "significantly worse on total_error vs baseline by -30.00%" in refused.reason
+    assert decide("rmse", 0.0, win, None, "no champion yet", require_significant=True,
+                  guards=noisy).promoted

@@ -18,6 +18,7 @@ def test_point_values_match_hand_computation():
     ev = evaluate(regression_metrics(), ["a", "b", "c"], y, {"m": s})
     assert ev.estimates["m"]["rmse"].value == pytest.approx(np.sqrt(10 / 3))
     assert ev.estimates["m"]["mae"].value == pytest.approx(4 / 3)
+    assert ev.estimates["m"]["total_error"].value == pytest.approx(abs(5 - 7) / 7)  # 5 vs 7
 
     yb, sb = np.array([0, 0, 1, 1]), np.array([0.1, 0.6, 0.4, 0.9])
     ev = evaluate(binary_metrics(), list("abcd"), yb, {"m": sb})
