@@ -1,5 +1,7 @@
 """train: training.* → XGBoost LTV, churn and ranker models in MLflow, each registered with the
-Delta versions it read and promoted to ``champion`` only past the evaluation gate.
+Delta versions it read and promoted to ``champion`` only past the evaluation gate. The run's
+models report (``runs/<ds>/reports/models.html``: models/report.py) is written and logged into
+each model's MLflow run (``reports/models.html``).
 
 A training set that is well-formed but cannot teach a model (``models.training.NotTrainable``:
 one label class only, e.g. imported views without any order; or no test persons) skips that
@@ -9,9 +11,12 @@ malformed training set still fails the task."""
 from __future__ import annotations
 
 import logging
+import os
 
 from tailor.drift import assert_trainable
 from tailor.features.labels import cutoffs_for
+from tailor.models.registry import attach_report
+from tailor.models.report import render
 from tailor.models.training import NotTrainable, train_and_register
 from tailor.runtime import JobContext, main
 
@@ -25,7 +30,7 @@ def run(ctx: JobContext) -> dict:
     lh = ctx.lakehouse
     drift = assert_trainable(ctx.cfg, ctx.ds, lh)   # raises DriftBlocked past drift.block_psi
     cutoffs = cutoffs_for(ctx.ds, ctx.cfg)   # every cutoff the training_sets run for ds wrote
-    results = {}
+    results, pages = {}, {}
     for name in ("ltv", "churn", "ranker"):
         table = f"training.{name}"
         version = lh.version(table)
@@ -39,11 +44,27 @@ def run(ctx: JobContext) -> dict:
             log.warning("train: %s not trained: %s", name, exc)
             results[name] = {"trained": False, "version": None, "promoted": False,
                              "reason": f"not trained: {exc}"}
+            pages[name] = results[name]
             continue
         results[name] = {"trained": True, "version": result.version, "promoted": result.promoted,
                          "reason": result.reason, "metrics": result.metrics,
-                         "baseline_metrics": result.baseline_metrics}
-    return {"cutoffs": cutoffs, "drift": drift, "models": results}
+                         "baseline_metrics": result.baseline_metrics, "run_id": result.run_id}
+        pages[name] = {**results[name], "evaluation": result.evaluation, "figure": result.figure}
+    report = write_report(ctx, pages)
+    attach_report([r["run_id"] for r in results.values() if r.get("run_id")], report, ctx.cfg)
+    return {"cutoffs": cutoffs, "drift": drift, "models": results, "report": report}
+
+
+def write_report(ctx: JobContext, pages: dict) -> str:
+    """``runs/<ds>/reports/models.html`` (models/report.py) → its path."""
+    out_dir = os.path.join(ctx.cfg.runs_dir, ctx.ds, "reports")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "models.html")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        fh.write(render(ctx.ds, pages))
+    os.replace(tmp, path)
+    return path
 
 
 if __name__ == "__main__":

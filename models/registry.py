@@ -179,3 +179,10 @@ def move_aliases(client: MlflowClient, registered: str, version: str, promoted: 
             client.delete_registered_model_alias(registered, CHALLENGER)
     else:
         client.set_registered_model_alias(registered, CHALLENGER, version)
+
+
+def attach_report(run_ids: Sequence[str], path: str, cfg: Config) -> None:
+    """Log the run's report page (``runs/<ds>/reports/models.html``) into each model's run."""
+    client, _ = connect(cfg)
+    for run_id in run_ids:
+        client.log_artifact(run_id, path, artifact_path="reports")

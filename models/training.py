@@ -36,6 +36,8 @@ class TrainResult:
     reason: str
     gate_metric: str
     previous_champion: str | None
+    evaluation: Mapping[str, Any] | None = None   # evaluation.json of the run (the report's)
+    figure: Any = None                            # the run's plot (matplotlib Figure)
 
 
 class NotTrainable(ValueError):
@@ -183,4 +185,5 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
         name=name, version=version, promoted=decision.promoted,
         metrics=evaluation.flat("model"), baseline_metrics=evaluation.flat("baseline"),
         champion_metrics=evaluation.flat("champion") if comparable else None,
-        run_id=run_id, reason=decision.reason, gate_metric=gate_metric, previous_champion=previous)
+        run_id=run_id, reason=decision.reason, gate_metric=gate_metric, previous_champion=previous,
+        evaluation=record.evaluation, figure=record.figure)

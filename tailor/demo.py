@@ -29,6 +29,23 @@ def _bin(name: str) -> str:
     return os.path.join(os.path.dirname(sys.executable), name)
 
 
+def serving_lines(run_dir: Path) -> list[str]:
+    """Which version serves each model's scores (score.json) and the gate's reason for this
+    run's version (train.json), with the models report's path."""
+    def load(name: str) -> dict:
+        path = run_dir / f"{name}.json"
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    served, trained = load("score").get("model_versions", {}), load("train")
+    lines = [f"  models report: {trained['report']}"] if trained.get("report") else []
+    for name, result in trained.get("models", {}).items():
+        version = str(served.get(name, "?"))
+        what = version if version.startswith("baseline:") else f"champion v{version}"
+        this = f"v{result['version']}" if result.get("version") else "nothing trained"
+        lines.append(f"    {name:<7} serves {what}; this run {this}: {result.get('reason', '')}"[:300])
+    return lines
+
+
 def _step(title: str) -> float:
     print(f"\n\033[1m== {title}\033[0m", flush=True)
     return time.time()
@@ -134,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             data = json.loads(record.read_text())
             data.pop("job", None)
             print(f"  {job}: {json.dumps(data, default=str)[:400]}")
+    for line in serving_lines(root / "runs" / ds):
+        print(line)
     report = root / "runs" / ds / "policy_report.json"
     if report.exists():
         data = json.loads(report.read_text())

@@ -7,33 +7,15 @@ PNG. Pure: frames in, HTML out (``jobs/policy_report.py`` reads the tables).
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from tailor.evaluation.plots import policy_values
-
-STYLE = """body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;
-text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
-.ok{color:#075}.bad{color:#a00}.note{color:#555;font-size:.9em}"""
-
-
-def _png(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return f"<img alt='plot' src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>"
-
-
-def _table(frame: pd.DataFrame, digits: int = 4) -> str:
-    if frame.empty:
-        return "<p class='note'>(no rows)</p>"
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.{digits}f}", na_rep="—",
-                         border=0, escape=True)
+from tailor.pages import head
+from tailor.pages import png as _png
+from tailor.pages import table as _table
 
 
 def summary_lines(gate: pd.DataFrame, cost: dict[str, Any] | None) -> list[str]:
@@ -59,8 +41,7 @@ def summary_lines(gate: pd.DataFrame, cost: dict[str, Any] | None) -> list[str]:
 def render(ds: str, gate: pd.DataFrame, incrementality: pd.DataFrame | None,
            cost: dict[str, Any] | None) -> str:
     """The report page for ``ds``."""
-    parts = [f"<!doctype html><meta charset='utf-8'><title>Tailor policy report {html.escape(ds)}"
-             f"</title><style>{STYLE}</style><h1>Policy report, ds={html.escape(ds)}</h1>"]
+    parts = [head(f"Tailor policy report, ds={ds}")]
     lines = summary_lines(gate, cost)
     parts.append("<p>" + "<br>".join(html.escape(x) for x in lines if x) + "</p>")
     if not gate.empty:

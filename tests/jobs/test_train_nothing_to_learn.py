@@ -45,7 +45,8 @@ def _tables(cfg, churn_label):
 def test_single_class_churn_is_skipped_and_its_baseline_serves(cfg):
     _tables(cfg, lambda p: np.ones(len(p), "int32"))   # nobody ordered: everybody churned
 
-    models = train_job.run(JobContext(cfg, DS, job="train"))["models"]
+    summary = train_job.run(JobContext(cfg, DS, job="train"))
+    models = summary["models"]
 
     assert models["churn"] == {"trained": False, "version": None, "promoted": False,
                                "reason": "not trained: churn: train labels hold a single class "
@@ -54,6 +55,14 @@ def test_single_class_churn_is_skipped_and_its_baseline_serves(cfg):
     serving = serving_model("churn", cfg, Lakehouse(cfg))
     assert serving.version == "baseline:recency" and serving.model is None
     assert (serving.predict(_persons(cfg).head(5)) == 1.0).all()
+    # the run's models report says so, and each trained model's MLflow run carries it
+    page = open(summary["report"]).read()
+    assert "churn — not trained" in page and "ltv — " in page and "<img" in page
+    from mlflow import MlflowClient
+
+    client = MlflowClient(cfg.mlflow_tracking_uri)
+    logged = [a.path for a in client.list_artifacts(models["ltv"]["run_id"], "reports")]
+    assert logged == ["reports/models.html"]
 
 
 def test_malformed_training_set_still_fails(cfg):
