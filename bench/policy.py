@@ -258,9 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         if not (root / "conf").exists():
             shutil.copytree(REPO / "conf", root / "conf")
         cached = root / "result.json"
-        key = {"eval_days": args.eval_days, "ensemble": args.ensemble, "curve": not args.no_curve}
-        if cached.exists() and not args.rebuild and json.loads(cached.read_text()).get("key") == key:
-            result = json.loads(cached.read_text())["result"]
+        key = {"eval_days": args.eval_days, "ensemble": args.ensemble}
+        earlier = json.loads(cached.read_text()) if cached.exists() and not args.rebuild else {}
+        if earlier.get("key") == key and (args.no_curve or "learning_curve" in earlier["result"]):
+            result = earlier["result"]
             print(f"seed {seed}: evaluated by an earlier run ({cached})", flush=True)
         else:
             result = _run_seed(root, args, seed)

@@ -12,12 +12,14 @@ contract on gold.* gates publish, yesterday's snapshot keeps serving. Drift (PSI
 champions' training data) warns, or blocks the train task past drift.block_psi. After decide,
 incrementality compares the past decision days whose outcome window is complete with the global
 holdout (ops.incrementality); it reads only silver.events and gold.decisions and gates nothing.
+The run's tasks share one Spark (spark_start / spark_stop: a Spark Connect server, so the run
+pays JVM start-up once; spark.connect.per_run).
 """
 from datetime import datetime, timezone
 
 from airflow.sdk import DAG
 
-from tailor.orchestration import contract_task, default_args, job_task
+from tailor.orchestration import contract_task, default_args, job_task, spark_tasks
 
 with DAG(
     dag_id="personalization_daily",
@@ -30,6 +32,7 @@ with DAG(
     default_args=default_args(),
     tags=["tailor", "daily"],
 ) as dag:
+    spark_start, spark_stop = spark_tasks()   # one Spark for the whole run (spark.connect)
     ingest = job_task("ingest")
     bronze_contract = contract_task("bronze.events,bronze.quarantine,ops.ingest_log",
                                     task_id="validate_bronze")
@@ -59,3 +62,5 @@ with DAG(
     training_contract >> train_policy
     [score, train_policy] >> decide >> incrementality >> incrementality_contract >> policy_report
     [decide, quality_report] >> gold_contract >> publish
+    spark_start >> ingest
+    [publish, policy_report] >> spark_stop

@@ -31,12 +31,21 @@ class PathsConfig(_Section):
     mlflow_artifacts: str
 
 
+class SparkConnectConfig(_Section):
+    """One long-lived Spark for many jobs (tailor/spark_connect.py)."""
+    per_run: bool = True          # the daily DAG starts one server per run and stops it at the end
+    port: int = 15002             # where `tailor spark start` serves (127.0.0.1 only)
+    start_timeout_s: int = 180    # how long start waits for the server to accept sessions
+
+
 class SparkConfig(_Section):
     master: str
     app_name: str
     shuffle_partitions: int
     driver_memory: str
     conf: dict[str, str] = {}
+    remote: str = ""              # sc://host:port of a Connect server every job must use
+    connect: SparkConnectConfig = SparkConnectConfig()
 
 
 class LakehouseConfig(_Section):

@@ -103,6 +103,21 @@ def _bin(name: str) -> str:
     return os.path.join(os.path.dirname(sys.executable), name)
 
 
+def world_env(work: Path, dags: Path) -> dict[str, str]:
+    """Overrides that run the project's DAG on a world kept in ``work`` (its own lakehouse,
+    landing, serving, runs, MLflow store and Airflow home), reading the DAGs in ``dags``: the
+    end-to-end test's and the scale bench's. ``work/mlflow`` must exist."""
+    return {"TAILOR__PATHS__LAKEHOUSE": str(work / "lakehouse"),
+            "TAILOR__PATHS__LANDING": str(work / "landing"),
+            "TAILOR__PATHS__SERVING": str(work / "serving"),
+            "TAILOR__PATHS__RUNS": str(work / "runs"),
+            "TAILOR__PATHS__MLFLOW_TRACKING_URI": f"sqlite:///{work}/mlflow/mlflow.db",
+            "TAILOR__PATHS__MLFLOW_ARTIFACTS": str(work / "mlflow" / "artifacts"),
+            "AIRFLOW_HOME": str(work / "airflow"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+
+
 def airflow_env(root: Path) -> dict[str, str]:
     """Airflow on SQLite under the project, reading only our dags/."""
     env = dict(os.environ)

@@ -2,7 +2,9 @@
 
 DAG files in ``dags/`` only wire these together. Each task shells out to ``tailor run JOB --ds
 {{ ds }}`` (the same command a person runs; see ``DAILY_DS`` for runs without a logical date),
-so a task is one isolated Spark application, idempotent for its ds, and retried by Airflow on failure.
+so a task is idempotent for its ds and retried by Airflow on failure. A DAG run shares one Spark:
+``spark_tasks`` start a Spark Connect server first and stop it last (tailor/spark_connect.py);
+every task opens a session on it, or starts its own Spark if it finds none.
 
 Nothing here reads Tailor's configuration: the scheduler parses DAG files every few seconds, and
 the jobs load ``conf/`` when they run. Retries are Airflow's own settings
@@ -47,6 +49,18 @@ def job_task(job: str, ds: str = DAILY_DS, **kwargs) -> BashOperator:
     return BashOperator(task_id=kwargs.pop("task_id", job),
                         bash_command=f"{TAILOR_BIN} run {job} --ds {ds}",
                         env=_env(), append_env=True, **kwargs)
+
+
+def spark_tasks(**kwargs) -> tuple[BashOperator, BashOperator]:
+    """(start, stop) of the run's shared Spark (``tailor spark start|stop --per-run``, a no-op
+    unless ``spark.connect.per_run``): wire ``start`` before the first job and ``stop`` after the
+    last. ``stop`` is a teardown: it runs whatever the jobs' outcome, and does not decide the
+    run's state. A task retried after the server is gone starts its own Spark."""
+    start = BashOperator(task_id="spark_start", bash_command=f"{TAILOR_BIN} spark start --per-run",
+                         env=_env(), append_env=True, **kwargs)
+    stop = BashOperator(task_id="spark_stop", bash_command=f"{TAILOR_BIN} spark stop --per-run",
+                        env=_env(), append_env=True, **kwargs)
+    return start, stop.as_teardown(setups=start)
 
 
 def contract_task(table: str, ds: str = DAILY_DS, **kwargs) -> BashOperator:

@@ -43,11 +43,12 @@ class RunMeter:
     started_at: datetime
     t0: float
     usage: Usage | None
+    also: tuple[int, ...] = ()   # processes charged beside this tree (a Spark Connect server)
 
     @classmethod
-    def start(cls, job: str, task: str, ds: str) -> "RunMeter":
+    def start(cls, job: str, task: str, ds: str, also: tuple[int, ...] = ()) -> "RunMeter":
         return cls(job, task, ds, uuid.uuid4().hex, datetime.now(timezone.utc), time.monotonic(),
-                   _measure())
+                   _measure(also), also)
 
     def wall_seconds(self) -> float:
         return time.monotonic() - self.t0
@@ -55,7 +56,7 @@ class RunMeter:
     def finish(self, cfg: Config, summary: dict[str, Any] | None = None,
                error: BaseException | None = None) -> dict[str, Any]:
         """The ``ops.runs`` row of this execution, measured now ({} if even that fails)."""
-        wall, usage = self.wall_seconds(), _measure()
+        wall, usage = self.wall_seconds(), _measure(self.also)
         cpu = usage.cpu_since(self.usage) if usage and self.usage else None
         try:
             return run_row(
@@ -70,9 +71,9 @@ class RunMeter:
             return {}
 
 
-def _measure() -> Usage | None:
+def _measure(also: tuple[int, ...] = ()) -> Usage | None:
     try:
-        return snapshot()
+        return snapshot(also)
     except Exception as exc:  # noqa: BLE001 - recording never fails a job
         log.warning("could not measure CPU usage: %s: %s", type(exc).__name__, exc)
         return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Sequence
 
-from tailor import credentials, runlog
+from tailor import credentials, runlog, spark_connect
 from tailor.clock import day_end
 from tailor.config import Config, get_config
 from tailor.runlog import RunMeter
@@ -121,7 +121,7 @@ def execute(job: str, run: Callable[[JobContext], dict[str, Any]], ds: str,
     cfg = cfg or get_config()
     credentials.check(cfg, f"job {job}")
     date.fromisoformat(ds)  # fail fast on a malformed --ds
-    meter = RunMeter.start(job, record_as or job, ds)
+    meter = RunMeter.start(job, record_as or job, ds, also=spark_connect.charged_pids(cfg))
     ctx = JobContext(cfg=cfg, ds=ds, job=job, options=dict(options or {}), run_id=meter.run_id,
                      _spark=spark)
     try:

@@ -2,7 +2,9 @@
 
 Locally this is ``local[N]`` from the pyspark wheel; on a cluster ``spark.master`` comes from
 conf/cluster.yaml (or spark-submit). No ``spark.jars.packages`` anywhere: Maven is not reachable,
-and the default Delta engine (the delta-rs bridge) needs no jars.
+and the default Delta engine (the delta-rs bridge) needs no jars. With a Spark Connect server up
+(``tailor spark start``, tailor/spark_connect.py) or ``spark.remote`` set, a job opens a session
+on that server instead of starting a JVM of its own.
 """
 from __future__ import annotations
 
@@ -21,31 +23,78 @@ def _python_env() -> None:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 
 
+def session_conf(cfg: Config) -> dict[str, str]:
+    """The ``spark.*`` settings of every Tailor session (UTC, Arrow on, no UI, ``cfg.spark``);
+    the same whether a job starts its own Spark or ``tailor spark start`` serves one."""
+    conf = {
+        "spark.driver.memory": cfg.spark.driver_memory,
+        "spark.sql.shuffle.partitions": str(cfg.spark.shuffle_partitions),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.host": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"),
+        "spark.sql.warehouse.dir": cfg.path("runs/spark-warehouse"),
+    }
+    if cfg.lakehouse.engine == "native":
+        conf.update({"spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+                     "spark.sql.catalog.spark_catalog":
+                         "org.apache.spark.sql.delta.catalog.DeltaCatalog"})
+    return {**conf, **cfg.spark.conf}
+
+
+# settings a session on a shared server sets for itself (the others are the server's)
+RUNTIME_CONF = ("spark.sql.shuffle.partitions", "spark.sql.session.timeZone",
+                "spark.sql.execution.arrow.pyspark.enabled",
+                "spark.sql.sources.partitionColumnTypeInference.enabled")
+
+
+def connect_url(cfg: Config) -> str | None:
+    """The Spark Connect server a job should use: ``spark.remote`` if set; else the local server
+    ``tailor spark start`` runs for this project, if it is up; else None (start a Spark here).
+    Under spark-submit the job always uses the Spark spark-submit started."""
+    if cfg.spark.remote:
+        return cfg.spark.remote
+    if os.environ.get("PYSPARK_GATEWAY_PORT"):  # launched by spark-submit / an existing JVM
+        return None
+    from tailor.spark_connect import live
+
+    server = live(cfg)
+    return server.url if server else None
+
+
+def _connect(cfg: Config, url: str, app_name: str | None) -> SparkSession:
+    import atexit
+    import logging
+
+    try:
+        spark = SparkSession.builder.remote(url).appName(app_name or cfg.spark.app_name).getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - say which server and what to do
+        raise RuntimeError(f"cannot open a Spark Connect session on {url}: {exc}. Is the server "
+                           f"up? (`tailor spark status`; spark.remote / spark.connect)") from exc
+    wanted = session_conf(cfg)
+    for key in (*RUNTIME_CONF, *cfg.spark.conf):
+        try:
+            spark.conf.set(key, wanted[key])
+        except Exception as exc:  # noqa: BLE001 - a static setting is the server's to choose
+            logging.getLogger(__name__).debug("not set on the session: %s (%s)", key, exc)
+    atexit.register(spark.stop)   # release the server-side session (its cache) at exit
+    return spark
+
+
 def get_spark(cfg: Config, app_name: str | None = None) -> SparkSession:
-    """Return the active session or build one from ``cfg.spark`` (UTC, Arrow on)."""
+    """The session a job runs on: the active one, a session on a Spark Connect server
+    (:func:`connect_url`), or a new local/cluster Spark built from ``cfg.spark``."""
     _python_env()
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    builder = (
-        SparkSession.builder.master(cfg.spark.master)
-        .appName(app_name or cfg.spark.app_name)
-        .config("spark.driver.memory", cfg.spark.driver_memory)
-        .config("spark.sql.shuffle.partitions", str(cfg.spark.shuffle_partitions))
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.host", os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"))
-        .config("spark.sql.warehouse.dir", cfg.path("runs/spark-warehouse"))
-    )
-    if cfg.lakehouse.engine == "native":
-        builder = (builder
-                   .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                   .config("spark.sql.catalog.spark_catalog",
-                           "org.apache.spark.sql.delta.catalog.DeltaCatalog"))
-    for key, value in cfg.spark.conf.items():
+    url = connect_url(cfg)
+    if url:
+        return _connect(cfg, url, app_name)
+    builder = SparkSession.builder.master(cfg.spark.master).appName(app_name or cfg.spark.app_name)
+    for key, value in session_conf(cfg).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

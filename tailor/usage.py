@@ -131,12 +131,17 @@ def _peak_rss_bytes(pids: list[int]) -> int | None:
     return total if seen else None
 
 
-def snapshot() -> Usage:
-    """CPU of this process, its reaped children and its live descendants, now."""
+def snapshot(also: tuple[int, ...] = ()) -> Usage:
+    """CPU of this process, its reaped children and its live descendants, now; ``also``: other
+    processes charged with their descendants (a shared Spark Connect server this job uses)."""
     me = os.getpid()
     own = resource.getrusage(resource.RUSAGE_SELF)
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
-    tree = descendants(me, _all_stats())
+    stats = _all_stats()
+    tree = descendants(me, stats)
+    for pid in also:
+        if pid != me:
+            tree += [s for s in stats if s.pid == pid] + descendants(pid, stats)
     peak = _peak_rss_bytes([me, *(s.pid for s in tree)])
     if peak is None:  # no /proc: this process's peak (ru_maxrss is in KiB on Linux)
         peak = own.ru_maxrss * 1024 or None

@@ -9,7 +9,8 @@ import sys
 from tailor.config import ConfigError
 
 # module name in tailor.cli -> registered in this order in --help
-COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish", "cost")
+COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish", "cost",
+            "spark")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.

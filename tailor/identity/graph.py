@@ -36,10 +36,11 @@ class Components:
 
 
 def _cut_lineage(df: DataFrame) -> DataFrame:
-    sc = df.sparkSession.sparkContext
-    if sc.getCheckpointDir():
-        return df.checkpoint(eager=True)
-    return df.localCheckpoint(eager=True)
+    try:
+        reliable = bool(df.sparkSession.sparkContext.getCheckpointDir())
+    except Exception:  # noqa: BLE001 - Spark Connect has no SparkContext: local checkpoints
+        reliable = False
+    return df.checkpoint(eager=True) if reliable else df.localCheckpoint(eager=True)
 
 
 def _normalise(edges: DataFrame) -> DataFrame:

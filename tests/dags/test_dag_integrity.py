@@ -60,3 +60,15 @@ def test_maintenance_runs_once_a_day_alone(dagbag):
     assert dag.get_task("maintenance").bash_command.split()[1:3] == ["run", "maintenance"]
     assert dag.schedule == "0 4 * * *"
     assert dag.max_active_runs == 1 and not dag.catchup
+
+
+def test_daily_run_shares_one_spark_started_first_and_stopped_last(dagbag):
+    """spark_start precedes every job; spark_stop follows every job and is a teardown (it runs
+    whatever happened and does not decide the run's state)."""
+    dag = dagbag.dags["personalization_daily"]
+    jobs = set(dag.task_ids) - {"spark_start", "spark_stop"}
+    assert upstream_closure(dag, "spark_stop") >= jobs | {"spark_start"}
+    assert all("spark_start" in upstream_closure(dag, t) for t in jobs)
+    stop = dag.get_task("spark_stop")
+    assert stop.is_teardown and dag.get_task("spark_start").is_setup
+    assert stop.bash_command.split()[1:] == ["spark", "stop", "--per-run"]

@@ -37,14 +37,11 @@ MAYBE_EMPTY = ["ops.quality"]
 def world(tmp_path_factory):
     """Simulate, then run the DAG once; yields (cfg, workdir). Environment restored after."""
     work = tmp_path_factory.mktemp("e2e")
+    from tailor.dagrun import world_env
+
     env = {
         "TAILOR_HOME": str(REPO),
-        "TAILOR__PATHS__LAKEHOUSE": str(work / "lakehouse"),
-        "TAILOR__PATHS__LANDING": str(work / "landing"),
-        "TAILOR__PATHS__SERVING": str(work / "serving"),
-        "TAILOR__PATHS__RUNS": str(work / "runs"),
-        "TAILOR__PATHS__MLFLOW_TRACKING_URI": f"sqlite:///{work}/mlflow/mlflow.db",
-        "TAILOR__PATHS__MLFLOW_ARTIFACTS": str(work / "mlflow" / "artifacts"),
+        **world_env(work, REPO / "dags"),
         "TAILOR__SPARK__SHUFFLE_PARTITIONS": "2",
         # the policy tasks run in full, on half the default window and a 3-model ensemble: this
         # test checks that every task works, bench/policy.py how well the policy learns
@@ -52,9 +49,6 @@ def world(tmp_path_factory):
         "TAILOR__POLICY__LEARNING__ENSEMBLE": "3",
         "TAILOR__QUALITY__DATA_DOCS": "false",
         "TAILOR__IDENTITY__GROUND_TRUTH": str(work / "ground_truth" / "identity.parquet"),
-        "AIRFLOW_HOME": str(work / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "PYSPARK_PYTHON": sys.executable,
     }
     saved = {k: os.environ.get(k) for k in env}
@@ -73,6 +67,9 @@ def world(tmp_path_factory):
         assert run.ok, f"DAG run {run.state}: {run.message}; log tail:\n" + log.read_text()[-6000:]
         yield cfg, work
     finally:
+        from tailor import spark_connect
+
+        spark_connect.stop(load_config(root=REPO))   # the DAG's teardown did, unless it died
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

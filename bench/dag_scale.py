@@ -1,0 +1,170 @@
+"""How the daily DAG scales with customers: the real DAG, through Airflow, as ``make demo`` runs
+it, on simulated worlds of 10k, 100k and 1M customers (× 30 days by default).
+
+For each size: simulate the world into its own folder (``bench/.data/dag_scale/<users>x<days>``),
+run ``personalization_daily`` for its last day (``airflow dags test``, one Spark shared by the
+run's tasks as the DAG does by default), and read back per task from ``ops.runs`` its wall time,
+CPU-seconds (the task's process tree and the shared Spark it used), peak RSS and rows in / out.
+While the DAG runs, a sampler adds up the resident memory of the whole tree (Airflow, every task,
+the Spark server and its Python workers) every 2 s: ``peak_mb`` is the largest sum seen. A size
+that fails (a task fails, memory runs out) is reported with what happened and the tasks that
+finished; larger sizes still run unless ``--stop-on-failure``. The JSON is rewritten after each
+size, so a run stopped during 1M keeps the smaller sizes.
+
+Prints a table per size and, last, one JSON object (also ``bench/results/dag_scale.json``) with
+per size ``users``, ``events``, ``dag_s``, ``peak_mb``, ``tasks`` (task → seconds), ``status``;
+and ``growth_10x`` (DAG time ratio per 10× customers, between consecutive finished sizes).
+
+    .venv/bin/python bench/dag_scale.py                          # 10k, 100k, 1M x 30 days
+    .venv/bin/python bench/dag_scale.py --sizes 10000 --days 30  # one size
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+DATA = REPO / "bench" / ".data" / "dag_scale"
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of every process below ``root_pid`` plus those of
+    ``extra()`` (pids, e.g. the Spark Connect server, which runs in its own session)."""
+
+    def __init__(self, extra, every_s: float = 2.0) -> None:
+        super().__init__(daemon=True)
+        self.extra, self.every_s = extra, every_s
+        self.root_pid: int | None = None
+        self.peak_bytes = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self.done.wait(self.every_s):
+            procs = []
+            for pid in ([self.root_pid] if self.root_pid else []) + list(self.extra()):
+                try:
+                    p = psutil.Process(pid)
+                    procs += [p, *p.children(recursive=True)]
+                except psutil.Error:
+                    continue
+            total = 0
+            for p in {p.pid: p for p in procs}.values():
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_bytes = max(self.peak_bytes, total)
+
+
+def _env(world: Path) -> dict[str, str]:
+    """The world's own lakehouse, runs, MLflow and Airflow; the repo's conf/ and dags/."""
+    from tailor.dagrun import world_env
+
+    return {**world_env(world, REPO / "dags"), "TAILOR__QUALITY__DATA_DOCS": "false"}
+
+
+def run_size(users: int, days: int, seed: int) -> dict:
+    from tailor import spark_connect
+    from tailor.config import load_config
+    from tailor.dagrun import print_progress, run_dag
+    from tailor.runlog import read_runs
+    from tailor.simulator import simulate
+
+    world = DATA / f"{users}x{days}-s{seed}"
+    shutil.rmtree(world, ignore_errors=True)
+    (world / "mlflow").mkdir(parents=True)
+    saved = dict(os.environ)
+    os.environ.update(_env(world))
+    out: dict = {"users": users, "days": days, "seed": seed}
+    try:
+        cfg = load_config(root=REPO)
+        ds = (date.fromisoformat(cfg.simulator.start_date) + timedelta(days=days - 1)).isoformat()
+        t = time.monotonic()
+        sim = simulate(users=users, days=days, seed=seed, out_dir=str(world), progress=False)
+        out.update(ds=ds, events=int(sim.get("events", 0)), simulate_s=round(time.monotonic() - t, 1))
+        print(f"  simulated {out['events']:,} events in {out['simulate_s']:.0f} s; DAG for ds={ds}",
+              flush=True)
+
+        def server_pids() -> list[int]:
+            server = spark_connect.live(cfg)
+            return [server.pid] if server else []
+
+        sampler = TreeMemory(server_pids)
+        sampler.start()
+        t = time.monotonic()
+        try:
+            result = run_dag(REPO, ds, world / "airflow-run.log", progress=print_progress)
+        finally:
+            sampler.done.set()
+            spark_connect.stop(cfg)
+        out["dag_s"] = round(time.monotonic() - t, 1)
+        out["peak_mb"] = round(sampler.peak_bytes / 2**20)
+        out["status"] = "ok" if result.ok else f"failed: {result.message}"
+        runs = read_runs(cfg, ds)
+        out["tasks"] = {r["task"]: r["wall_seconds"] for r in runs if r["status"] == "success"}
+        out["task_detail"] = {r["task"]: {k: r.get(k) for k in (
+            "status", "wall_seconds", "cpu_seconds", "peak_rss_mb", "rows_in", "rows_out")}
+            for r in runs}
+    except MemoryError:
+        out["status"] = "failed: out of memory (in the bench process)"
+    except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
+        out["status"] = f"failed: {type(exc).__name__}: {exc}"[:500]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return out
+
+
+def growth(sizes: list[dict]) -> list[dict]:
+    """DAG time ratio per 10× customers between consecutive finished sizes."""
+    import math
+
+    done = [s for s in sizes if s.get("status") == "ok"]
+    return [{"from": a["users"], "to": b["users"],
+             "ratio_per_10x": round((b["dag_s"] / a["dag_s"])
+                                    ** (1 / math.log10(b["users"] / a["users"])), 2)}
+            for a, b in zip(done, done[1:])]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="customers per world")
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--stop-on-failure", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = []
+    for users in (int(s) for s in args.sizes.split(",")):
+        print(f"\n{users:,} customers x {args.days} days", flush=True)
+        res = run_size(users, args.days, args.seed)
+        sizes.append(res)
+        print(f"  {res.get('status')}: DAG {res.get('dag_s', '?')} s, peak {res.get('peak_mb', '?')} MB",
+              flush=True)
+        for task, d in res.get("task_detail", {}).items():
+            print(f"    {task:<26} {d['status']:<8} {d['wall_seconds'] or 0:8.1f} s "
+                  f"{d['cpu_seconds'] or 0:9.1f} CPU-s {d['peak_rss_mb'] or 0:8.0f} MB "
+                  f"in {d['rows_in'] or '-'} out {d['rows_out'] or '-'}")
+        summary = {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "days": args.days,
+                   "sizes": sizes, "growth_10x": growth(sizes)}
+        RESULTS.mkdir(parents=True, exist_ok=True)   # after every size: a stopped run keeps it
+        (RESULTS / "dag_scale.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        if args.stop_on_failure and res.get("status") != "ok":
+            break
+    print(json.dumps({**summary, "sizes": [{k: v for k, v in s.items() if k != "task_detail"}
+                                           for s in sizes]}, default=str))
+    return 0 if all(s.get("status") == "ok" for s in sizes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

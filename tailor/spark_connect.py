@@ -1,0 +1,189 @@
+"""One long-lived Spark for many jobs: a local Spark Connect server (pyspark 4 ships it).
+
+Every ``tailor run JOB`` used to start its own Spark application: 10-15 s of JVM start-up and
+JIT warm-up per task, 19 times per daily DAG run. :func:`start` launches one Spark Connect
+server from the pyspark wheel (``spark-submit --class ...SparkConnectServer``) with the same
+settings a job's own session would have (``tailor.spark.session_conf``), bound to 127.0.0.1 on
+``spark.connect.port``, in its own process group so it outlives the command that started it, and
+records it in ``<paths.runs>/spark-connect/server.json``. While it is up, :func:`tailor.spark.get_spark`
+opens a session on it (``SparkSession.builder.remote``) instead of starting a JVM; a job that
+finds no live server starts its own Spark as before, so every task stays retryable on its own.
+:func:`stop` ends it. The daily DAG does both around each run (``spark.connect.per_run``).
+
+A job's CPU (``ops.runs``) includes the server's CPU while the job ran (:func:`charged_pids`):
+with one job at a time (the DAG's sequential runs) that is the job's Spark work; jobs running
+in parallel on one server are each charged the whole server meanwhile.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tailor.config import Config
+
+SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
+HOST = "127.0.0.1"
+STATE = "spark-connect/server.json"   # under paths.runs
+
+
+class SparkConnectError(RuntimeError):
+    """The server could not be started, or a configured remote cannot be reached."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running local server, as :func:`start` recorded it."""
+
+    url: str
+    pid: int
+    start_ticks: int     # /proc start time of pid: a recycled pid is not our server
+    started_at: str
+    log: str
+
+
+def state_path(cfg: Config) -> Path:
+    return Path(cfg.runs_dir, STATE)
+
+
+def _start_ticks(pid: int) -> int | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(text[text.rindex(")") + 2:].split()[19])
+
+
+def _accepting(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].split("/")[0])
+
+
+def _recorded(cfg: Config) -> Server | None:
+    """The server :func:`start` recorded for this project (alive or not), if any."""
+    try:
+        return Server(**json.loads(state_path(cfg).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def live(cfg: Config) -> Server | None:
+    """The server :func:`start` recorded for this project, if it is still up and listening."""
+    server = _recorded(cfg)
+    if server is None:
+        return None
+    if _start_ticks(server.pid) != server.start_ticks or not _accepting(_port(server.url)):
+        return None
+    return server
+
+
+def charged_pids(cfg: Config) -> tuple[int, ...]:
+    """Processes whose CPU a job using the local server is charged for (the server's tree)."""
+    if cfg.spark.remote:
+        return ()
+    server = live(cfg)
+    return (server.pid,) if server else ()
+
+
+def _spark_home() -> Path:
+    import pyspark
+
+    return Path(pyspark.__file__).parent
+
+
+def command(cfg: Config) -> list[str]:
+    """The ``spark-submit`` command line of the server (the session settings as ``--conf``)."""
+    from tailor.spark import session_conf
+
+    conf = {**session_conf(cfg), "spark.connect.grpc.binding.address": HOST,
+            "spark.connect.grpc.binding.port": str(cfg.spark.connect.port)}
+    args = [str(_spark_home() / "bin" / "spark-submit"), "--class", SERVER_CLASS,
+            "--master", cfg.spark.master, "--name", f"{cfg.spark.app_name}-connect"]
+    for key, value in conf.items():
+        args += ["--conf", f"{key}={value}"]
+    return args + ["spark-internal"]
+
+
+def start(cfg: Config) -> tuple[Server, bool]:
+    """Start the server (or find the one already up) → (server, started now)."""
+    running = live(cfg)
+    if running:
+        return running, False
+    port = cfg.spark.connect.port
+    if _accepting(port):
+        raise SparkConnectError(
+            f"port {HOST}:{port} is taken by another process (not a server this project started):"
+            f" set spark.connect.port (e.g. TAILOR__SPARK__CONNECT__PORT={port + 1}) or stop it")
+    path = state_path(cfg)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = path.with_name("server.log")
+    env = {**os.environ, "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
+           "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", HOST),
+           "TAILOR_HOME": os.environ.get("TAILOR_HOME", str(cfg.root))}
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(command(cfg), stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+    deadline = time.monotonic() + cfg.spark.connect.start_timeout_s
+    while not _accepting(port, timeout=0.5):
+        if proc.poll() is not None:
+            raise SparkConnectError(f"the Spark Connect server exited with {proc.returncode} "
+                                    f"while starting; its log: {log_path}")
+        if time.monotonic() > deadline:
+            _terminate(proc.pid)
+            raise SparkConnectError(
+                f"the Spark Connect server did not listen on {HOST}:{port} within "
+                f"{cfg.spark.connect.start_timeout_s} s (spark.connect.start_timeout_s); "
+                f"its log: {log_path}")
+        time.sleep(0.5)
+    server = Server(url=f"sc://{HOST}:{port}", pid=proc.pid,
+                    start_ticks=_start_ticks(proc.pid) or 0,
+                    started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    log=str(log_path))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(server), indent=2))
+    tmp.replace(path)
+    return server, True
+
+
+def _terminate(pid: int, grace_s: float = 20.0) -> None:
+    """SIGTERM the server's process group (the JVM and its Python workers), SIGKILL if needed."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def stop(cfg: Config) -> Server | None:
+    """Stop the recorded server (if it is still ours and alive) → what was stopped."""
+    server = _recorded(cfg)
+    if server is None:
+        return None
+    alive = _start_ticks(server.pid) == server.start_ticks
+    if alive:
+        _terminate(server.pid)
+    state_path(cfg).unlink(missing_ok=True)
+    return server if alive else None
