@@ -9,7 +9,6 @@ called outside Tailor; :func:`load_policy` gives back the :class:`LearnedPolicy`
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -22,9 +21,16 @@ from tailor.agents.actions import Action
 from tailor.agents.heuristic import HeuristicPolicy
 from tailor.agents.learned import LearnedPolicy
 from tailor.agents.policy import Policy, UniformPolicy, allowed_mask
-from tailor.models.registry import CHALLENGER, CHAMPION, connect, move_aliases, registered_name
+from tailor.models.registry import (
+    CHALLENGER,
+    CHAMPION,
+    POLICY,
+    connect,
+    metric_key,
+    move_aliases,
+    registered_name,
+)
 
-POLICY = "policy"
 ARTIFACT = "policy"
 
 
@@ -44,13 +50,6 @@ class PolicyModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
 class Registered:
     run_id: str
     version: str
-
-
-def metric_key(name: str) -> str:
-    """``name`` as an MLflow metric name: characters MLflow refuses (e.g. the parentheses of
-    ``switch-dr(tau=20)``) become ``_`` → ``switch-dr_tau_20``. The full names stay in
-    ``evaluation.json`` and ``ops.policy_gate``."""
-    return re.sub(r"[^A-Za-z0-9_\-. :/]", "_", name).rstrip("_")
 
 
 def log_policy(policy: LearnedPolicy, cfg, *, promoted: bool, reason: str,
@@ -84,7 +83,7 @@ def log_policy(policy: LearnedPolicy, cfg, *, promoted: bool, reason: str,
                        "data_versions": json.dumps(versions, sort_keys=True),
                        "run_id": run.info.run_id}.items():
         client.set_model_version_tag(registered, version, key, value)
-    move_aliases(client, registered, version, promoted)
+    move_aliases(client, registered, version, promoted, reason=reason)
     return Registered(run.info.run_id, version)
 
 

@@ -10,7 +10,7 @@ from tailor.config import ConfigError
 
 # module name in tailor.cli -> registered in this order in --help
 COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish", "cost",
-            "spark")
+            "models", "spark")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.
@@ -22,6 +22,7 @@ Typical flow on one machine:
   tailor features list                              # the feature registry
   tailor sql "SELECT action_id, count(*) FROM gold.decisions GROUP BY 1"
   tailor serve                                      # HTTP lookup server on 127.0.0.1:8730
+  tailor models list                                # MLflow models: champion, challenger, metrics
 
 Configuration: conf/base.yaml + conf/$TAILOR_ENV.yaml; override one value with
 TAILOR__SECTION__KEY=value (e.g. TAILOR__SPARK__MASTER=local[4]).

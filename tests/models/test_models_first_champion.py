@@ -1,5 +1,6 @@
 """The first model on learnable data beats its baseline, becomes champion, and its run records
-everything needed to audit it (params, metrics, CIs, features, data versions, plot)."""
+everything needed to audit it (params, metrics, CIs, features, data versions, plot, model card,
+input example), and the version who moved `champion` to it and from where."""
 import json
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def test_first_ltv_model_beats_baseline_and_becomes_champion(cfg, synth):
     version = client.get_model_version(name, "1")
     assert json.loads(version.tags["data_versions"]) == {"training.ltv": "3", "features.profile_v1": "12"}
     assert version.tags["promoted"] == "true"
+    assert version.tags["promoted_via"] == "gate" and version.tags["previous_champion"] == "none"
 
     run = client.get_run(result.run_id)
     assert run.data.params["data_version.training.ltv"] == "3"
@@ -38,3 +40,13 @@ def test_first_ltv_model_beats_baseline_and_becomes_champion(cfg, synth):
     assert mlflow.artifacts.load_dict(f"{run.info.artifact_uri}/feature_cols.json") == synth.ltv_features
     assert [a.path for a in client.list_artifacts(result.run_id, "plots")] == ["plots/ltv.png"]
     assert run.info.artifact_uri.startswith(Path(cfg.path(cfg.paths.mlflow_artifacts)).as_uri())
+
+    assert "model_card.md" in artifacts
+    card = mlflow.artifacts.load_text(f"{run.info.artifact_uri}/model_card.md")
+    assert card.startswith(f"# Model card: {name} v1\n") and version.description == card
+    assert "| rmse (gate) |" in card and "`historical_spend`" in card and "over the next 14 days" in card
+    model = mlflow.models.get_model_info(f"models:/{name}/1")
+    assert model.saved_input_example_info["artifact_path"] == "input_example.json"
+    example = json.loads(Path(mlflow.artifacts.download_artifacts(
+        f"{model.artifact_path}/input_example.json")).read_text())
+    assert example["columns"] == synth.ltv_features and len(example["data"]) == 5
