@@ -27,14 +27,16 @@ SEED ?= 42
 BENCH_ARGS ?= --pin
 DATA ?= sim
 
-.PHONY: help install demo lint test test-full test-fast airflow serve bench clean
+.PHONY: help install demo lint test test-full test-cluster test-fast cluster cluster-stop airflow serve bench clean
 
 help:
 	@echo "make demo    - install, simulate a world, run the daily DAG in Airflow, publish, serve, show decisions"
 	@echo "make test    - install, lint (ruff + mypy), run the test suite but the slow tests (what CI runs)"
 	@echo "make test-full - every test, the slow ones too (a second DAG run, schemathesis, ...; about 25 minutes more)"
 	@echo "make test-fast - unit tests only: no DAG run, nothing slow"
+	@echo "make test-cluster - the tests that run Spark on a local standalone cluster"
 	@echo "make lint    - ruff and the type check only"
+	@echo "make cluster - a Spark standalone cluster on 127.0.0.1 (master + 2 workers); TAILOR_ENV=standalone uses it; make cluster-stop"
 	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8780)"
 	@echo "make serve   - the lookup server on the published snapshot"
 	@echo "make bench   - serving benchmark vs Feast and a bare ceiling (needs wrk; ~20 min)"
@@ -61,8 +63,17 @@ test: lint  # what CI runs: everything but the tests marked slow (CI has 45 minu
 test-full: lint  # every test, the slow ones too (a second DAG run, simulated-world equivalence)
 	$(BIN)/python -m pytest
 
+test-cluster: install  # the tests that start a Spark standalone cluster on 127.0.0.1
+	$(BIN)/python -m pytest -m cluster
+
 test-fast: install  # unit tests only: no DAG run, nothing slow (a few minutes)
 	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+cluster: install  # a Spark standalone master + 2 workers on 127.0.0.1 (tailor/spark_cluster.py)
+	$(BIN)/tailor cluster start
+
+cluster-stop: install
+	$(BIN)/tailor cluster stop
 
 airflow: install  # standalone starts its components as `airflow ...` subprocesses: venv on PATH
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/airflow standalone

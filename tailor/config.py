@@ -510,7 +510,15 @@ def load_config(env: str | None = None, root: str | Path | None = None,
     data = _read_yaml(base_file)
     overlay_file = root_path / "conf" / f"{env}.yaml"
     if overlay_file.exists():
-        data = deep_merge(data, _read_yaml(overlay_file))
+        overlay = _read_yaml(overlay_file)
+        parent = overlay.pop("extends", None)   # an overlay may build on another (one level)
+        if parent:
+            parent_file = root_path / "conf" / f"{parent}.yaml"
+            if not parent_file.exists():
+                raise ConfigError(f"{overlay_file} extends {parent!r} but {parent_file} does "
+                                  f"not exist")
+            data = deep_merge(data, _read_yaml(parent_file))
+        data = deep_merge(data, overlay)
     elif env != "base":
         raise ConfigError(f"TAILOR_ENV={env!r} but {overlay_file} does not exist")
     data = deep_merge(data, _env_overrides(environ))

@@ -27,3 +27,13 @@ def test_unknown_key_and_unknown_env_fail_clearly():
         load_config(root=REPO, environ={"TAILOR__POLICY__EPSILONN": "1"})
     with pytest.raises(ConfigError, match="staging.yaml"):
         load_config(env="staging", root=REPO, environ={})
+
+
+def test_an_overlay_may_extend_another():
+    """conf/standalone.yaml builds on local.yaml: local's settings stay, its own win."""
+    from tailor.config import load_config
+
+    cfg = load_config(env="standalone", environ={})
+    assert cfg.spark.master == "spark://127.0.0.1:7077"
+    assert cfg.clock.mode == "replay" and cfg.lakehouse.engine == "bridge"   # from local.yaml
+    assert cfg.spark.conf["spark.cores.max"] == "2"
