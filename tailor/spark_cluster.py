@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -26,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tailor.config import Config
+from tailor.daemons import launch, terminate
 
 HOST = "127.0.0.1"
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
@@ -69,13 +68,6 @@ def alive_workers(ui_url: str) -> int:
     return sum(1 for w in status.get("workers", []) if w.get("state") == "ALIVE")
 
 
-def _launch(args: list[str], log: Path, env: dict[str, str]) -> int:
-    with open(log, "ab") as fh:
-        proc = subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
-    return proc.pid
-
-
 def recorded(cfg: Config) -> Cluster | None:
     try:
         return Cluster(**json.loads(state_path(cfg).read_text()))
@@ -100,12 +92,12 @@ def start(cfg: Config, workers: int = 2, cores: int = 1, memory: str = "3g",
         raise ClusterError(f"a Spark master already answers on {ui_url} (not one this project "
                            f"started): stop it, or start with another port")
     logs = [folder / "master.log"] + [folder / f"worker-{i + 1}.log" for i in range(workers)]
-    pids = [_launch([_spark_class(), MASTER_CLASS, "--host", HOST, "--port", str(port),
-                     "--webui-port", str(ui_port)], logs[0], env)]
+    pids = [launch([_spark_class(), MASTER_CLASS, "--host", HOST, "--port", str(port),
+                     "--webui-port", str(ui_port)], logs[0], env).pid]
     for i in range(workers):
-        pids.append(_launch([_spark_class(), WORKER_CLASS, "--host", HOST, "--cores", str(cores),
+        pids.append(launch([_spark_class(), WORKER_CLASS, "--host", HOST, "--cores", str(cores),
                              "--memory", memory, "--webui-port", str(ui_port + 1 + i),
-                             master_url], logs[i + 1], env))
+                             master_url], logs[i + 1], env).pid)
     cluster = Cluster(master_url, ui_url, pids, [str(p) for p in logs])
     deadline = time.monotonic() + timeout_s
     while alive_workers(ui_url) < workers:
@@ -127,26 +119,9 @@ def _ours(pid: int) -> bool:
     return MASTER_CLASS.encode() in cmd or WORKER_CLASS.encode() in cmd
 
 
-def _kill(pids: list[int], grace_s: float = 20) -> None:
-    pids = [p for p in pids if _ours(p)]
-    for pid in reversed(pids):           # workers first, the master last
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + grace_s
-    for pid in pids:
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.2)
-        else:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+def _kill(pids: list[int]) -> None:
+    """Stop the workers, then the master (only pids that are still ours)."""
+    terminate([p for p in reversed(pids) if _ours(p)])
 
 
 def stop(cfg: Config) -> Cluster | None:

@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tailor.config import Config
+from tailor.daemons import launch, start_ticks, terminate
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 HOST = "127.0.0.1"
@@ -50,14 +49,6 @@ class Server:
 
 def state_path(cfg: Config) -> Path:
     return Path(cfg.runs_dir, STATE)
-
-
-def _start_ticks(pid: int) -> int | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(text[text.rindex(")") + 2:].split()[19])
 
 
 def _accepting(port: int, timeout: float = 1.0) -> bool:
@@ -85,7 +76,7 @@ def live(cfg: Config) -> Server | None:
     server = _recorded(cfg)
     if server is None:
         return None
-    if _start_ticks(server.pid) != server.start_ticks or not _accepting(_port(server.url)):
+    if start_ticks(server.pid) != server.start_ticks or not _accepting(_port(server.url)):
         return None
     return server
 
@@ -133,23 +124,21 @@ def start(cfg: Config) -> tuple[Server, bool]:
     env = {**os.environ, "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
            "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", HOST),
            "TAILOR_HOME": os.environ.get("TAILOR_HOME", str(cfg.root))}
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen(command(cfg), stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+    proc = launch(command(cfg), log_path, env)
     deadline = time.monotonic() + cfg.spark.connect.start_timeout_s
     while not _accepting(port, timeout=0.5):
         if proc.poll() is not None:
             raise SparkConnectError(f"the Spark Connect server exited with {proc.returncode} "
                                     f"while starting; its log: {log_path}")
         if time.monotonic() > deadline:
-            _terminate(proc.pid)
+            terminate([proc.pid])
             raise SparkConnectError(
                 f"the Spark Connect server did not listen on {HOST}:{port} within "
                 f"{cfg.spark.connect.start_timeout_s} s (spark.connect.start_timeout_s); "
                 f"its log: {log_path}")
         time.sleep(0.5)
     server = Server(url=f"sc://{HOST}:{port}", pid=proc.pid,
-                    start_ticks=_start_ticks(proc.pid) or 0,
+                    start_ticks=start_ticks(proc.pid) or 0,
                     started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     log=str(log_path))
     tmp = path.with_suffix(".tmp")
@@ -158,32 +147,13 @@ def start(cfg: Config) -> tuple[Server, bool]:
     return server, True
 
 
-def _terminate(pid: int, grace_s: float = 20.0) -> None:
-    """SIGTERM the server's process group (the JVM and its Python workers), SIGKILL if needed."""
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.2)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 def stop(cfg: Config) -> Server | None:
     """Stop the recorded server (if it is still ours and alive) → what was stopped."""
     server = _recorded(cfg)
     if server is None:
         return None
-    alive = _start_ticks(server.pid) == server.start_ticks
+    alive = start_ticks(server.pid) == server.start_ticks
     if alive:
-        _terminate(server.pid)
+        terminate([server.pid])
     state_path(cfg).unlink(missing_ok=True)
     return server if alive else None

@@ -1,0 +1,71 @@
+"""Long-lived helper processes Tailor starts for the user (the Spark Connect server, a local
+standalone cluster): started detached in their own process group (they outlive the command that
+started them; a task's process-group kill does not reach them), their output appended to a log,
+and stopped as a group (the JVM and everything it forked), politely first."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Sequence
+
+
+def launch(args: Sequence[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
+    """Start ``args`` detached (own session and process group; pgid = pid), output → ``log``."""
+    with open(log, "ab") as out:
+        return subprocess.Popen(list(args), stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+
+
+def start_ticks(pid: int) -> int | None:
+    """When ``pid`` started (``/proc/<pid>/stat`` field 22), None if it is gone: with the pid,
+    it names one process (a recycled pid has another start time)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(text[text.rindex(")") + 2:].split()[19])
+
+
+def group_alive(pgid: int) -> bool:
+    """Any process of group ``pgid`` still running (zombies, dead but not yet reaped by
+    whoever adopted them, do not count)."""
+    try:
+        names = [n for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:  # no /proc: ask the kernel, zombies included
+        try:
+            os.killpg(pgid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+    for name in names:
+        try:
+            text = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()
+        if int(fields[2]) == pgid and fields[0] != "Z":   # fields: state, ppid, pgrp, ...
+            return True
+    return False
+
+
+def terminate(pids: Sequence[int], grace_s: float = 20.0) -> None:
+    """SIGTERM the process groups of ``pids`` (in the order given), wait up to ``grace_s`` in
+    all for them to exit, then SIGKILL what is left."""
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace_s
+    for pid in pids:
+        while group_alive(pid):
+            if time.monotonic() > deadline:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                break
+            time.sleep(0.2)
