@@ -103,7 +103,7 @@ def run_size(users: int, days: int, seed: int) -> dict:
         sampler.start()
         t = time.monotonic()
         try:
-            result = run_dag(REPO, ds, world / "airflow-run.log", progress=print_progress)
+            result = run_dag(REPO, ds, world / "airflow-run.log", progress=print_progress())
         finally:
             sampler.done.set()
             spark_connect.stop(cfg)
