@@ -15,12 +15,15 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
 
 # Column names the feature groups use for historical spend / recency, most specific first.
 SPEND_COLUMNS = ("spend_90d", "monetary_90d", "spend_30d", "monetary_30d", "monetary", "spend_365d",
                  "monetary_365d", "spend")
 SPEND_PATTERN = re.compile(r"(spend|monetary|revenue)(_\d+[dh])?")
 RECENCY_COLUMNS = ("recency_days", "days_since_last_purchase", "recency")
+FREQUENCY_COLUMNS = ("frequency", "orders", "purchases")
+MONETARY_COLUMNS = ("monetary", "spend", "spend_365d", "spend_90d", "monetary_90d")
 POPULARITY_COLUMN = "popularity"
 
 log = logging.getLogger(__name__)
@@ -106,6 +109,38 @@ def _fit_recency(train: pd.DataFrame) -> Predictor:
     return lambda test: iso.predict(test[column].fillna(fill).to_numpy(float))
 
 
+def _fit_rfm_logistic(train: pd.DataFrame) -> Predictor:
+    """The marketer's churn model: a logistic regression on recency, frequency and monetary value.
+
+    Inputs are ``log1p``-transformed (all three are heavy-tailed counts and amounts) and
+    standardised on train; the fit is L2-regularised (sklearn's default C=1). The probabilities
+    are the regression's own, so Brier score and log loss judge a calibrated rule, not a ranking.
+    Without frequency it is the recency rule; with a single class in train, the train rate.
+    """
+    label = train["label"].to_numpy(float)
+    recency = recency_column(train)
+    frequency = _first_present(train, FREQUENCY_COLUMNS)
+    if recency is None or frequency is None or label.min() == label.max():
+        log.warning("churn baseline: %s; using the recency rule",
+                    "train labels hold one class" if recency and frequency else
+                    f"no {'recency' if recency is None else 'frequency'} column")
+        return _fit_recency(train)
+    monetary = _first_present(train, MONETARY_COLUMNS, SPEND_PATTERN)
+    columns = [c for c in (recency, frequency, monetary) if c is not None]
+    fill = {c: (float(train[c].max()) if c == recency else 0.0) for c in columns}
+
+    def design(frame: pd.DataFrame) -> np.ndarray:
+        x = np.column_stack([frame[c].astype(float).fillna(fill[c]).clip(lower=0.0).to_numpy()
+                             for c in columns])
+        return np.log1p(x)
+
+    x = design(train)
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std == 0] = 1.0
+    model = LogisticRegression().fit((x - mean) / std, label.astype(int))
+    return lambda test: model.predict_proba((design(test) - mean) / std)[:, 1]
+
+
 def _popularity(test: pd.DataFrame) -> np.ndarray:
     if POPULARITY_COLUMN not in test.columns:
         raise ValueError(f"ranker frame needs a {POPULARITY_COLUMN!r} column for its baseline")
@@ -113,6 +148,7 @@ def _popularity(test: pd.DataFrame) -> np.ndarray:
 
 
 ltv_baseline = Baseline("historical_spend", _fit_historical_spend)
-churn_baseline = Baseline("recency", _fit_recency)
+churn_baseline = Baseline("rfm_logistic", _fit_rfm_logistic)
+recency_baseline = Baseline("recency", _fit_recency)   # what churn_baseline falls back to
 # Rank every person's candidates by item popularity before the cutoff (same list for all).
 popularity_baseline = Baseline("popularity", lambda train: _popularity)

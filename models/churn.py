@@ -1,5 +1,9 @@
-"""Churn: probability of no purchase in the next ``label_horizon_days`` (binary; the gate judges
-AUC, the run also reports log loss, Brier score and PR-AUC, with a reliability diagram)."""
+"""Churn: probability of no purchase in the next ``label_horizon_days`` (binary).
+
+The gate judges AUC against an RFM-logistic baseline (models/baselines.py) and refuses a model
+whose Brier score is significantly worse than the baseline's or the champion's (the probabilities
+are used as probabilities downstream, so a better ranking with worse calibration is no win); the
+run also reports log loss and PR-AUC, with a reliability diagram."""
 from __future__ import annotations
 
 import xgboost as xgb
@@ -20,5 +24,6 @@ SPEC = ModelSpec(
     score=score_probability,
     label="CAST(future_purchases = 0 AS INT)",
     label_type="int",
-    population="frequency > 0",   # churn means something only for persons who bought before
+    population="frequency > 0",
+    guards=("brier",),   # churn means something only for persons who bought before
 )

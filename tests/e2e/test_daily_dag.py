@@ -20,8 +20,8 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-# The demo world: big enough that every model beats its baseline (on 800 users the churn
-# model had 160 training rows and, honestly, did not), small enough for a few minutes.
+# The demo world: big enough that the ranker beats popularity and every gate has its minimum
+# evidence (on 800 users the churn model had 160 training rows), small enough for a few minutes.
 USERS, DAYS, SEED, START = 3000, 45, 42, "2026-09-01"
 DS = (date.fromisoformat(START) + timedelta(days=DAYS - 1)).isoformat()
 TABLES = ["bronze.events", "silver.events", "silver.identity_map", "features.profile_v2",
@@ -130,9 +130,11 @@ def test_identity_precision_and_recall_against_ground_truth(world):
 
 
 def test_models_registered_and_scores_name_what_served_them(world):
-    """Every model is registered; churn and ranker beat their baselines by wide margins on this
-    world (champions). A model without a champion is served by its gate baseline, and the
-    scores say so (``baseline:<rule>``) instead of failing or using an unvetted model."""
+    """Every model is registered; the ranker beats popularity by a wide margin on this world
+    (champion). LTV and churn face strong baselines (historical spend, RFM-logistic) and may not
+    beat them significantly on 3,000 users: a model without a champion is served by its gate
+    baseline, and the scores say so (``baseline:<rule>``) instead of failing or using an unvetted
+    model. How the models compare with their baselines is measured in bench/, not asserted here."""
     cfg, _ = world
     from mlflow import MlflowClient
 
@@ -150,7 +152,7 @@ def test_models_registered_and_scores_name_what_served_them(world):
         champion = model.aliases.get("champion")
         assert len(served[name]) == 1, served
         assert served[name] == ({str(champion)} if champion else {f"baseline:{_rule(name)}"})
-        if name != "ltv":
+        if name == "ranker":
             assert champion, (name, model.aliases)
 
 
@@ -245,6 +247,5 @@ def test_rerunning_the_same_day_is_idempotent(world):
     assert _counts(cfg) == before
     drift = json.loads((work / "runs" / DS / "drift.json").read_text())
     assert drift["status"] == "skipped", drift
-    assert "trained for this ds" in drift["models"]["churn"], drift   # churn has a champion
     assert all("trained for this ds" in note or "no champion yet" in note
                for note in drift["models"].values()), drift

@@ -50,13 +50,15 @@ def ltv_frame(n: int = 800, seed: int = 1, shuffle_labels: bool = False) -> pd.D
 
 
 def churn_frame(n: int = 800, seed: int = 2, shuffle_labels: bool = False) -> pd.DataFrame:
-    """Churn driven by recency (what the baseline sees) and, more strongly, by frequency."""
+    """Churn driven by recency and frequency (what the RFM baseline sees) and, more strongly, by
+    recent sessions (behaviour only the model sees)."""
     rng = np.random.default_rng(seed)
     frame = _persons(rng, n)
     frame["recency_days"] = rng.uniform(0, 120, n)
     frame["frequency"] = rng.poisson(3, n).astype(float)
     frame["sessions_7d"] = rng.poisson(2, n).astype(float)
-    logit = -0.5 + 0.02 * (frame["recency_days"] - 60) - 1.0 * (frame["frequency"] - 3)
+    logit = (-0.5 + 0.02 * (frame["recency_days"] - 60) - 0.5 * (frame["frequency"] - 3)
+             - 1.5 * (frame["sessions_7d"] - 2))
     frame["label"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     return _maybe_shuffle(frame, shuffle_labels, rng)
 

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tailor.models.baselines import churn_baseline, ltv_baseline, popularity_baseline
+from tailor.models.baselines import churn_baseline, ltv_baseline, popularity_baseline, recency_baseline
 from tailor.models.metrics import roc_auc
 
 
@@ -19,17 +19,40 @@ def test_ltv_baseline_falls_back_to_the_train_mean():
     assert ltv_baseline(train, test) == pytest.approx([4.0])
 
 
-def test_churn_baseline_is_the_recency_rule(synth):
+def test_recency_rule_ranks_by_recency(synth):
     frame = synth.churn()
     train, test = frame[frame.split == "train"], frame[frame.split == "test"]
-    p = churn_baseline(train, test)
+    p = recency_baseline(train, test)
     assert ((p >= 0) & (p <= 1)).all()
     order = np.argsort(test["recency_days"].to_numpy())
     assert (np.diff(p[order]) >= 0).all()  # never less churn risk for a staler person
     assert roc_auc(test["label"].to_numpy(), p) == pytest.approx(
         roc_auc(test["label"].to_numpy(), test["recency_days"].to_numpy()), abs=0.03)
-    no_recency = churn_baseline(train.drop(columns="recency_days"), test.drop(columns="recency_days"))
+    no_recency = recency_baseline(train.drop(columns="recency_days"),
+                                  test.drop(columns="recency_days"))
     assert no_recency == pytest.approx(np.full(len(test), train["label"].mean()))
+
+
+def test_churn_baseline_is_a_calibrated_rfm_logistic(synth):
+    """Risk rises with recency and falls with frequency; the probabilities average to the train
+    churn rate (a logistic fit's intercept), and it ranks better than recency alone on data where
+    frequency matters."""
+    frame = synth.churn(n=3000)
+    train, test = frame[frame.split == "train"], frame[frame.split == "test"]
+    persons = pd.DataFrame({"recency_days": [5.0, 90.0, 5.0], "frequency": [3.0, 3.0, 8.0]})
+    low, stale, loyal = churn_baseline(train, persons)
+    assert stale > low > loyal
+    assert churn_baseline(train, train).mean() == pytest.approx(train["label"].mean(), abs=0.01)
+    y = test["label"].to_numpy()
+    assert roc_auc(y, churn_baseline(train, test)) > roc_auc(y, recency_baseline(train, test)) + 0.05
+
+
+def test_rfm_baseline_falls_back_to_recency_without_frequency(synth):
+    frame = synth.churn()
+    train, test = frame[frame.split == "train"], frame[frame.split == "test"]
+    no_frequency = [c for c in frame.columns if c != "frequency"]
+    assert churn_baseline(train[no_frequency], test[no_frequency]) == pytest.approx(
+        recency_baseline(train, test))
 
 
 def test_ranker_baseline_is_popularity_and_requires_it():
@@ -47,4 +70,4 @@ def test_baseline_is_fitted_once_and_keeps_its_fit():
     assert rule(pd.DataFrame({"spend_90d": [5.0]})) == pytest.approx([10.0])
     assert rule(pd.DataFrame({"spend_90d": [1.0, 3.0]})) == pytest.approx([2.0, 6.0])
     assert (ltv_baseline.rule, churn_baseline.rule, popularity_baseline.rule) == (
-        "historical_spend", "recency", "popularity")
+        "historical_spend", "rfm_logistic", "popularity")

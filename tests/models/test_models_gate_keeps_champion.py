@@ -11,10 +11,11 @@ def aliases(cfg):
 
 
 def test_worse_model_becomes_challenger_and_champion_stays(cfg, synth):
-    good = train_and_register("churn", synth.churn(), synth.churn_features, {}, cfg)
+    good = train_and_register("churn", synth.churn(n=1500), synth.churn_features, {}, cfg)
     assert good.promoted and aliases(cfg) == {"champion": "1"}
 
-    bad = train_and_register("churn", synth.churn(shuffle_labels=True), synth.churn_features, {}, cfg)
+    bad = train_and_register("churn", synth.churn(n=1500, shuffle_labels=True),
+                             synth.churn_features, {}, cfg)
     assert not bad.promoted and bad.version == "2" and bad.previous_champion == "1"
     assert bad.champion_metrics is not None  # the champion was scored on the same new test rows
     assert bad.metrics["auc"] < bad.champion_metrics["auc"]
@@ -22,6 +23,6 @@ def test_worse_model_becomes_challenger_and_champion_stays(cfg, synth):
     assert aliases(cfg) == {"champion": "1", "challenger": "2"}
     assert load_champion("churn", cfg)[1] == "1"
 
-    same = train_and_register("churn", synth.churn(), synth.churn_features, {}, cfg)
+    same = train_and_register("churn", synth.churn(n=1500), synth.churn_features, {}, cfg)
     assert same.metrics["auc"] == same.champion_metrics["auc"]  # deterministic fit, same rows
     assert not same.promoted and aliases(cfg) == {"champion": "1", "challenger": "3"}

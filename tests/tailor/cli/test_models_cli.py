@@ -13,18 +13,21 @@ from mlflow import MlflowClient
 from tailor.cli import main
 from tailor.models import registered_name, train_and_register
 
-FEATURES = ["recency_days", "frequency"]
+FEATURES = ["recency_days", "frequency", "sessions_7d"]
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def churn_frame(shuffle: bool = False, n: int = 500, seed: int = 2) -> pd.DataFrame:
-    """Churn driven by frequency beside recency (the baseline sees recency only)."""
+    """Churn driven by recent sessions beside recency and frequency (the RFM baseline sees no
+    sessions)."""
     rng = np.random.default_rng(seed)
     frame = pd.DataFrame({"person_id": [f"p{i}" for i in range(n)], "cutoff": "2026-10-01",
                           "split": np.where(rng.random(n) < 0.3, "test", "train"),
                           "recency_days": rng.uniform(0, 120, n),
-                          "frequency": rng.poisson(3, n).astype(float)})
-    logit = 0.02 * (frame["recency_days"] - 60) - 1.0 * (frame["frequency"] - 3)
+                          "frequency": rng.poisson(3, n).astype(float),
+                          "sessions_7d": rng.poisson(2, n).astype(float)})
+    logit = (0.02 * (frame["recency_days"] - 60) - 0.5 * (frame["frequency"] - 3)
+             - 1.5 * (frame["sessions_7d"] - 2))
     frame["label"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     if shuffle:
         frame["label"] = rng.permutation(frame["label"].to_numpy())
