@@ -105,6 +105,17 @@ def _count(params: Mapping[str, Any], key: str) -> str:
     return "n/a" if value is None else f"{int(value):,}"
 
 
+def describe_split(split: Mapping[str, Any] | None) -> str:
+    """How the evaluation was split (``evaluation["split"]`` of a training run), in words."""
+    split = split or {}
+    if split.get("mode") == "forward":
+        return (f"forward in time: trained at cutoffs {', '.join(split['train_cutoffs'])}, "
+                f"judged at {split['test_cutoff']} on persons it never saw")
+    if not split:
+        return "not recorded"
+    return "by person (every cutoff)" + (f": {split['note']}" if split.get("note") else "")
+
+
 def model_card(record: CardInput, *, registered: str, version: str, task: str, label: str,
                baseline_rule: str, plot_path: str, run_id: str | None = None) -> str:
     """The Markdown card of ``registered`` version ``version`` trained by ``record``.
@@ -119,6 +130,7 @@ def model_card(record: CardInput, *, registered: str, version: str, task: str, l
     versions = ", ".join(f"`{t}` = {v}" for t, v in sorted(record.data_versions.items())) or "not recorded"
     cutoffs = (f"{params['cutoff_min']} .. {params['cutoff_max']}"
                if params.get("cutoff_min") is not None else "not recorded")
+    judged = describe_split(evaluation.get("split"))
     features = list(record.feature_cols)
     verdict = "promoted to champion" if record.promoted else "kept as challenger"
     lines = [
@@ -137,6 +149,7 @@ def model_card(record: CardInput, *, registered: str, version: str, task: str, l
         f"{_count(params, 'n_train_persons')} persons |",
         f"| Test split | {_count(params, 'n_test_rows')} rows, "
         f"{_count(params, 'n_test_persons')} persons |",
+        f"| Evaluation | {judged} (`models.evaluation`) |",
         f"| Features | {len(features)}: " + ", ".join(f"`{c}`" for c in features) + " |",
         f"| Gate | **{verdict}** on `{gate_metric or '?'}` |",
         f"| Champion before | {('v' + record.previous_champion) if record.previous_champion else 'none'} |",

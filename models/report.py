@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from tailor.models.card import describe_split
 from tailor.pages import head, png, table
 
 
@@ -70,7 +71,8 @@ def render(ds: str, results: Mapping[str, Mapping[str, Any]]) -> str:
             f"{v} {k}" + (f" (min {minimum[k]})" if k in minimum else "")
             for k, v in found.items())) + f"; {evaluation.get('n_test_rows', '?')} test rows, "
             f"95% CIs from {evaluation.get('bootstrap', {}).get('resamples', '?')} bootstrap "
-            f"resamples of {html.escape(str(evaluation.get('bootstrap', {}).get('unit', '?')))}</p>")
+            f"resamples of {html.escape(str(evaluation.get('bootstrap', {}).get('unit', '?')))}; "
+            f"split {html.escape(describe_split(evaluation.get('split')))}</p>")
         parts.append(table(metrics_frame(evaluation)))
         if r.get("figure") is not None:
             parts.append(png(r["figure"]))

@@ -1,9 +1,10 @@
 """Train, evaluate and register one model: the flow shared by LTV, churn and ranker.
 
-fit on ``split == 'train'`` -> score the ``test`` rows with the new model, the baseline and the
-current champion -> person-bootstrap metrics -> promotion gate -> one MLflow run + a registered
-version whose alias records the gate's verdict. The Spark job only collects the frame and calls
-``train_and_register``.
+fit on ``split == 'train'`` (by default only at cutoffs whose label windows ended by the latest
+cutoff: ``models.evaluation: forward``) -> score the ``test`` rows (the latest cutoff's) with the
+new model, the baseline and the current champion -> person-bootstrap metrics -> promotion gate ->
+one MLflow run + a registered version whose alias records the gate's verdict. The Spark job only
+collects the frame and calls ``train_and_register``.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tailor.models.catalog import get_spec, predict
 from tailor.models.gate import decide, evidence, shortfalls
 from tailor.models.metrics import N_BOOT, Evaluation, evaluate
 from tailor.models.registry import Champion, RunRecord, find_champion, holdout_definition, record_and_register
-from tailor.models.spec import LABEL, PERSON, ModelSpec, query_ids
+from tailor.models.spec import CUTOFF, LABEL, PERSON, ModelSpec, query_ids
 
 SPLIT = "split"
 
@@ -47,9 +48,47 @@ class NotTrainable(ValueError):
     (models/serving_model.py). Malformed sets raise plain ``ValueError``."""
 
 
-def split_frame(frame: pd.DataFrame, spec: ModelSpec,
-                feature_cols: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(train, test) rows after checking the training-set contract, with errors that say what."""
+@dataclass(frozen=True)
+class Split:
+    """How the rows were split: ``forward`` (train cutoffs before the test cutoff) or ``person``."""
+
+    mode: str
+    train_cutoffs: tuple[str, ...] = ()
+    test_cutoff: str | None = None
+    note: str = ""
+
+    def params(self) -> dict[str, Any]:
+        return {"evaluation": self.mode, "evaluation_note": self.note,
+                **({"train_cutoffs": ",".join(self.train_cutoffs), "test_cutoff": self.test_cutoff}
+                   if self.mode == "forward" else {})}
+
+
+def forward_in_time(train: pd.DataFrame, test: pd.DataFrame, horizon_days: int
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, Split]:
+    """Train persons at the cutoffs whose label window ``[c, c + horizon)`` ended by the latest
+    cutoff; test persons at the latest cutoff. Unchanged (``person`` split) when the frame has no
+    cutoff column or no earlier cutoff qualifies."""
+    if CUTOFF not in test.columns or test.empty:
+        return train, test, Split("person", note="no cutoff column: split by person only")
+    day = {c: pd.Timestamp(str(c)) for c in pd.concat([train[CUTOFF], test[CUTOFF]]).unique()}
+    latest = max(day.values())
+    ended = [c for c, d in day.items() if d + pd.Timedelta(days=horizon_days) <= latest]
+    if not ended:
+        return train, test, Split(
+            "person", note=(f"no cutoff's {horizon_days}-day label window ended by the latest "
+                            f"cutoff {latest.date()}: split by person only (add training_cutoffs "
+                            f"or widen cutoff_step_days for a forward evaluation)"))
+    latest_key = [c for c, d in day.items() if d == latest]
+    return (train[train[CUTOFF].isin(ended)], test[test[CUTOFF].isin(latest_key)],
+            Split("forward", tuple(sorted(str(c) for c in ended)), str(latest.date())))
+
+
+def split_frame(frame: pd.DataFrame, spec: ModelSpec, feature_cols: Sequence[str],
+                evaluation: str = "person", horizon_days: int = 0
+                ) -> tuple[pd.DataFrame, pd.DataFrame, Split]:
+    """(train, test, how) after checking the training-set contract, with errors that say what.
+
+    ``evaluation="forward"`` keeps the person split and adds time: see :func:`forward_in_time`."""
     needed = [PERSON, SPLIT, LABEL, *feature_cols]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
@@ -63,13 +102,16 @@ def split_frame(frame: pd.DataFrame, spec: ModelSpec,
     if unknown:
         raise ValueError(f"{spec.name}: unknown split values {sorted(map(str, unknown))}")
     train, test = frame[frame[SPLIT] == "train"], frame[frame[SPLIT] == "test"]
+    how = Split("person")
+    if evaluation == "forward":
+        train, test, how = forward_in_time(train, test, horizon_days)
     if train.empty or test.empty:
         raise NotTrainable(f"{spec.name}: need both train and test rows "
                            f"(got {len(train)} train, {len(test)} test)")
     if spec.task == "binary" and train[LABEL].nunique() < 2:
         raise NotTrainable(f"{spec.name}: train labels hold a single class "
                            f"({train[LABEL].iloc[0].item()}); nothing to learn")
-    return train, test
+    return train, test, how
 
 
 def _comparable(champion: Champion | None, test: pd.DataFrame,
@@ -118,7 +160,7 @@ def _logged_metrics(evaluation: Evaluation) -> dict[str, float]:
 
 
 def _params(spec: ModelSpec, cfg: Config, train: pd.DataFrame, test: pd.DataFrame,
-            feature_cols: Sequence[str]) -> dict[str, Any]:
+            feature_cols: Sequence[str], how: Split) -> dict[str, Any]:
     cutoffs = pd.concat([train, test])["cutoff"].astype(str) if "cutoff" in train else None
     return {
         **spec.xgb_params(cfg), "model": spec.name, "task": spec.task,
@@ -127,7 +169,7 @@ def _params(spec: ModelSpec, cfg: Config, train: pd.DataFrame, test: pd.DataFram
         "require_significant": cfg.models.promotion.require_significant, **holdout_definition(cfg),
         "n_features": len(feature_cols), "n_train_rows": len(train), "n_test_rows": len(test),
         "n_train_persons": train[PERSON].nunique(), "n_test_persons": test[PERSON].nunique(),
-        "bootstrap_resamples": N_BOOT,
+        "bootstrap_resamples": N_BOOT, **how.params(),
         **({"cutoff_min": cutoffs.min(), "cutoff_max": cutoffs.max()}
            if cutoffs is not None else {}),
     }
@@ -143,7 +185,8 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
     """
     spec = get_spec(name)
     feature_cols = list(feature_cols)
-    train, test = split_frame(frame, spec, feature_cols)
+    train, test, how = split_frame(frame, spec, feature_cols, cfg.models.evaluation,
+                                   cfg.models.label_horizon_days)
     model = spec.fit(train, feature_cols, cfg)
 
     scores = {"model": spec.score(model, test[feature_cols]),
@@ -171,11 +214,11 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
 
     previous = champion.version if champion else None
     record = RunRecord(
-        name=name, model=model, params=_params(spec, cfg, train, test, feature_cols),
+        name=name, model=model, params=_params(spec, cfg, train, test, feature_cols, how),
         metrics=_logged_metrics(evaluation), feature_cols=feature_cols,
         data_versions=data_versions,
         evaluation={**_report(evaluation, gate_metric, test, seed, spec.grouped),
-                    "evidence": found, "min_evidence": minimum},
+                    "split": vars(how), "evidence": found, "min_evidence": minimum},
         figure=spec.plot(test[LABEL].to_numpy(float), unit.to_numpy(), scores,
                          cfg.models.ranker.top_k),
         sample=test[feature_cols].head(100), promoted=decision.promoted, reason=decision.reason,

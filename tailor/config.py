@@ -132,6 +132,7 @@ class ModelsConfig(_Section):
     cutoff_step_days: int = 7
     test_share: float
     split_salt: str
+    evaluation: Literal["forward", "person"] = "forward"   # models/training.py split_frame
     random_seed: int
     registry_prefix: str
     promotion: PromotionConfig
