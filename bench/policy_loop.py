@@ -17,6 +17,11 @@ object (also ``bench/results/policy_loop.json``).
 
     .venv/bin/python bench/policy_loop.py                     # 2,000 users, 21 + 14 days
     .venv/bin/python bench/policy_loop.py --quick             # 800 users, 21 + 3 days
+    .venv/bin/python bench/policy_loop.py --arms learned --label eps30 \
+        --set policy.learning.epsilon=0.3 --out bench/results/policy_loop_eps30.json
+
+Also per arm: the least-squares slope of the regret per day with its 95% CI, and (learned arms)
+the mean paired difference from the heuristic's regret over the last half of the loop days.
 """
 from __future__ import annotations
 
@@ -52,15 +57,16 @@ def _env(lookback: int) -> dict[str, str]:
 class Arm:
     """One arm's world: simulator output, the pipeline's project dir, its decisions so far."""
 
-    def __init__(self, name: str, users: int, days: int, start: date) -> None:
+    def __init__(self, name: str, users: int, days: int, start: date, label: str = "") -> None:
         self.name, self.users, self.days, self.start = name, users, days, start
-        self.sim = DATA / name / "sim"
-        self.home = DATA / name / "home"
+        self.dir = DATA / arm_dir(name, label)
+        self.sim = self.dir / "sim"
+        self.home = self.dir / "home"
         self.decisions: list[dict] = []
         self.ingested_days: set[str] = set()
 
     def reset(self) -> None:
-        shutil.rmtree(DATA / self.name, ignore_errors=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
         self.home.mkdir(parents=True)
         shutil.copytree(REPO / "conf", self.home / "conf")
 
@@ -177,12 +183,18 @@ def day_values(arm: Arm, day: int) -> dict[str, float]:
     return {"value": float(value.mean()), "best": float(best.mean()), "n": int(len(sent))}
 
 
-def run_arm(name: str, users: int, warmup: int, loop_days: int, spark) -> list[dict]:
+def arm_dir(name: str, label: str = "") -> str:
+    """An arm's directory under bench/.data/policy_loop (a labelled variant gets its own)."""
+    return f"{name}-{label}" if label else name
+
+
+def run_arm(name: str, users: int, warmup: int, loop_days: int, spark,
+            label: str = "") -> list[dict]:
     from tailor.config import get_config
 
     cfg = get_config()
     start = date.fromisoformat(cfg.simulator.start_date)
-    arm = Arm(name, users, warmup + loop_days, start)
+    arm = Arm(name, users, warmup + loop_days, start, label)
     arm.reset()
     per_day = []
     for k in range(loop_days):
@@ -246,6 +258,70 @@ def _plot(results: dict[str, list[dict]], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def trend(days: list[dict], key: str = "regret") -> dict[str, float]:
+    """Least-squares slope of ``key`` per simulated day with its 95% CI (t), and the means of the
+    first and last three days: is the curve falling, and by how much beyond day-to-day noise?"""
+    from scipy import stats
+
+    x = np.array([d["day"] for d in days], float)
+    y = np.array([d[key] for d in days], float)
+    ok = np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if len(x) < 3:
+        return {"slope": float("nan"), "slope_ci_low": float("nan"), "slope_ci_high": float("nan"),
+                "first3": float(np.mean(y[:3])) if len(y) else float("nan"),
+                "last3": float(np.mean(y[-3:])) if len(y) else float("nan")}
+    fit = stats.linregress(x, y)
+    half = stats.t.ppf(0.975, len(x) - 2) * fit.stderr
+    return {"slope": float(fit.slope), "slope_ci_low": float(fit.slope - half),
+            "slope_ci_high": float(fit.slope + half), "first3": float(np.mean(y[:3])),
+            "last3": float(np.mean(y[-3:]))}
+
+
+def paired_last(a: list[dict], b: list[dict], n: int, key: str = "regret") -> dict[str, float]:
+    """Mean over the last ``n`` common days of a's ``key`` minus b's, with a 95% t-interval over
+    days (each arm is its own world with the same seed and customers: days pair up)."""
+    from scipy import stats
+
+    by_day = {d["day"]: d[key] for d in b}
+    diffs = np.array([d[key] - by_day[d["day"]] for d in a if d["day"] in by_day], float)[-n:]
+    diffs = diffs[np.isfinite(diffs)]
+    if len(diffs) < 2:
+        return {"mean": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "days": 0}
+    half = stats.t.ppf(0.975, len(diffs) - 1) * diffs.std(ddof=1) / np.sqrt(len(diffs))
+    return {"mean": float(diffs.mean()), "ci_low": float(diffs.mean() - half),
+            "ci_high": float(diffs.mean() + half), "days": int(len(diffs))}
+
+
+def summarize(results: dict[str, list[dict]], meta: dict) -> dict:
+    """The JSON summary of a run's per-day results (also recomputable: ``--summarize``)."""
+    out = {**meta,
+           "mean_value": {n: float(np.nanmean([d["value"] for d in v])) for n, v in results.items()},
+           "mean_regret": {n: float(np.nanmean([d["regret"] for d in v])) for n, v in results.items()},
+           "final_regret": {n: v[-1]["regret"] for n, v in results.items() if v},
+           "regret_trend": {n: trend(v) for n, v in results.items()},
+           "value_trend": {n: trend(v, "value") for n, v in results.items()}}
+    learned = [n for n in results if n.startswith("learned")]
+    if "heuristic" in results:
+        half = max(2, meta.get("loop_days", 14) // 2)
+        out["learned_minus_heuristic_regret_last_days"] = {
+            n: paired_last(results[n], results["heuristic"], half) for n in learned}
+    out["per_day"] = results
+    return out
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    """``policy.learning.epsilon=0.3`` -> ``TAILOR__POLICY__LEARNING__EPSILON=0.3``."""
+    env = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"--set {pair!r}: use a dotted config key, e.g. "
+                             f"--set policy.learning.epsilon=0.3")
+        env["TAILOR__" + key.replace(".", "__").upper()] = value
+    return env
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -254,58 +330,77 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=14, help="closed-loop days")
     parser.add_argument("--arms", default=",".join(ARMS))
     parser.add_argument("--quick", action="store_true", help="800 users, 3 loop days")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="config override for every arm of this run, e.g. "
+                             "policy.learning.epsilon=0.3 (repeatable); give it a --label")
+    parser.add_argument("--label", default="",
+                        help="a variant's name: its arms get their own directories and result "
+                             "keys (learned-LABEL), so the default arms are kept")
+    parser.add_argument("--out", type=Path, default=RESULTS / "policy_loop.json",
+                        help="the JSON (the plot goes beside it as .png); default %(default)s")
+    parser.add_argument("--summarize", type=Path, metavar="JSON",
+                        help="recompute the summary of an earlier run's JSON and exit")
     args = parser.parse_args(argv)
+    if args.summarize:
+        old = json.loads(args.summarize.read_text())
+        meta = {k: v for k, v in old.items() if k in ("date", "users", "warmup_days", "loop_days",
+                                                      "seconds", "overrides")}
+        summary = summarize(old["per_day"], meta)
+        args.summarize.write_text(json.dumps(summary, indent=2) + "\n")
+        _plot(old["per_day"], args.summarize.with_suffix(".png"))
+        print(json.dumps({k: v for k, v in summary.items() if k != "per_day"}))
+        return 0
     if args.quick:
         args.users, args.days = 800, 3
     DATA.mkdir(parents=True, exist_ok=True)
+    overrides = _overrides(args.set)
     results: dict[str, list[dict]] = {}
     started = time.time()
     for name in args.arms.split(","):
-        home = DATA / name / "home"
+        key = arm_dir(name, args.label)
+        home = DATA / key / "home"
         env = {**os.environ, "TAILOR_HOME": str(home), "PYTHONPATH": str(REPO),
-               **_env(args.warmup + args.days - 4)}
+               **_env(args.warmup + args.days - 4), **overrides}
         code = ("import json; from bench.policy_loop import _arm; "
                 f"print('RESULT ' + json.dumps(_arm({name!r}, {args.users}, {args.warmup}, "
-                f"{args.days})))")
+                f"{args.days}, {args.label!r})))")
         import subprocess
 
-        print(f"arm {name}", flush=True)
-        (DATA / name).mkdir(parents=True, exist_ok=True)
+        print(f"arm {key}", flush=True)
+        (DATA / key).mkdir(parents=True, exist_ok=True)
         with subprocess.Popen([sys.executable, "-c", code], env=env, cwd=DATA, text=True,
                               stdout=subprocess.PIPE) as proc:
             assert proc.stdout is not None
             for line in proc.stdout:              # the arm's progress, as it happens
                 if line.startswith("RESULT "):
-                    results[name] = json.loads(line[7:])
+                    results[key] = json.loads(line[7:])
                 else:
                     print(line, end="", flush=True)
         if proc.returncode != 0:
-            print(f"arm {name}: FAILED (exit {proc.returncode})")
-    summary = {"date": time.strftime("%Y-%m-%d"), "users": args.users, "warmup_days": args.warmup,
-               "loop_days": args.days, "seconds": round(time.time() - started),
-               "mean_value": {n: float(np.nanmean([d["value"] for d in v])) for n, v in results.items()},
-               "mean_regret": {n: float(np.nanmean([d["regret"] for d in v])) for n, v in results.items()},
-               "final_regret": {n: v[-1]["regret"] for n, v in results.items() if v},
-               "per_day": results}
-    RESULTS.mkdir(parents=True, exist_ok=True)
+            print(f"arm {key}: FAILED (exit {proc.returncode})")
+    meta = {"date": time.strftime("%Y-%m-%d"), "users": args.users, "warmup_days": args.warmup,
+            "loop_days": args.days, "seconds": round(time.time() - started),
+            "overrides": overrides}
+    summary = summarize(results, meta)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     if results:
-        _plot(results, RESULTS / "policy_loop.png")
-    (RESULTS / "policy_loop.json").write_text(json.dumps(summary, indent=2) + "\n")
+        _plot(results, args.out.with_suffix(".png"))
+    args.out.write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "per_day"}))
     return 0 if results else 1
 
 
-def _arm(name: str, users: int, warmup: int, loop_days: int) -> list[dict]:
+def _arm(name: str, users: int, warmup: int, loop_days: int, label: str = "") -> list[dict]:
     """One arm in a fresh process whose TAILOR_HOME is the arm's project dir."""
     from tailor.config import get_config
     from tailor.spark import get_spark
 
-    home = DATA / name / "home"
+    home = DATA / arm_dir(name, label) / "home"
     if not (home / "conf").exists():
         home.mkdir(parents=True, exist_ok=True)
         shutil.copytree(REPO / "conf", home / "conf")
     spark = get_spark(get_config()) if name in ("heuristic", "learned") else None
-    return run_arm(name, users, warmup, loop_days, spark)
+    return run_arm(name, users, warmup, loop_days, spark, label)
 
 
 if __name__ == "__main__":
