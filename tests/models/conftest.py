@@ -96,15 +96,17 @@ def mlflow_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_cfg(mlflow_store: Path, request: pytest.FixtureRequest) -> Callable[..., Config]:
-    """Config on the session's MLflow store with a registry prefix unique to the test;
-    keyword args override the ``models`` section."""
+def make_cfg(mlflow_store: Path, request: pytest.FixtureRequest,
+             tmp_path: Path) -> Callable[..., Config]:
+    """Config on the session's MLflow store with a registry prefix unique to the test and its own
+    lakehouse / runs / serving dirs (never the repo's); keyword args override ``models``."""
     prefix = "t_" + re.sub(r"\W", "_", request.node.name)
 
     def build(**models: Any) -> Config:
         return load_config(root=REPO_ROOT, overrides={
             "paths": {"mlflow_tracking_uri": f"sqlite:///{mlflow_store}/mlflow.db",
-                      "mlflow_artifacts": str(mlflow_store / "artifacts")},
+                      "mlflow_artifacts": str(mlflow_store / "artifacts"),
+                      **{k: str(tmp_path / k) for k in ("lakehouse", "landing", "serving", "runs")}},
             "models": {"registry_prefix": prefix, **models},
         })
     return build
