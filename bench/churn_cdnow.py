@@ -26,14 +26,12 @@ of Tailor over each baseline with a paired CI; writes the ROC + reliability plot
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,6 +48,7 @@ from bench.ltv_cdnow import (  # noqa: E402
     training_rows,
     upto,
 )
+from bench.output import emit, print_binary  # noqa: E402
 from tailor.models.baselines import churn_baseline, recency_baseline  # noqa: E402
 from tailor.models.clv import window_totals  # noqa: E402
 from tailor.models.metrics import binary_metrics, evaluate  # noqa: E402
@@ -138,16 +137,7 @@ def report(out: dict) -> None:
     print(f"\nCDNOW churn: no purchase in the {out['protocol']['label_weeks']:g} weeks after "
           f"{out['protocol']['calibration_end']}; {out['n_customers']:,} customers, churn rate "
           f"{out['churn_rate']:.3f} (train {out['train_churn_rate']:.3f})")
-    names = ("auc", "brier", "log_loss", "pr_auc")
-    print(f"{'scorer':14s}" + "".join(f"{n:>26s}" for n in names))
-    for scorer, m in out["metrics"].items():
-        cells = "".join(f"{m[n]:>10.4f} [{m[n + '_ci_low']:.4f},{m[n + '_ci_high']:.4f}]"
-                        for n in names)
-        print(f"{scorer:14s}{cells}")
-    for ref, gains in out["tailor_vs"].items():
-        cells = ", ".join(f"{n} {g['gain']:+.1%} [{g['gain_ci_low']:+.1%}, {g['gain_ci_high']:+.1%}]"
-                          for n, g in gains.items())
-        print(f"tailor vs {ref}: {cells}")
+    print_binary(out["metrics"], out["tailor_vs"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,9 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = run(args)
     report(out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2) + "\n")
-    print(json.dumps(out))
+    emit(out, args.out)
     return 0
 
 

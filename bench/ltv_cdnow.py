@@ -38,7 +38,6 @@ object (also bench/results/ltv_cdnow.json).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -55,6 +54,7 @@ sys.path.insert(0, str(REPO))
 
 from matplotlib.figure import Figure  # noqa: E402
 
+from bench.output import emit  # noqa: E402
 from tailor.models.clv import ClvModel, purchase_days, rfm_summary, window_totals  # noqa: E402
 from tailor.models.clv.model import EXPECTED_PURCHASES, EXPECTED_VALUE  # noqa: E402
 
@@ -503,9 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = run(args)
     report(out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2) + "\n")
-    print(json.dumps(out))
+    emit(out, args.out)
     return 0
 
 
