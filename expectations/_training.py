@@ -22,19 +22,23 @@ SPLITS = ["train", "test"]
 ONE_SPLIT = "_person_in_one_split"
 
 
-def cutoffs_for(ds: str, cfg: "Config | None") -> list[str]:
-    """The cutoff partitions the training_sets run for ``ds`` writes (the job's own function)."""
+def cutoffs_for(ds: str, cfg: "Config | None", model: str | None = None) -> list[str]:
+    """The cutoff partitions the training_sets run for ``ds`` writes for ``model`` (the job's
+    own function: each model's horizon sets its cutoffs)."""
     from tailor.features.labels import cutoffs_for as job_cutoffs
 
     if cfg is None:
         from tailor.config import get_config
 
         cfg = get_config()
-    return list(job_cutoffs(ds, cfg))
+    return list(job_cutoffs(ds, cfg, model))
 
 
-def partitions(ds: str, cfg: "Config | None" = None) -> dict[str, Any]:
-    return {PARTITION_COLUMN: cutoffs_for(ds, cfg)}
+def partitions_of(model: str):
+    """The ``partitions(ds, cfg)`` of ``training.<model>``'s contract."""
+    def partitions(ds: str, cfg: "Config | None" = None) -> dict[str, Any]:
+        return {PARTITION_COLUMN: cutoffs_for(ds, cfg, model)}
+    return partitions
 
 
 def prepare(df: "pd.DataFrame") -> "pd.DataFrame":

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tailor.expectations._training import PARTITION_COLUMN, build, partitions, prepare  # noqa: F401
+from tailor.expectations._training import PARTITION_COLUMN, build, partitions_of, prepare  # noqa: F401
 
 if TYPE_CHECKING:
     import great_expectations as gx
     import pandas as pd
 
 TABLE = "training.churn"
+partitions = partitions_of("churn")   # the cutoffs the run for ds wrote for churn
 ID_COLUMN = "person_id"
 
 

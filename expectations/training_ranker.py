@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tailor.expectations._training import PARTITION_COLUMN, build, partitions, prepare  # noqa: F401
+from tailor.expectations._training import PARTITION_COLUMN, build, partitions_of, prepare  # noqa: F401
 
 if TYPE_CHECKING:
     import great_expectations as gx
     import pandas as pd
 
 TABLE = "training.ranker"
+partitions = partitions_of("ranker")   # the cutoffs the run for ds wrote for ranker
 ID_COLUMN = "person_id"
 # Missing when the item's latest event carried no price (see features.item_stats): XGBoost
 # treats missing values natively, so this is reported, not a breach.

@@ -37,11 +37,16 @@ def training_cutoffs(ds: str, horizon_days: int, count: int, step_days: int) -> 
     return [(last - timedelta(days=k * step_days)).isoformat() for k in range(count)]
 
 
-def cutoffs_for(ds: str, cfg) -> list[str]:
-    """The cutoff days the daily run for ``ds`` trains on (``models.*`` settings), newest first;
-    the features job materialises them, training_sets / train / contracts read them."""
+def cutoffs_for(ds: str, cfg, model: str | None = None) -> list[str]:
+    """The cutoff days the daily run for ``ds`` trains ``model`` on (its horizon and the
+    ``models.*`` settings), newest first; without ``model``, the union over every configured
+    horizon (what the features job materialises). training_sets / train / contracts read them."""
     m = cfg.models
-    return training_cutoffs(ds, m.label_horizon_days, m.training_cutoffs, m.cutoff_step_days)
+    horizons = ({m.horizon(model)} if model is not None
+                else {m.label_horizon_days, *m.horizons.values()})
+    days = {c for h in horizons
+            for c in training_cutoffs(ds, int(h), m.training_cutoffs, m.cutoff_step_days)}
+    return sorted(days, reverse=True)
 
 
 def cutoff_frame(spark, cutoffs: Sequence[str],

@@ -99,8 +99,8 @@ def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]
     current_all = None
     rows, notes = [], {}
     now = datetime.now(timezone.utc)
-    latest_cutoff = cutoffs_for(ctx.ds, ctx.cfg)[0]
     for name in settings.models:
+        latest_cutoff = cutoffs_for(ctx.ds, ctx.cfg, name)[0]
         ref_info = champion_reference(name, ctx.cfg)
         if ref_info is None:
             notes[name] = "skipped: no champion yet (nothing was trained on a reference)"

@@ -29,9 +29,9 @@ def run(ctx: JobContext) -> dict:
     """Train, evaluate against baseline and champion, register."""
     lh = ctx.lakehouse
     drift = assert_trainable(ctx.cfg, ctx.ds, lh)   # raises DriftBlocked past drift.block_psi
-    cutoffs = cutoffs_for(ctx.ds, ctx.cfg)   # every cutoff the training_sets run for ds wrote
-    results, pages = {}, {}
+    results, pages, read = {}, {}, {}
     for name in ("ltv", "churn", "ranker"):
+        cutoffs = read[name] = cutoffs_for(ctx.ds, ctx.cfg, name)   # what training_sets wrote
         table = f"training.{name}"
         version = lh.version(table)
         frame = lh.read_arrow(table, version=version, partitions={"cutoff": cutoffs}).to_pandas()
@@ -52,7 +52,7 @@ def run(ctx: JobContext) -> dict:
         pages[name] = {**results[name], "evaluation": result.evaluation, "figure": result.figure}
     report = write_report(ctx, pages)
     attach_report([r["run_id"] for r in results.values() if r.get("run_id")], report, ctx.cfg)
-    return {"cutoffs": cutoffs, "drift": drift, "models": results, "report": report}
+    return {"cutoffs": read, "drift": drift, "models": results, "report": report}
 
 
 def write_report(ctx: JobContext, pages: dict) -> str:

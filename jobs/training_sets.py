@@ -1,8 +1,9 @@
 """training_sets: labels from [cutoff, cutoff + horizon) joined to the features known at each
 cutoff, for many cutoffs at once.
 
-Cutoffs: ``models.training_cutoffs`` days, ``models.cutoff_step_days`` apart, the latest at
-ds - ``models.label_horizon_days`` (so every label window is fully observed by ds). Entity rows
+Cutoffs, per model: ``models.training_cutoffs`` days, ``models.cutoff_step_days`` apart, the
+latest at ds - the model's horizon (``models.horizons``, else ``models.label_horizon_days``), so
+every label window is fully observed by ds. Entity rows
 are (person, cutoff) for everyone with an event before the cutoff; every person-entity feature
 group in the registry is point-in-time joined to them (``features.pit.pit_join``: the latest
 materialised row whose as-of day ended by the cutoff, that was *written* by the cutoff, within
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 from functools import reduce
 
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from tailor.clock import decision_delay
@@ -48,12 +50,18 @@ def _group_table(lh, group, cutoffs):
 def run(ctx: JobContext) -> dict:
     """Build training.ltv, training.churn and training.ranker for every cutoff of the run."""
     cfg, lh, spark = ctx.cfg, ctx.lakehouse, ctx.spark
-    horizon = cfg.models.label_horizon_days
-    cutoffs = cutoffs_for(ctx.ds, cfg)
+    cutoffs = cutoffs_for(ctx.ds, cfg)          # every model's cutoffs (their horizons differ)
     cut = cutoff_frame(spark, cutoffs, decision_delay(cfg))
     events = lh.read("silver.events")
-    future = label_windows(events, cut, horizon).cache()
     split = split_column(cfg.models.split_salt, cfg.models.test_share)
+    windows: dict[int, DataFrame] = {}
+
+    def future(horizon: int, mine: list[str]) -> DataFrame:
+        """Label windows [cutoff, cutoff + horizon) of a model's cutoffs (one per horizon)."""
+        if horizon not in windows:
+            windows[horizon] = label_windows(events, cut.where(F.col("cutoff").isin(mine)),
+                                             horizon).cache()
+        return windows[horizon]
 
     plan = {"strategy": cfg.features.pit_strategy,
             "broadcast_max_bytes": cfg.features.pit_broadcast_max_mb * 2**20}
@@ -67,8 +75,6 @@ def run(ctx: JobContext) -> dict:
                     F.count("*").alias("n"), F.count(KNOWN.format(base.name)).alias("k"),
                     *[F.count(KNOWN.format(g.name)).alias(g.name) for g in groups]).collect()}
     persons = (persons.where(known).drop("ts", "known_at", *[KNOWN.format(g.name) for g in groups])
-               .join(person_labels(future, ["person_id", "cutoff"]), ["person_id", "cutoff"], "left")
-               .fillna({"future_spend": 0.0, "future_purchases": 0})
                .withColumn("split", split))
     feats = [c for c in numeric_feature_columns(persons)
              if c not in ("future_spend", "future_purchases")]
@@ -84,36 +90,44 @@ def run(ctx: JobContext) -> dict:
         ids = table.select(g.entity).distinct().crossJoin(F.broadcast(cut))
         item_frames[name] = (asof_group(ids, table, g, **plan).where(F.col(KNOWN.format(g.name)).isNotNull())
                              .drop("ts", "known_at", KNOWN.format(g.name)))
-    per_cutoff = []
-    for c in cutoffs:
-        people = persons.where(F.col("cutoff") == c)
-        covis = item_frames["covisitation"].where(F.col("cutoff") == c) \
-            if "covisitation" in item_frames else None
-        items = item_frames["item_stats"].where(F.col("cutoff") == c)
-        per_cutoff.append(
-            candidates(people, items, events, ctx.day_end(c), cfg.models.ranker.candidates_per_user,
-                       covisitation=covis)
-            .withColumn("cutoff", F.lit(c)))
-    labelled = {
-        "persons": persons,
-        "candidates": (reduce(lambda a, b: a.unionByName(b), per_cutoff)
-                       .join(interaction_labels(future, ["person_id", "item_id", "cutoff"]),
-                             ["person_id", "item_id", "cutoff"], "left")
-                       .fillna({"label": 0.0}).withColumn("split", split)),
-    }
+    def candidate_rows(mine: list[str]) -> DataFrame:
+        per_cutoff = []
+        for c in mine:
+            people = persons.where(F.col("cutoff") == c)
+            covis = item_frames["covisitation"].where(F.col("cutoff") == c) \
+                if "covisitation" in item_frames else None
+            items = item_frames["item_stats"].where(F.col("cutoff") == c)
+            per_cutoff.append(
+                candidates(people, items, events, ctx.day_end(c),
+                           cfg.models.ranker.candidates_per_user, covisitation=covis)
+                .withColumn("cutoff", F.lit(c)))
+        return reduce(lambda a, b: a.unionByName(b), per_cutoff)
 
     out = {}
     for name, spec in SPECS.items():
-        frame = spec.in_population(labelled[spec.rows])
+        mine, horizon = cutoffs_for(ctx.ds, cfg, name), cfg.models.horizon(name)
+        labels = future(horizon, mine)
         if spec.rows == "persons":
-            frame = frame.select(*keep, F.expr(spec.label).alias(LABEL))
-        elif spec.label != LABEL:
-            frame = frame.withColumn(LABEL, F.expr(spec.label))
+            frame = (persons.where(F.col("cutoff").isin(mine))
+                     .join(person_labels(labels, ["person_id", "cutoff"]), ["person_id", "cutoff"],
+                           "left")
+                     .fillna({"future_spend": 0.0, "future_purchases": 0}))
+            frame = spec.in_population(frame).select(*keep, F.expr(spec.label).alias(LABEL))
+        else:
+            frame = (candidate_rows(mine)
+                     .join(interaction_labels(labels, ["person_id", "item_id", "cutoff"]),
+                           ["person_id", "item_id", "cutoff"], "left")
+                     .fillna({"label": 0.0}).withColumn("split", split))
+            frame = spec.in_population(frame)
+            if spec.label != LABEL:
+                frame = frame.withColumn(LABEL, F.expr(spec.label))
         res = lh.write(frame, f"training.{name}", mode="overwrite_partitions",
-                       partition_by=["cutoff"], replace_partitions={"cutoff": cutoffs})
-        out[name] = {"version": res.version, "rows": res.rows_written}
+                       partition_by=["cutoff"], replace_partitions={"cutoff": mine})
+        out[name] = {"version": res.version, "rows": res.rows_written, "cutoffs": mine,
+                     "horizon_days": horizon}
     persons.unpersist()
-    future.unpersist()
+    for frame in windows.values():
+        frame.unpersist()
     empty = [c for c in cutoffs if coverage.get(c, {}).get("persons", 0) -
              coverage.get(c, {}).get("without_" + base.name, 0) == 0]
     if empty:

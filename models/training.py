@@ -164,7 +164,7 @@ def _params(spec: ModelSpec, cfg: Config, train: pd.DataFrame, test: pd.DataFram
     cutoffs = pd.concat([train, test])["cutoff"].astype(str) if "cutoff" in train else None
     return {
         **spec.xgb_params(cfg), "model": spec.name, "task": spec.task,
-        "label_horizon_days": cfg.models.label_horizon_days, "top_k": cfg.models.ranker.top_k,
+        "label_horizon_days": cfg.models.horizon(spec.name), "top_k": cfg.models.ranker.top_k,
         "min_relative_gain": cfg.models.promotion.min_relative_gain,
         "require_significant": cfg.models.promotion.require_significant, **holdout_definition(cfg),
         "n_features": len(feature_cols), "n_train_rows": len(train), "n_test_rows": len(test),
@@ -186,7 +186,7 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
     spec = get_spec(name)
     feature_cols = list(feature_cols)
     train, test, how = split_frame(frame, spec, feature_cols, cfg.models.evaluation,
-                                   cfg.models.label_horizon_days)
+                                   cfg.models.horizon(name))
     model = spec.fit(train, feature_cols, cfg)
 
     scores = {"model": spec.score(model, test[feature_cols]),

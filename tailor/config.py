@@ -127,6 +127,7 @@ class PromotionConfig(_Section):
 
 class ModelsConfig(_Section):
     label_horizon_days: int
+    horizons: dict[str, int] = {}   # per-model label horizon (days); unlisted: label_horizon_days
     # training sets: this many cutoffs, cutoff_step_days apart, the latest at ds - horizon
     training_cutoffs: int = 4
     cutoff_step_days: int = 7
@@ -139,6 +140,10 @@ class ModelsConfig(_Section):
     xgboost: XGBoostConfig
     overrides: dict[str, dict[str, Any]] = {}
     ranker: RankerConfig
+
+    def horizon(self, model: str) -> int:
+        """``model``'s label horizon in days: ``horizons[model]``, else ``label_horizon_days``."""
+        return int(self.horizons.get(model, self.label_horizon_days))
 
 
 class OutcomesConfig(_Section):
