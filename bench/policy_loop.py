@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.summarize:
         old = json.loads(args.summarize.read_text())
         meta = {k: v for k, v in old.items() if k in ("date", "users", "warmup_days", "loop_days",
-                                                      "seconds", "overrides")}
+                                                      "seconds", "overrides", "variants", "command")}
         summary = summarize(old["per_day"], meta)
         args.summarize.write_text(json.dumps(summary, indent=2) + "\n")
         _plot(old["per_day"], args.summarize.with_suffix(".png"))
