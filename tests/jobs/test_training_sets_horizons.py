@@ -1,7 +1,7 @@
 """Per-model horizons: each model's cutoffs end its own label window by ds (the latest cutoff is
 ds - its horizon) and its labels count exactly that window; the features job materialises the
 union of every model's cutoffs."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from pyspark.sql import functions as F
 
@@ -9,24 +9,9 @@ from tailor.features.labels import cutoffs_for
 from tailor.features.registry import GROUPS
 from tailor.jobs.training_sets import run
 from tailor.runtime import execute
+from tests.support.silver_events import SCHEMA, at, end, ev
 
-SCHEMA = ("person_id string, event_type string, event_ts timestamp, item_id string, category string, "
-          "price double, quantity int, channel string, message_id string, send_hour int, "
-          "discount double, granted boolean")
 DS = "2026-09-30"            # default horizon 7 (cutoff 09-23), LTV 14 (cutoff 09-16)
-
-
-def at(day, hour=12):
-    return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
-
-
-def end(day):
-    return datetime(2026, 9, day, tzinfo=timezone.utc) + timedelta(days=1)
-
-
-def ev(person, kind, when, item="i1", cat="shoes", price=10.0):
-    return (person, kind, when, item, cat, price, 1 if kind == "purchase" else None,
-            None, None, None, None, None)
 
 
 EVENTS = [ev("p1", "view", at(2)), ev("p1", "purchase", at(3), price=20.0),

@@ -2,7 +2,6 @@
 after a cutoff is not used for it (the previous on-time partition is), a short-TTL group expires
 to its fills, a person no on-time profile knows is left out, labels come from each cutoff's own
 window, and a person sits in one split across all cutoffs."""
-from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import functions as F
 
@@ -10,24 +9,9 @@ from tailor.features.labels import cutoffs_for
 from tailor.features.registry import GROUPS, person_groups
 from tailor.jobs.training_sets import run
 from tailor.runtime import execute
+from tests.support.silver_events import SCHEMA, at, end, ev
 
-SCHEMA = ("person_id string, event_type string, event_ts timestamp, item_id string, category string, "
-          "price double, quantity int, channel string, message_id string, send_hour int, "
-          "discount double, granted boolean")
 DS = "2026-09-30"                       # horizon 7, 2 cutoffs 7 days apart: 09-23 and 09-16
-
-
-def at(day, hour=12):
-    return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
-
-
-def end(day):
-    return datetime(2026, 9, day, tzinfo=timezone.utc) + timedelta(days=1)
-
-
-def ev(person, kind, when, item="i1", cat="shoes", price=10.0):
-    return (person, kind, when, item, cat, price, 1 if kind == "purchase" else None,
-            None, None, None, None, None)
 
 
 EVENTS = [ev("p1", "view", at(2)), ev("p1", "purchase", at(3), price=20.0),
