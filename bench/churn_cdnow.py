@@ -48,7 +48,7 @@ from bench.ltv_cdnow import (  # noqa: E402
     training_rows,
     upto,
 )
-from bench.output import emit, print_binary  # noqa: E402
+from bench.output import add_bootstrap_args, finish, print_binary  # noqa: E402
 from tailor.models.baselines import churn_baseline, recency_baseline  # noqa: E402
 from tailor.models.clv import window_totals  # noqa: E402
 from tailor.models.metrics import binary_metrics, evaluate  # noqa: E402
@@ -148,15 +148,10 @@ def main(argv: list[str] | None = None) -> int:
                              "window must end by 1997-09-30")
     parser.add_argument("--weeks", type=float, default=13.0,
                         help="churn horizon: no purchase in this many weeks (default 13)")
-    parser.add_argument("--boot", type=int, default=1000, help="bootstrap draws (default 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    add_bootstrap_args(parser)
     parser.add_argument("--out", type=Path, default=RESULTS / "churn_cdnow.json",
                         help="where the JSON goes (default bench/results/churn_cdnow.json)")
-    args = parser.parse_args(argv)
-    out = run(args)
-    report(out)
-    emit(out, args.out)
-    return 0
+    return finish(parser, argv, run, report)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.output import emit, print_binary  # noqa: E402
+from bench.output import add_bootstrap_args, finish, print_binary  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 SCORERS = ("tailor", "rfm_logistic", "recency")
@@ -64,12 +64,17 @@ def hidden_churn(home: Path, persons: pd.Series, cutoffs: pd.Series, horizon_day
 
 
 def run(args: argparse.Namespace) -> dict:
+    args.home = (args.world or REPO).resolve()
+    if not (args.home / "ground_truth" / "users.parquet").exists():
+        raise SystemExit(f"{args.home} has no ground_truth/users.parquet: run `make demo` (or the "
+                         f"daily DAG on a simulated world) there first")
     os.environ["TAILOR_HOME"] = str(REPO)
     if args.world is not None:
         from tailor.dagrun import world_env
 
         os.environ.update(world_env(args.world, REPO / "dags"))
     from tailor.config import get_config
+    from tailor.jobs.train import KEYS
     from tailor.lakehouse import Lakehouse
     from tailor.models.baselines import churn_baseline, recency_baseline
     from tailor.models.catalog import get_spec
@@ -82,9 +87,7 @@ def run(args: argparse.Namespace) -> dict:
     cfg = get_config()
     spec = get_spec("churn")
     frame = Lakehouse(cfg).read_arrow("training.churn").to_pandas()
-    features = [c for c in frame.columns
-                if c not in (PERSON, "cutoff", "split", LABEL, "ds")
-                and pd.api.types.is_numeric_dtype(frame[c])]
+    features = [c for c in frame.columns if c not in KEYS]   # as the train job selects them
     train, test, how = split_frame(frame, spec, features, cfg.models.evaluation,
                                    cfg.models.horizon("churn"))
     model = spec.fit(train, features, cfg)
@@ -135,19 +138,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="a world kept apart (its lakehouse, MLflow and ground_truth in one "
                              "dir, tailor.dagrun.world_env); default: the repo root after "
                              "`make demo`")
-    parser.add_argument("--boot", type=int, default=1000, help="bootstrap draws (default 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    add_bootstrap_args(parser)
     parser.add_argument("--out", type=Path, default=RESULTS / "churn_sim.json",
                         help="where the JSON goes (default bench/results/churn_sim.json)")
-    args = parser.parse_args(argv)
-    args.home = (args.world or REPO).resolve()
-    if not (args.home / "ground_truth" / "users.parquet").exists():
-        parser.error(f"{args.home} has no ground_truth/users.parquet: run `make demo` (or the "
-                     f"daily DAG on a simulated world) there first")
-    out = run(args)
-    report(out)
-    emit(out, args.out)
-    return 0
+    return finish(parser, argv, run, report)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 
 from matplotlib.figure import Figure  # noqa: E402
 
-from bench.output import emit  # noqa: E402
+from bench.output import finish  # noqa: E402
 from tailor.models.clv import ClvModel, purchase_days, rfm_summary, window_totals  # noqa: E402
 from tailor.models.clv.model import EXPECTED_PURCHASES, EXPECTED_VALUE  # noqa: E402
 
@@ -500,11 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="learning-curve sampling seed")
     parser.add_argument("--out", type=Path, default=RESULTS / "ltv_cdnow.json",
                         help="where the JSON goes (default bench/results/ltv_cdnow.json)")
-    args = parser.parse_args(argv)
-    out = run(args)
-    report(out)
-    emit(out, args.out)
-    return 0
+    return finish(parser, argv, run, report)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 of its output, the same object (scripts and CI read the last line)."""
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
+from typing import Callable, Sequence
 
 BINARY_METRICS = ("auc", "brier", "log_loss", "pr_auc")
 
@@ -13,6 +15,23 @@ def emit(out: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out))
+
+
+def finish(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
+           run: Callable[[argparse.Namespace], dict], report: Callable[[dict], None]) -> int:
+    """A bench's ``main`` after its arguments are declared (one of them ``--out``): parse, run,
+    print the report, then :func:`emit`."""
+    args = parser.parse_args(argv)
+    out = run(args)
+    report(out)
+    emit(out, args.out)
+    return 0
+
+
+def add_bootstrap_args(parser: argparse.ArgumentParser) -> None:
+    """``--boot`` and ``--seed`` of a bench whose CIs come from a bootstrap."""
+    parser.add_argument("--boot", type=int, default=1000, help="bootstrap draws (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
 
 
 def print_binary(metrics: dict[str, dict[str, float]],

@@ -312,13 +312,15 @@ def summarize(results: dict[str, list[dict]], meta: dict) -> dict:
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
     """``policy.learning.epsilon=0.3`` -> ``TAILOR__POLICY__LEARNING__EPSILON=0.3``."""
+    from tailor.config import ENV_PREFIX
+
     env = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise SystemExit(f"--set {pair!r}: use a dotted config key, e.g. "
                              f"--set policy.learning.epsilon=0.3")
-        env["TAILOR__" + key.replace(".", "__").upper()] = value
+        env[ENV_PREFIX + key.replace(".", "__").upper()] = value
     return env
 
 
