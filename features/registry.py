@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from pyspark.sql import DataFrame
 
-from tailor.features import activity, behaviour, channel, covisitation, discount, items, profile
+from tailor.features import activity, behaviour, channel, clv, covisitation, discount, items, profile
 
 LOCK_FILE = Path(__file__).with_name("fingerprints.json")
 ENTITIES = ("person_id", "item_id")
@@ -264,6 +264,15 @@ GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
         sources=("silver.events",), ttl_days=365, compute=activity.compute,
         compute_days=activity.compute_days, fills=_ACTIVITY_FILLS,
         bounds={"active_hour": (0.0, 24.0)}),  # a circular mean: [0, 24)
+    FeatureGroup(
+        name="clv", version=1, entity="person_id", owner="growth-data",
+        description="BG/NBD × Gamma-Gamma per buyer: repeat purchase days, recency and age in "
+                    "days, mean repeat spend; P(alive), expected purchase days in 30 / 90 days, "
+                    "expected spend per purchase day and 90-day value (population fitted per "
+                    "as-of day on past orders only). Non-buyers: 0 (clv_age 0).",
+        sources=("silver.events",), ttl_days=365, compute=clv.compute,
+        compute_days=clv.compute_days, fills=clv.FILLS,
+        bounds={"clv_p_alive": (0.0, 1.0)}),
     FeatureGroup(
         name="item_stats", version=2, entity="item_id", owner="growth-data",
         description="Item statistics: category, unit price (latest priced purchase or cart add), "

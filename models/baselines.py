@@ -17,6 +17,8 @@ import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
+from tailor.models.clv import ClvModel
+
 # Column names the feature groups use for historical spend / recency, most specific first.
 SPEND_COLUMNS = ("spend_90d", "monetary_90d", "spend_30d", "monetary_30d", "monetary", "spend_365d",
                  "monetary_365d", "spend")
@@ -25,6 +27,10 @@ RECENCY_COLUMNS = ("recency_days", "days_since_last_purchase", "recency")
 FREQUENCY_COLUMNS = ("frequency", "orders", "purchases")
 MONETARY_COLUMNS = ("monetary", "spend", "spend_365d", "spend_90d", "monetary_90d")
 POPULARITY_COLUMN = "popularity"
+# features.clv's per-buyer summary (days) → the names models.clv reads
+CLV_AGE = "clv_age"
+CLV_SUMMARY = {"clv_frequency": "frequency", "clv_recency": "recency", CLV_AGE: "T",
+               "clv_monetary": "monetary_value"}
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +60,43 @@ def recency_column(frame: pd.DataFrame) -> str | None:
 Predictor = Callable[[pd.DataFrame], np.ndarray]
 
 
+def named(rule: str, predictor: Predictor) -> Predictor:
+    """``predictor`` labelled with the rule it really applies: a baseline that falls back (e.g.
+    BG/NBD without its features → historical spend) says so in provenance and the model card."""
+    predictor.rule = rule  # type: ignore[attr-defined]
+    return predictor
+
+
+def rule_of(predictor: Predictor, default: str) -> str:
+    """The rule a fitted predictor applies (``default``: its baseline's declared rule)."""
+    return str(getattr(predictor, "rule", default))
+
+
 @dataclass(frozen=True)
 class Baseline:
     """A baseline rule: ``fit(train)`` returns a predictor (a scale, an isotonic map, ...).
 
-    The gate calls it as ``baseline(train, test)``; the scoring job fits it once and ships only
-    the fitted predictor to the executors (see models/serving_model.py). ``rule`` is the name in
-    provenance: ``baseline:<rule>``.
+    The gate calls it as ``baseline(train, test, horizon_days)``; the scoring job fits it once
+    and ships only the fitted predictor to the executors (see models/serving_model.py). ``rule``
+    is the name in provenance: ``baseline:<rule>``. A rule with ``uses_horizon`` predicts over
+    the model's label horizon (days), which its ``rule_fit(train, horizon_days)`` is given.
     """
 
     rule: str
-    fit: Callable[[pd.DataFrame], Predictor]
+    rule_fit: Callable[..., Predictor]
+    uses_horizon: bool = False
 
-    def __call__(self, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-        return self.fit(train)(test)
+    def fit(self, train: pd.DataFrame, horizon_days: int | None = None) -> Predictor:
+        if not self.uses_horizon:
+            return self.rule_fit(train)
+        if horizon_days is None:
+            raise ValueError(f"baseline {self.rule} predicts over a horizon: pass horizon_days "
+                             f"(cfg.models.horizon(<model>))")
+        return self.rule_fit(train, horizon_days)
+
+    def __call__(self, train: pd.DataFrame, test: pd.DataFrame,
+                 horizon_days: int | None = None) -> np.ndarray:
+        return self.fit(train, horizon_days)(test)
 
 
 def _constant(value: float) -> Predictor:
@@ -84,11 +113,52 @@ def _fit_historical_spend(train: pd.DataFrame) -> Predictor:
     label = train["label"].to_numpy(float)
     if column is None:  # a constant baseline is easy to beat: make that visible
         log.warning("LTV baseline: no spend column (%s), using the train mean", SPEND_COLUMNS[0])
-        return _constant(float(label.mean()))
+        return named("train_mean", _constant(float(label.mean())))
     x = train[column].fillna(0).to_numpy(float)
     denom = float(np.dot(x, x))
     scale = max(float(np.dot(x, label)) / denom, 0.0) if denom > 0 else 0.0
-    return lambda test: np.clip(test[column].fillna(0).to_numpy(float) * scale, 0.0, None)
+    return named("historical_spend",
+                 lambda test: np.clip(test[column].fillna(0).to_numpy(float) * scale, 0.0, None))
+
+
+def _clv_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ``features.clv`` columns as ``models.clv`` summaries (days)."""
+    return pd.DataFrame({target: frame[source].astype(float).to_numpy()
+                         for source, target in CLV_SUMMARY.items()})
+
+
+def _fit_bgnbd_gg(train: pd.DataFrame, horizon_days: int) -> Predictor:
+    """BG/NBD × Gamma-Gamma (Fader, Hardie & Lee 2005): expected spend over the horizon.
+
+    Refitted on the train rows' ``features.clv`` summaries (buyers: ``clv_age`` > 0), so it
+    predicts any horizon, not only the group's 30 / 90 days; people who never bought get the
+    train mean label of non-buyers (the models say nothing about them). Without the clv columns
+    (a frame built before the group existed), or when train cannot identify the models (no
+    repeat buyer; Gamma-Gamma q <= 1), it is the historical-spend rule, with a warning.
+    """
+    if any(c not in train.columns for c in CLV_SUMMARY):
+        log.warning("LTV baseline: no features.clv columns (%s); using historical spend",
+                    ", ".join(CLV_SUMMARY))
+        return _fit_historical_spend(train)
+    buyers = (train[CLV_AGE].fillna(0) > 0).to_numpy()
+    try:
+        model = ClvModel.fit(_clv_summary(train[buyers]))
+        model.gamma_gamma.population_mean  # noqa: B018  raises when q <= 1
+    except (ValueError, ArithmeticError) as exc:
+        log.warning("LTV baseline: BG/NBD x Gamma-Gamma not identified on train (%s); "
+                    "using historical spend", exc)
+        return _fit_historical_spend(train)
+    labels = train["label"].to_numpy(float)
+    newcomer = float(labels[~buyers].mean()) if (~buyers).any() else 0.0
+
+    def predict(test: pd.DataFrame) -> np.ndarray:
+        out = np.full(len(test), newcomer)
+        bought = (test[CLV_AGE].fillna(0) > 0).to_numpy()
+        if bought.any():
+            out[bought] = model.expected_value(_clv_summary(test[bought]), float(horizon_days))
+        return np.clip(out, 0.0, None)
+
+    return named("bgnbd_gg", predict)
 
 
 def _fit_recency(train: pd.DataFrame) -> Predictor:
@@ -102,11 +172,11 @@ def _fit_recency(train: pd.DataFrame) -> Predictor:
     if column is None:
         log.warning("churn baseline: no recency column (%s), using the train churn rate",
                     RECENCY_COLUMNS[0])
-        return _constant(float(label.mean()))
+        return named("train_rate", _constant(float(label.mean())))
     fill = float(train[column].max())  # never seen buying = as stale as the stalest known person
     iso = IsotonicRegression(increasing=True, out_of_bounds="clip", y_min=0.0, y_max=1.0)
     iso.fit(train[column].fillna(fill).to_numpy(float), label)
-    return lambda test: iso.predict(test[column].fillna(fill).to_numpy(float))
+    return named("recency", lambda test: iso.predict(test[column].fillna(fill).to_numpy(float)))
 
 
 def _fit_rfm_logistic(train: pd.DataFrame) -> Predictor:
@@ -138,7 +208,8 @@ def _fit_rfm_logistic(train: pd.DataFrame) -> Predictor:
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
     model = LogisticRegression().fit((x - mean) / std, label.astype(int))
-    return lambda test: model.predict_proba((design(test) - mean) / std)[:, 1]
+    return named("rfm_logistic",
+                 lambda test: model.predict_proba((design(test) - mean) / std)[:, 1])
 
 
 def _popularity(test: pd.DataFrame) -> np.ndarray:
@@ -147,7 +218,8 @@ def _popularity(test: pd.DataFrame) -> np.ndarray:
     return test[POPULARITY_COLUMN].fillna(0).to_numpy(float)
 
 
-ltv_baseline = Baseline("historical_spend", _fit_historical_spend)
+historical_spend_baseline = Baseline("historical_spend", _fit_historical_spend)
+ltv_baseline = Baseline("bgnbd_gg", _fit_bgnbd_gg, uses_horizon=True)
 churn_baseline = Baseline("rfm_logistic", _fit_rfm_logistic)
 recency_baseline = Baseline("recency", _fit_recency)   # what churn_baseline falls back to
 # Rank every person's candidates by item popularity before the cutoff (same list for all).

@@ -1,5 +1,7 @@
-"""LTV: a person's spend in the next ``label_horizon_days`` (regression, judged by RMSE, and
-never significantly worse than its reference on MAE or on the error of the total)."""
+"""LTV: a person's spend over the model's horizon (``models.horizon('ltv')``; regression, judged
+by RMSE, and never significantly worse than its reference on MAE or on the error of the total).
+Its baseline is BG/NBD × Gamma-Gamma over the same horizon (``baselines.ltv_baseline``); the
+``features.clv`` group gives the model the same expectations as inputs."""
 from __future__ import annotations
 
 import xgboost as xgb

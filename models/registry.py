@@ -84,6 +84,7 @@ class RunRecord:
     promoted: bool
     reason: str
     previous_champion: str | None
+    baseline_rule: str | None = None   # the rule the baseline actually used (after any fallback)
 
 
 def registered_name(name: str, cfg: Config) -> str:
@@ -187,7 +188,7 @@ def record_and_register(record: RunRecord, cfg: Config) -> tuple[str, str]:
         version = str(info.registered_model_version)
         spec = get_spec(record.name)
         card = model_card(record, registered=registered, version=version, task=spec.task,
-                          label=spec.label, baseline_rule=spec.baseline.rule,
+                          label=spec.label, baseline_rule=record.baseline_rule or spec.baseline.rule,
                           plot_path=plot_path, run_id=run.info.run_id)
         mlflow.log_text(card, CARD_ARTIFACT)
     client.update_model_version(registered, version, description=_description(card, record.reason,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tailor.models.baselines import Predictor
+from tailor.models.baselines import Predictor, rule_of
 from tailor.models.catalog import get_spec, predict
 from tailor.models.registry import NoChampionError, load_champion
 
@@ -54,8 +54,9 @@ def serving_model(name: str, cfg, lh) -> ServingModel:
     if train.empty:
         raise NoChampionError(f"no champion for {name} and training.{name} has no train rows to "
                               f"fit its baseline: run training_sets and train first")
-    version = f"baseline:{baseline_rule(name)}"
-    log.warning("%s: no champion yet (no model beat its baseline): scoring with %s", name, version)
     # fitted here, once: the executors get the fitted rule (a scale, an isotonic map), not the
     # training set, and every batch scores with the same rule
-    return ServingModel(name, version, baseline=get_spec(name).baseline.fit(train))
+    fitted = get_spec(name).baseline.fit(train, cfg.models.horizon(name))
+    version = f"baseline:{rule_of(fitted, baseline_rule(name))}"
+    log.warning("%s: no champion yet (no model beat its baseline): scoring with %s", name, version)
+    return ServingModel(name, version, baseline=fitted)

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from tailor.config import Config
+from tailor.models.baselines import rule_of
 from tailor.models.catalog import get_spec, predict
 from tailor.models.gate import decide, evidence, shortfalls
 from tailor.models.metrics import N_BOOT, Evaluation, evaluate
@@ -189,8 +190,8 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
                                    cfg.models.horizon(name))
     model = spec.fit(train, feature_cols, cfg)
 
-    scores = {"model": spec.score(model, test[feature_cols]),
-              "baseline": spec.baseline(train, test)}
+    baseline = spec.baseline.fit(train, cfg.models.horizon(name))
+    scores = {"model": spec.score(model, test[feature_cols]), "baseline": baseline(test)}
     champion = find_champion(name, cfg)
     comparable, note = _comparable(champion, test, cfg)
     if comparable:
@@ -222,7 +223,7 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
         figure=spec.plot(test[LABEL].to_numpy(float), unit.to_numpy(), scores,
                          cfg.models.ranker.top_k),
         sample=test[feature_cols].head(100), promoted=decision.promoted, reason=decision.reason,
-        previous_champion=previous)
+        previous_champion=previous, baseline_rule=rule_of(baseline, spec.baseline.rule))
     run_id, version = record_and_register(record, cfg)
     return TrainResult(
         name=name, version=version, promoted=decision.promoted,

@@ -3,20 +3,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tailor.models.baselines import churn_baseline, ltv_baseline, popularity_baseline, recency_baseline
+from tailor.models.baselines import (
+    churn_baseline,
+    historical_spend_baseline,
+    ltv_baseline,
+    popularity_baseline,
+    recency_baseline,
+)
 from tailor.models.metrics import roc_auc
 
 
-def test_ltv_baseline_scales_historical_spend_to_the_horizon():
+def test_historical_spend_scales_historical_spend_to_the_horizon():
     train = pd.DataFrame({"spend_90d": [10.0, 20.0, 40.0], "label": [2.0, 4.0, 8.0]})
     test = pd.DataFrame({"spend_90d": [5.0, 100.0, np.nan], "label": [999.0, 999.0, 999.0]})
-    assert ltv_baseline(train, test) == pytest.approx([1.0, 20.0, 0.0])  # scale fitted on train
+    assert historical_spend_baseline(train, test) == pytest.approx([1.0, 20.0, 0.0])  # scale fitted on train
 
 
-def test_ltv_baseline_falls_back_to_the_train_mean():
+def test_historical_spend_falls_back_to_the_train_mean():
     train = pd.DataFrame({"frequency": [1.0, 2.0], "label": [3.0, 5.0]})
     test = pd.DataFrame({"frequency": [7.0], "label": [100.0]})
-    assert ltv_baseline(train, test) == pytest.approx([4.0])
+    assert historical_spend_baseline(train, test) == pytest.approx([4.0])
 
 
 def test_recency_rule_ranks_by_recency(synth):
@@ -66,8 +72,8 @@ def test_baseline_is_fitted_once_and_keeps_its_fit():
     """The scoring job fits a baseline once and scores many batches with it: a batch must not
     refit the rule on itself (the scale stays the one fitted on train)."""
     train = pd.DataFrame({"spend_90d": [1.0, 2.0], "label": [2.0, 4.0]})   # scale 2
-    rule = ltv_baseline.fit(train)
+    rule = historical_spend_baseline.fit(train)
     assert rule(pd.DataFrame({"spend_90d": [5.0]})) == pytest.approx([10.0])
     assert rule(pd.DataFrame({"spend_90d": [1.0, 3.0]})) == pytest.approx([2.0, 6.0])
     assert (ltv_baseline.rule, churn_baseline.rule, popularity_baseline.rule) == (
-        "historical_spend", "rfm_logistic", "popularity")
+        "bgnbd_gg", "rfm_logistic", "popularity")
