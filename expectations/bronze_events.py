@@ -5,7 +5,8 @@ Checked on one ``event_date`` partition at a time (the validate job reads ``even
 - The partition is not empty (severity *warning*: a quiet day is suspicious, not a breach).
 - Every column of the table exists: event_id, event_type, event_ts, event_date, customer_id,
   email, anonymous_id, device_id, item_id, category, price, quantity, channel, message_id,
-  action_id, send_hour, discount, propensity, granted, landing_file, ingested_at, received_at.
+  action_id, send_hour, discount, propensity, granted, landing_file, ingested_at, received_at,
+  order_id.
 - ``event_id`` is a non-null string and unique (it is the dedupe key of ingest).
 - ``event_type`` is non-null and one of ``tailor.events.EVENT_TYPES``.
 - ``event_ts`` and ``ingested_at`` are non-null timezone-aware (UTC) timestamps; ``received_at``
@@ -13,7 +14,7 @@ Checked on one ``event_date`` partition at a time (the validate job reads ``even
   one when present.
 - ``event_date`` is a non-null 'YYYY-MM-DD' string (the partition value).
 - Identity and item columns (customer_id, email, anonymous_id, device_id, item_id, category,
-  message_id, action_id) are strings and may be null.
+  message_id, action_id, order_id) are strings and may be null.
 - When present: ``price`` is a double >= 0; ``quantity`` an integer >= 1; ``channel`` one of
   ``tailor.events.CHANNELS``; ``send_hour`` an integer in 0..23; ``discount`` a double in
   [0, 1]; ``propensity`` a double in (0, 1] (a logging propensity of 0 would make off-policy
@@ -35,7 +36,7 @@ TABLE = "bronze.events"
 
 COLUMNS = table(TABLE).column_names
 NULLABLE_STRINGS = ["customer_id", "email", "anonymous_id", "device_id", "item_id", "category",
-                    "message_id", "action_id"]
+                    "message_id", "action_id", "order_id"]
 
 
 def build_suite() -> "gx.ExpectationSuite":

@@ -9,7 +9,8 @@ Checked on one ``event_date`` partition at a time (the validate job reads ``even
   cannot come back under a new name without this contract being changed on purpose.
 - Columns: person_id, event_id, event_type, event_ts, event_date, item_id, category, price,
   quantity, channel, message_id, action_id, send_hour, discount, propensity, granted,
-  ingested_at, received_at (the consent rule orders changes by it: tailor/consent.py).
+  ingested_at, received_at (the consent rule orders changes by it: tailor/consent.py),
+  order_id (the order a purchase line belongs to; null: the line is its own order).
 - ``person_id`` is a non-null string (every event belongs to a person, ``anon-…`` for
   visitors who never logged in).
 - ``event_id`` is a non-null string, unique (silver keeps bronze's dedupe).
@@ -58,6 +59,6 @@ def build_suite() -> "gx.ExpectationSuite":
                   **INGESTED_AT}),
         unique("event_id", "event_id is unique"),
         strings("person_id", "event_id", "event_type", "event_date", "item_id", "category",
-                "channel", "message_id", "action_id"),
+                "channel", "message_id", "action_id", "order_id"),
         event_types(),
         event_values())

@@ -18,7 +18,7 @@ from pyspark.sql.functions import pandas_udf
 
 from tailor.clock import day_end
 from tailor.features.pit import pit_join
-from tailor.features.windows import count_if, is_order, order_value, sum_if
+from tailor.features.windows import ORDER, is_order, order_value, sum_if, with_order_key
 from tailor.privacy import stable_share
 
 PERSON_FEATURES_EXCLUDED = {"person_id", "ds", "favourite_category", "cutoff", "written_at"}
@@ -101,11 +101,12 @@ def label_window(events: DataFrame, cutoff_end: datetime, horizon_days: int) -> 
 
 
 def person_labels(future: DataFrame, keys: Sequence[str] = ("person_id",)) -> DataFrame:
-    """Per person (and cutoff, with ``keys``): future spend (LTV label) and whether they bought
-    at all (churn = not)."""
+    """Per person (and cutoff, with ``keys``): future spend (LTV label) and the number of orders
+    (lines sharing an ``order_id`` are one; churn = none)."""
     buy = is_order()
-    return future.groupBy(*keys).agg(sum_if(buy, order_value()).alias("future_spend"),
-                                           count_if(buy).alias("future_purchases"))
+    return with_order_key(future).groupBy(*keys).agg(
+        sum_if(buy, order_value()).alias("future_spend"),
+        F.countDistinct(F.when(buy, F.col(ORDER))).alias("future_purchases"))
 
 
 def interaction_labels(future: DataFrame, keys: Sequence[str] = ("person_id", "item_id")) -> DataFrame:

@@ -1,6 +1,11 @@
-"""profile_v2: the long-lived view of a person as of a day — RFM, tenure, spend and category
+"""profile_v3: the long-lived view of a person as of a day — RFM, tenure, spend and category
 affinity. Channel responsiveness and discount sensitivity moved to their own groups
-(features/channel.py, features/discount.py)."""
+(features/channel.py, features/discount.py).
+
+v3: orders are baskets. Purchase lines sharing an ``order_id`` are one order (lines without one
+are each their own order, v2's meaning), so ``frequency``, ``purchases_30d``,
+``avg_order_value``, ``orders_per_30d`` and ``recency_days`` count orders, not lines; an order
+is dated by its first line and spend windows take whole orders by that date."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,6 +17,7 @@ from pyspark.sql import functions as F
 from tailor.features.windows import (
     AS_OF,
     DAY,
+    ORDER,
     as_of,
     count_if,
     is_interaction,
@@ -19,6 +25,7 @@ from tailor.features.windows import (
     order_value,
     sum_if,
     tag_days,
+    with_order_key,
     within,
 )
 
@@ -39,21 +46,35 @@ def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
 
 def _rows(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
     by = [*keys, "person_id"]
-    is_purchase, value = is_order(), order_value()
     days_since = (at.cast("long") - F.col("event_ts").cast("long")) / 86400.0
 
-    base = ev.groupBy(*by).agg(
+    activity = ev.groupBy(*by).agg(
         F.min(days_since).alias("days_since_last_event"),
         F.max(days_since).alias("tenure_days"),
-        F.min(F.when(is_purchase, days_since)).alias("recency_days"),
-        count_if(is_purchase).alias("frequency"),
-        sum_if(is_purchase, value).alias("monetary"),
-        sum_if(is_purchase & within(at, 24 * 30), value).alias("spend_30d"),
-        sum_if(is_purchase & within(at, 24 * 90), value).alias("spend_90d"),
-        count_if(is_purchase & within(at, 24 * 30)).alias("purchases_30d"),
         count_if((F.col("event_type") == "view") & within(at, 24 * 30)).alias("views_30d"),
-        F.countDistinct(F.when(is_purchase, F.to_date("event_ts"))).alias("order_days"),
     )
+    # one row per order (its lines summed, dated by its first line), then per person
+    orders = (with_order_key(ev.where(is_order()))
+              .groupBy(*by, ORDER)
+              .agg(F.min("event_ts").alias("event_ts"), F.sum(order_value()).alias("__value"),
+                   F.max(at).alias("__at")))
+    recent = within(F.col("__at"), 24 * 30)
+    buying = orders.groupBy(*by).agg(
+        F.min((F.col("__at").cast("long") - F.col("event_ts").cast("long")) / 86400.0)
+         .alias("recency_days"),
+        F.count("*").alias("frequency"),
+        F.sum("__value").alias("monetary"),
+        sum_if(recent, F.col("__value")).alias("spend_30d"),
+        sum_if(within(F.col("__at"), 24 * 90), F.col("__value")).alias("spend_90d"),
+        count_if(recent).alias("purchases_30d"),
+        F.countDistinct(F.to_date("event_ts")).alias("order_days"),
+    )
+    base = (activity.join(buying, by, "left")
+            .fillna({"frequency": 0, "monetary": 0.0, "spend_30d": 0.0, "spend_90d": 0.0,
+                     "purchases_30d": 0, "order_days": 0})
+            .select(*by, "days_since_last_event", "tenure_days", "recency_days", "frequency",
+                    "monetary", "spend_30d", "spend_90d", "purchases_30d", "views_30d",
+                    "order_days"))
     base = (base
             .withColumn("avg_order_value",
                         F.when(F.col("frequency") > 0, F.col("monetary") / F.col("frequency"))

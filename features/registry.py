@@ -232,7 +232,7 @@ _ACTIVITY_FILLS = {"active_hour": activity.DEFAULT_ACTIVE_HOUR, "hour_concentrat
 
 GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
     FeatureGroup(
-        name="profile", version=2, entity="person_id", owner="growth-data",
+        name="profile", version=3, entity="person_id", owner="growth-data",
         description="Long-lived profile: recency / frequency / monetary, tenure, spend (30/90 "
                     "days), average order value, order cadence, category affinity (favourite "
                     "category and its share, top-3 categories, categories seen).",

@@ -58,6 +58,18 @@ def order_value() -> Column:
         F.col("price") * F.coalesce(F.col("quantity"), F.lit(1)))
 
 
+ORDER = "__order"   # with_order_key: the order an event belongs to
+
+
+def with_order_key(events: DataFrame) -> DataFrame:
+    """``events`` + :data:`ORDER`: the order each line belongs to — its ``order_id`` (lines
+    sharing one are one order, a basket), else the line itself (its ``event_id``; rows without
+    one, e.g. hand-made test events, each get their own key). Count orders as distinct keys."""
+    cols = events.columns
+    keys = [F.col(c) for c in ("order_id", "event_id") if c in cols]
+    return events.withColumn(ORDER, F.coalesce(*keys, F.monotonically_increasing_id().cast("string")))
+
+
 def hours_before(at: Instant, ts: Column | str = "event_ts") -> Column:
     """Hours between ``ts`` and ``at`` (positive for the past)."""
     ts = F.col(ts) if isinstance(ts, str) else ts

@@ -21,6 +21,8 @@ EVENT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "category": str,
     "price": (int, float),  # unit price, or order value on conversion
     "quantity": int,
+    "order_id": str,        # purchase / conversion: the order (basket) the line belongs to;
+                            # lines sharing it are one order (none: each line is an order)
     "channel": str,         # email | push | sms | in_app
     "message_id": str,      # ties sends to opens / clicks / conversions
     "action_id": str,       # the chosen action, e.g. "email@18:pct10" or "no_message"

@@ -12,6 +12,11 @@ DECISION_LOG = (
     C("shadow_propensity", "double", "... and its probability under the challenger"),
 )
 
+# Last because it came last: existing tables gain it at their end (tailor/lakehouse: additive
+# schema evolution), so new and evolved tables keep the same column order.
+ORDER_ID = C("order_id", "string", "purchase / conversion: the order (basket) of the line; lines "
+                                   "sharing it are one order (null: the line is its own order)")
+
 EVENTS = Table(
     "bronze.events", "every well-formed landing event, once per event_id, typed",
     owner="ingest", partition_by=("event_date",), keys=("event_id",),
@@ -33,6 +38,7 @@ EVENTS = Table(
         C("ingested_at", "timestamp", "when the line reached the lakehouse (tailor/clock.py)"),
         C("received_at", "timestamp", "when the lookup server received it (its own clock; null "
                                       "for events that did not come through the server)"),
+        ORDER_ID,
     ))
 
 QUARANTINE = Table(

@@ -1,5 +1,5 @@
 """silver: identity-resolved, pseudonymised events and the identity graph."""
-from tailor.catalog.bronze import DECISION_LOG
+from tailor.catalog.bronze import DECISION_LOG, ORDER_ID
 from tailor.catalog.schema import Column as C
 from tailor.catalog.schema import Table
 
@@ -14,7 +14,7 @@ EVENTS = Table(
         C("message_id", "string"), C("action_id", "string"), C("send_hour", "int"),
         C("discount", "double"), C("propensity", "double"), C("granted", "boolean"),
         *DECISION_LOG,
-        C("ingested_at", "timestamp"), C("received_at", "timestamp"),
+        C("ingested_at", "timestamp"), C("received_at", "timestamp"), ORDER_ID,
     ))
 
 IDENTITY_MAP = Table(

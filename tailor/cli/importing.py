@@ -30,7 +30,9 @@ EVENTS_DESCRIPTION = """\
 Map the columns of FILE to landing-event fields with --map SOURCE_COLUMN=FIELD.
 
 Fields: event_id event_type ts customer_id email anonymous_id device_id item_id category
-        price quantity channel message_id action_id send_hour discount propensity granted
+        price quantity order_id channel message_id action_id send_hour discount propensity
+        granted   (order_id: lines sharing one are one order, a basket; without it every
+        purchase line is its own order)
 Needed: ts, plus an event type (--event-type purchase, or --map COL=event_type), plus what
         that type requires (purchase: customer_id, item_id, price = unit price, quantity).
 

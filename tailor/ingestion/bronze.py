@@ -36,7 +36,7 @@ BRONZE_COLUMNS = table("bronze.events").column_names
 # what makes two lines with one event_id the same event (not bookkeeping: file, arrival)
 CONTENT_COLUMNS = ["event_type", "event_ts", "customer_id", "email", "anonymous_id", "device_id",
                    "item_id", "category", "price", "quantity", "channel", "message_id",
-                   "action_id", "send_hour", "discount", "propensity", "granted"]
+                   "action_id", "send_hour", "discount", "propensity", "granted", "order_id"]
 INGEST_LOG = "ops.ingest_log"
 LOG_SCHEMA = ("landing_file string, content_hash string, duplicate_of string, rows_good long, "
               "rows_quarantined long, ds string, ingested_at timestamp, bronze_version long")

@@ -27,6 +27,7 @@ PARSED_SCHEMA = ", ".join([
     "send_hour int", "discount double", "propensity double", "granted boolean",
     "overridden_by string", "policy_action_id string", "policy_propensity double",
     "shadow_action_id string", "shadow_propensity double", "received_at string",
+    "order_id string",
     "landing_file string", "raw_line string", "reason string", "quarantine_id string",
     "arrived_us long",
 ])

@@ -8,6 +8,7 @@ goes through delta-rs for both engines and starts no Spark.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Sequence
 
 import pyarrow as pa
@@ -25,6 +26,8 @@ from tailor.lakehouse.base import (
     WriteResult,
 )
 from tailor.lakehouse.tables import list_tables, table_uri
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Lakehouse", "WriteMode", "WriteResult", "LakehouseError", "TableConflictError",
            "SchemaMismatchError", "TableNotFoundError", "EngineUnavailableError", "table_uri",
@@ -107,6 +110,7 @@ class Lakehouse:
         on ``keys`` (``when_matched="ignore"`` keeps existing rows: insert-only dedupe).
         """
         conform(name, df.dtypes)
+        self._add_declared_columns(name)
         result = self.engine.write(df, self.uri(name), mode, partition_by=partition_by, keys=keys,
                                    replace_partitions=replace_partitions, when_matched=when_matched)
         return WriteResult(name, result.version, result.mode, result.files_added,
@@ -125,6 +129,7 @@ class Lakehouse:
         rebase the commit over a concurrent one it does not conflict with — for blind appends
         of independent writers (``ops.runs``), where a lost race is not a conflict."""
         conform(name, arrow_io.spark_dtypes(data.schema))
+        self._add_declared_columns(name)
         retries = self.cfg.lakehouse.max_commit_retries if commit_retries is None else commit_retries
         version = arrow_io.write_arrow(
             self.uri(name), data, WriteMode(mode).value, partition_by=list(partition_by or []),
@@ -163,6 +168,22 @@ class Lakehouse:
     def cleanup_logs(self, name: str, hours: float) -> int:
         """Delete ``name``'s expired commit files a checkpoint covers (never inside ``hours``)."""
         return _maintenance.cleanup_logs(self._existing(name), hours)
+
+    def _add_declared_columns(self, name: str) -> None:
+        """Schema evolution, additive only: a column the catalog declares for ``name`` that the
+        existing table lacks (a newer release added it, e.g. ``order_id`` in bronze and silver
+        events) is added to the table, nullable, before the write — old rows read it as null,
+        nothing is rewritten. Anything else that differs still fails the write (conform)."""
+        from tailor.catalog import declared
+
+        table = declared(name)
+        uri = self.uri(name)
+        if table is None or arrow_io.table_version(uri) is None:
+            return
+        added = arrow_io.add_missing_columns(uri, table.arrow_schema)
+        if added:
+            log.warning("%s: added the catalog's new column(s) %s (nullable; existing rows read "
+                        "null)", name, ", ".join(added))
 
     def _existing(self, name: str) -> str:
         uri = self.uri(name)

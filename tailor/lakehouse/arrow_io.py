@@ -74,6 +74,26 @@ def arrow_schema(dt: DeltaTable) -> pa.Schema:
     return pa.schema(dt.schema().to_arrow())
 
 
+def add_missing_columns(table_uri: str, declared: pa.Schema) -> list[str]:
+    """Add to the Delta table at ``table_uri`` the columns of ``declared`` it lacks, nullable, in
+    one metadata commit (old files read them as null); returns their names. A writer that
+    added them first wins: its columns are then simply there."""
+    from deltalake import Schema
+    from deltalake.exceptions import CommitFailedError
+
+    dt = DeltaTable(table_uri)
+    have = set(arrow_schema(dt).names)
+    missing = [f.with_nullable(True) for f in declared if f.name not in have]
+    if not missing:
+        return []
+    try:
+        dt.alter.add_columns(list(Schema.from_arrow(pa.schema(missing)).fields))
+    except CommitFailedError:
+        if {f.name for f in missing} - set(arrow_schema(DeltaTable(table_uri)).names):
+            raise
+    return [f.name for f in missing]
+
+
 def read_arrow(table_uri: str, version: int | None = None,
                partitions: PartitionFilter | None = None,
                columns: Iterable[str] | None = None) -> pa.Table:

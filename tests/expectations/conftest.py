@@ -22,7 +22,8 @@ def good_events() -> pd.DataFrame:
         dict(event_id="e1", event_type="view", event_ts=_ts(f"{DS}T08:00:00"),
              anonymous_id="a1", item_id="i1", category="shoes"),
         dict(event_id="e2", event_type="purchase", event_ts=_ts(f"{DS}T09:00:00"),
-             customer_id="c1", item_id="i1", category="shoes", price=59.9, quantity=2),
+             customer_id="c1", item_id="i1", category="shoes", price=59.9, quantity=2,
+             order_id="o1"),
         dict(event_id="e3", event_type="message_sent", event_ts=_ts(f"{DS}T18:00:00"),
              customer_id="c1", channel="email", message_id="m1", action_id="email@18:pct10",
              send_hour=18, discount=0.1, propensity=0.85),
@@ -40,7 +41,7 @@ def good_events() -> pd.DataFrame:
     for col in ["price", "discount", "propensity"]:
         df[col] = df[col].astype("float64")
     for col in ["customer_id", "email", "anonymous_id", "device_id", "item_id", "category",
-                "channel", "message_id", "action_id"]:
+                "channel", "message_id", "action_id", "order_id"]:
         df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df
 

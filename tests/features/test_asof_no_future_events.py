@@ -24,8 +24,14 @@ def events(spark, extra=()):
             ("p1", "conversion", ts("2026-09-03T19:30:00"), None, None, 27.0, None, "email", "m1", None, None, None),
             ("p2", "view", ts("2026-09-09T23:50:00"), "i3", "bags", 5.0, None, None, None, None, None, None),
             ("p2", "view", ts("2026-09-09T23:59:59"), "i2", "hats", 10.0, None, None, None, None, None, None),
-            *extra]
+            *BUYERS, *extra]
     return spark.createDataFrame(rows, SCHEMA)
+
+
+# Buyers with 1-4 purchase days in August: enough repeat buyers for the clv group's fit (a
+# leaked future order would move the population parameters, and so every buyer's values).
+BUYERS = [(f"b{n}", "purchase", ts(f"2026-08-{1 + n % 7 + 6 * j:02d}T12:00:00"), "i1", "shoes",
+           10.0 + n, 1, None, None, None, None, None) for n in range(30) for j in range(n % 4 + 1)]
 
 
 # Events at or after AT touching every group: orders, views in p2's session, messages and their

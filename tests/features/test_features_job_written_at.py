@@ -13,8 +13,13 @@ SCHEMA = ("person_id string, event_type string, event_ts timestamp, item_id stri
           "discount double")
 
 
-def ts(day, hour=12, minute=0):
-    return datetime(2026, 9, day, hour, minute, tzinfo=timezone.utc)
+def ts(day, hour=12, minute=0, month=9):
+    return datetime(2026, month, day, hour, minute, tzinfo=timezone.utc)
+
+
+# Buyers with 1-4 purchase days in August, so the clv group has a population to fit.
+BUYERS = [(f"b{n}", "purchase", ts(1 + n % 7 + 6 * j, month=8), "i1", "shoes", 10.0 + n, 1,
+           None, None, None, None) for n in range(30) for j in range(n % 4 + 1)]
 
 
 def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with, as_table):
@@ -26,7 +31,7 @@ def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with, as_
             ("p1", "view", ts(8, 12, 5), "i2", "hats", 10.0, None, None, None, None, None),
             ("p1", "purchase", ts(8, 12, 10), "i2", "hats", 10.0, 1, None, None, None, None),
             ("p1", "message_sent", ts(7), None, None, None, None, "email", "m1", 19, 0.0),
-            ("p2", "view", ts(9), "i1", "shoes", 30.0, None, None, None, None, None)]
+            ("p2", "view", ts(9), "i1", "shoes", 30.0, None, None, None, None, None), *BUYERS]
     lakehouse.write(as_table(spark.createDataFrame(rows, SCHEMA), "silver.events"), "silver.events",
                     mode="overwrite")
     ctx = JobContext(cfg=cfg, ds=DS, job="features", _spark=spark, _lakehouse=lakehouse)

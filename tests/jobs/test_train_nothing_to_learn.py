@@ -53,7 +53,7 @@ def test_single_class_churn_is_skipped_and_its_baseline_serves(cfg):
                                          "(1); nothing to learn"}
     assert models["ltv"]["trained"] and models["ranker"]["trained"]
     serving = serving_model("churn", cfg, Lakehouse(cfg))
-    assert serving.version == "baseline:rfm_logistic" and serving.model is None
+    assert serving.version == "baseline:recency" and serving.model is None  # the fallback, named
     assert (serving.predict(_persons(cfg).head(5)) == 1.0).all()
     # the run's models report says so, and each trained model's MLflow run carries it
     page = open(summary["report"]).read()
