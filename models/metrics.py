@@ -197,10 +197,10 @@ class Evaluation:
         point = float(relative_gain(self.estimates[scorer][metric].value,
                                     self.estimates[reference][metric].value, better))
         draws = relative_gain(self.samples[scorer][metric], self.samples[reference][metric], better)
-        return Estimate(point, *_interval(draws))
+        return Estimate(point, *percentile_interval(draws))
 
 
-def _interval(draws: np.ndarray) -> tuple[float, float]:
+def percentile_interval(draws: np.ndarray) -> tuple[float, float]:
     draws = np.asarray(draws, float)
     draws = draws[np.isfinite(draws)]
     if draws.size == 0:
@@ -243,7 +243,7 @@ def evaluate(metrics: Sequence[Metric], person: Sequence[Any], label: Sequence[f
         estimates[k] = {}
         for m in metrics:
             value = _nanmean(per_person[k, m.name]) if m.per_person else m.fn(y, s)
-            estimates[k][m.name] = Estimate(float(value), *_interval(samples[k][m.name]))
+            estimates[k][m.name] = Estimate(float(value), *percentile_interval(samples[k][m.name]))
     return Evaluation(tuple(metrics), estimates, samples)
 
 
