@@ -1,7 +1,7 @@
-"""Ranking candidates: for each person, popular items + items co-visited with what they recently
-viewed or bought + popular items of their favourite category, with the (person, item) features
-the ranker scores. Same code for training (at the cutoff) and for scoring (at ds), so training
-and serving cannot drift apart."""
+"""Ranking candidates: for each person a pool of distinct items from several sources (co-visited
+with what they recently touched, popular in their favourite category, bought before, viewed
+before, popular overall), with the (person, item) features the ranker scores. Same code for
+training (at the cutoff) and for scoring (at ds), so training and serving cannot drift apart."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,51 +27,126 @@ FILLS = {"user_item_views": 0, "user_item_purchases": 0, "covisit_score": 0.0,
          "category_match": 0}
 
 
+SOURCES = ("covisit", "category", "buy_again", "recent", "popular")   # ties on position: this order
+SEEN = ("keep", "exclude")
+
+
+def candidate_pairs(people: DataFrame, items: DataFrame, events: DataFrame, at: datetime,
+                    per_user: int, covisitation: DataFrame | None = None,
+                    seen: str = "keep", covis_scores: DataFrame | None = None) -> DataFrame:
+    """(person_id, item_id, source, position): each person's pool of ``per_user`` distinct items,
+    interleaved from the sources' :func:`proposals`: round-robin (all first positions, then all
+    seconds, ties in :data:`SOURCES` order), an item proposed by several sources kept once with
+    its best (position, source), until ``per_user`` distinct items — so a pool is never short
+    while the catalog holds enough items."""
+    pairs = proposals(people, items, events, at, per_user, covisitation, seen, covis_scores)
+    priority = F.array_position(F.array(*[F.lit(s) for s in SOURCES]), F.col("source"))
+    best = Window.partitionBy("person_id", "item_id").orderBy("position", priority)
+    fill = Window.partitionBy("person_id").orderBy("position", priority, "item_id")
+    return (pairs.withColumn("__best", F.row_number().over(best)).where(F.col("__best") == 1)
+            .withColumn("__slot", F.row_number().over(fill)).where(F.col("__slot") <= per_user)
+            .select("person_id", "item_id", "source", "position"))
+
+
+def proposals(people: DataFrame, items: DataFrame, events: DataFrame, at: datetime,
+              depth: int, covisitation: DataFrame | None = None, seen: str = "keep",
+              covis_scores: DataFrame | None = None) -> DataFrame:
+    """(person_id, item_id, source, position): each source's own ranked list per person as of
+    ``at`` (``position`` 1 = its best remaining item), up to ``depth`` items; an item may come
+    from several sources.
+
+    - ``covisit``: items co-visited with what the person touched in the last week;
+    - ``category``: the most popular items of the person's favourite (known) category;
+    - ``buy_again``: items the person bought before, most often bought first;
+    - ``recent``: items the person viewed or carted before, most recent first;
+    - ``popular``: the catalog by popularity (deeper when seen items are excluded, so it can
+      still fill a pool).
+
+    ``seen="exclude"`` (discovery catalogs) drops every item the person viewed, carted or bought
+    before ``at`` (and with it the buy_again / recent sources); ``"keep"`` (re-purchase
+    catalogs) lets them compete."""
+    if seen not in SEEN:
+        raise ValueError(f"seen must be one of {SEEN}, got {seen!r}")
+    ev = as_of(events, at).where(F.col("item_id").isNotNull())
+    touched = ev.where(F.col("event_type").isin("view", "add_to_cart") | is_order())
+    persons = people.select("person_id")
+    deep = depth
+    if seen == "exclude":   # a person can have seen up to all of the popular head
+        deep += int(touched.groupBy("person_id").agg(F.countDistinct("item_id").alias("n"))
+                    .agg(F.max("n")).first()[0] or 0)
+    popular = (persons.crossJoin(F.broadcast(
+        items.where(F.col("popularity_rank") <= deep)
+        .select("item_id", F.col("popularity_rank").cast("int").alias("position"))))
+        .select("person_id", "item_id", "position", F.lit("popular").alias("source")))
+    by_cat = Window.partitionBy("category").orderBy(F.col("popularity").desc(), F.col("item_id"))
+    top_cat = (items.where(F.col("category").isNotNull())
+               .withColumn("position", F.row_number().over(by_cat))
+               .where(F.col("position") <= depth)
+               .select("item_id", "position", F.col("category").alias("favourite_category")))
+    category = (people.select("person_id", _known_category(F.col("favourite_category"))
+                              .alias("favourite_category"))
+                .join(F.broadcast(top_cat), "favourite_category")
+                .select("person_id", "item_id", "position", F.lit("category").alias("source")))
+    if covis_scores is None:
+        covis_scores = covisit_scores(people, events, at, covisitation)
+    lists = [popular, category, _ranked(covis_scores, "covisit", F.col("covisit_score").desc())]
+    if seen == "keep":
+        bought = (ev.where(is_order()).groupBy("person_id", "item_id")
+                  .agg(F.count(F.lit(1)).alias("n"), F.max("event_ts").alias("last")))
+        viewed = (touched.where(~is_order()).groupBy("person_id", "item_id")
+                  .agg(F.max("event_ts").alias("last")))
+        lists += [_ranked(bought.join(persons, "person_id"), "buy_again",
+                          F.col("n").desc(), F.col("last").desc()),
+                  _ranked(viewed.join(persons, "person_id"), "recent", F.col("last").desc())]
+    pairs = lists[0]
+    for more in lists[1:]:
+        pairs = pairs.unionByName(more.where(F.col("position") <= depth))
+    if seen == "exclude":
+        pairs = pairs.join(touched.select("person_id", "item_id").distinct(),
+                           ["person_id", "item_id"], "left_anti")
+    # positions count what is left for this person (popular's first unseen item is its 1st),
+    # so the interleave takes every source's best remaining items in turn
+    dense = Window.partitionBy("person_id", "source").orderBy("position", "item_id")
+    return (pairs.withColumn("position", F.row_number().over(dense))
+            .where(F.col("position") <= depth))
+
+
 def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: datetime,
-               per_user: int, covisitation: DataFrame | None = None) -> DataFrame:
-    """(person_id, item_id, *RANKER_FEATURES) — about ``per_user`` rows per person.
+               per_user: int, covisitation: DataFrame | None = None,
+               seen: str = "keep") -> DataFrame:
+    """(person_id, item_id, *RANKER_FEATURES) — ``per_user`` rows per person (fewer only when
+    the catalog is smaller), the pool of :func:`candidate_pairs`.
 
     ``profile``: one row per person with favourite_category, frequency, recency_days and
     avg_order_value (the profile group, or :func:`features.assemble.person_features`).
     ``covisitation``: the covisitation group's rows as of ``at``; computed from ``events`` if
     not given (same code, so the materialised table and the on-the-fly one agree)."""
-    n_pop = max(1, per_user // 3)
-    n_cov = max(0, per_user // 3)
-    n_cat = max(1, per_user - n_pop - n_cov)
-    top_global = items.where(F.col("popularity_rank") <= n_pop).select("item_id")
-    # favourite-category items: only real categories on both sides (items without one are not a
-    # category, persons without one get none of them; one category overlaps the popular items,
-    # and the pairs are distinct, so a person never gets more than per_user candidates)
-    by_cat = Window.partitionBy("category").orderBy(F.col("popularity").desc(), F.col("item_id"))
-    top_cat = (items.where(F.col("category").isNotNull())
-               .withColumn("cat_rank", F.row_number().over(by_cat))
-               .where(F.col("cat_rank") <= n_cat)
-               .select("item_id", F.col("category").alias("favourite_category")))
     people = profile.select("person_id", _known_category(F.col("favourite_category"))
                             .alias("favourite_category"), "frequency", "recency_days",
                             "avg_order_value")
     covis = covisit_scores(people, events, at, covisitation)
-    by_score = Window.partitionBy("person_id").orderBy(F.col("covisit_score").desc(), F.col("item_id"))
-    top_covis = (covis.withColumn("r", F.row_number().over(by_score)).where(F.col("r") <= n_cov)
-                 .select("person_id", "item_id"))
-    pairs = (people.crossJoin(F.broadcast(top_global)).select("person_id", "item_id")
-             .unionByName(people.join(F.broadcast(top_cat), "favourite_category")
-                          .select("person_id", "item_id"))
-             .unionByName(top_covis)
-             .distinct())
+    pairs = candidate_pairs(people, items, events, at, per_user, covis_scores=covis, seen=seen)
     ev = as_of(events, at).where(F.col("item_id").isNotNull())
     history = ev.groupBy("person_id", "item_id").agg(
         count_if(F.col("event_type") == "view").alias("user_item_views"),
         count_if(is_order()).alias("user_item_purchases"))
     item_cols = items.select("item_id", "category", "popularity", "popularity_rank", "price",
                              "views_7d", "purchases_30d")
-    return (pairs.join(people, "person_id").join(F.broadcast(item_cols), "item_id")
+    return (pairs.select("person_id", "item_id").join(people, "person_id")
+            .join(F.broadcast(item_cols), "item_id")
             .join(history, ["person_id", "item_id"], "left")
             .join(covis, ["person_id", "item_id"], "left")
             .withColumn("category_match", (F.col("category") == F.col("favourite_category")).cast("int"))
             .fillna(FILLS)
             .withColumn("price_ratio", F.col("price") / F.greatest(F.col("avg_order_value"), F.lit(1.0)))
             .select("person_id", "item_id", *[F.col(c).cast("double") for c in RANKER_FEATURES]))
+
+
+def _ranked(frame: DataFrame, source: str, *order: Column) -> DataFrame:
+    """(person_id, item_id, position, source) with ``position`` the row's rank within its person."""
+    w = Window.partitionBy("person_id").orderBy(*order, F.col("item_id"))
+    return frame.select("person_id", "item_id", F.row_number().over(w).alias("position"),
+                        F.lit(source).alias("source"))
 
 
 def _known_category(category: Column) -> Column:

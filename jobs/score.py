@@ -52,7 +52,8 @@ def run(ctx: JobContext) -> dict:
     ranker = serving_model("ranker", cfg, lh)
     versions["ranker"] = ranker.version
     cands = candidates(features, items, lh.read("silver.events"), ctx.day_end(),
-                       cfg.models.ranker.candidates_per_user, covisitation=covisitation)
+                       cfg.models.ranker.candidates_per_user, covisitation=covisitation,
+                       seen=cfg.models.ranker.seen_items)
     ranked = cands.mapInPandas(_scorer(ranker, "score", ["person_id", "item_id"]),
                                "person_id string, item_id string, score double")
     order = Window.partitionBy("person_id").orderBy(F.col("score").desc(), F.col("item_id"))

@@ -99,7 +99,8 @@ def run(ctx: JobContext) -> dict:
             items = item_frames["item_stats"].where(F.col("cutoff") == c)
             per_cutoff.append(
                 candidates(people, items, events, ctx.day_end(c),
-                           cfg.models.ranker.candidates_per_user, covisitation=covis)
+                           cfg.models.ranker.candidates_per_user, covisitation=covis,
+                           seen=cfg.models.ranker.seen_items)
                 .withColumn("cutoff", F.lit(c)))
         return reduce(lambda a, b: a.unionByName(b), per_cutoff)
 

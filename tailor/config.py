@@ -110,6 +110,7 @@ class XGBoostConfig(_Section):
 class RankerConfig(_Section):
     candidates_per_user: int
     top_k: int
+    seen_items: Literal["keep", "exclude"] = "keep"   # already-touched items (features/candidates.py)
 
 
 class MinEvidenceConfig(_Section):

@@ -1,7 +1,7 @@
 """Data without item categories (and persons whose events carry none) gives every candidate a
 defined category_match of 0 ("no match known", features.candidates.FILLS), never null; the
-category source then adds nothing, so no (person, item) pair repeats and nobody gets more than
-per_user candidates."""
+category source then adds nothing, no (person, item) pair repeats and every pool still holds
+exactly per_user candidates (popularity fills it)."""
 from datetime import datetime, timezone
 
 from pyspark.sql import functions as F
@@ -39,7 +39,8 @@ def _check_shape(frame):
     pairs = frame.groupBy("person_id", "item_id").count()
     assert pairs.where(F.col("count") > 1).count() == 0, "a (person, item) pair repeats"
     per_person = [r["count"] for r in frame.groupBy("person_id").count().collect()]
-    assert len(per_person) == 5 and max(per_person) <= PER_USER, per_person
+    # the catalog (8 items) is larger than the pool: every pool is full, never over
+    assert per_person == [PER_USER] * 5, per_person
 
 
 def test_no_categories_at_all(spark):
@@ -49,7 +50,12 @@ def test_no_categories_at_all(spark):
     values = {r["category_match"] for r in got.select("category_match").collect()}
     assert values == {0.0}
     nulls = {c: got.where(F.col(c).isNull()).count() for c in RANKER_FEATURES}
-    assert {c: n for c, n in nulls.items() if n} == {}   # prices are known here: no null at all
+    # only an item nobody bought (views carry no price here) has no price, and so no price_ratio
+    assert {c for c, n in nulls.items() if n} <= {"price", "price_ratio"}
+    unpriced = {r["item_id"] for r in got.where(F.col("price").isNull()).select("item_id").collect()}
+    priced = {r["item_id"] for r in _events(got.sparkSession, lambda i: None)
+              .where(F.col("price").isNotNull()).select("item_id").collect()}
+    assert not unpriced & priced
 
 
 def test_one_category_and_uncategorised_items(spark):
