@@ -17,6 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from tailor.features.registry import GROUPS
+
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,9 +26,9 @@ REPO = Path(__file__).resolve().parents[2]
 # evidence (on 800 users the churn model had 160 training rows), small enough for a few minutes.
 USERS, DAYS, SEED, START = 3000, 45, 42, "2026-09-01"
 DS = (date.fromisoformat(START) + timedelta(days=DAYS - 1)).isoformat()
-TABLES = ["bronze.events", "silver.events", "silver.identity_map", "features.profile_v2",
-          "features.channel_v1", "features.discount_v1", "features.behaviour_v2",
-          "features.item_stats_v2", "features.covisitation_v1", "training.ltv", "training.churn",
+# every registered feature group's table (its name carries the version: no list to keep in step)
+TABLES = ["bronze.events", "silver.events", "silver.identity_map",
+          *[g.table for g in GROUPS.values()], "training.ltv", "training.churn",
           "training.ranker", "gold.user_scores", "gold.recommendations", "gold.decisions",
           "ops.ingest_log"]
 # written by every run, empty when nothing was quarantined (the demo world has no bad lines)
