@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from tailor.models.topk import unseen
+
 KEYS = ["person_id", "item_id"]
 
 
@@ -73,10 +75,8 @@ def own_frequency(history: pd.DataFrame, persons: pd.Series, k: int) -> pd.DataF
 
 
 def _top(scored: pd.DataFrame, history: pd.DataFrame, k: int, exclude_seen: bool) -> pd.DataFrame:
-    if exclude_seen and len(history):
-        seen = history[KEYS].drop_duplicates().assign(__seen=True)
-        scored = scored.merge(seen, on=KEYS, how="left")
-        scored = scored[scored["__seen"].isna()]
+    if exclude_seen:
+        scored = unseen(scored, history)
     ranked = scored.sort_values(["person_id", "score", "item_id"], ascending=[True, False, True])
     ranked = ranked.drop_duplicates(KEYS)
     ranked["rank"] = ranked.groupby("person_id").cumcount() + 1

@@ -40,11 +40,18 @@ METRICS = ("ndcg", "recall", "map")
 def relevant(future: pd.DataFrame, seen: pd.DataFrame | None, exclude_seen: bool) -> pd.DataFrame:
     """Distinct (person_id, item_id) of ``future``, minus ``seen`` pairs when ``exclude_seen``."""
     pairs = future[KEYS].drop_duplicates()
-    if exclude_seen and seen is not None and len(seen):
-        old = seen[KEYS].drop_duplicates().assign(__seen=True)
-        pairs = pairs.merge(old, on=KEYS, how="left")
-        pairs = pairs[pairs["__seen"].isna()].drop(columns="__seen")
+    if exclude_seen and seen is not None:
+        pairs = unseen(pairs, seen)
     return pairs.reset_index(drop=True)
+
+
+def unseen(frame: pd.DataFrame, seen: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` whose (person_id, item_id) is not a pair of ``seen``."""
+    if not len(seen):
+        return frame
+    old = seen[KEYS].drop_duplicates().assign(__seen=True)
+    merged = frame.merge(old, on=KEYS, how="left")
+    return merged[merged["__seen"].isna()].drop(columns="__seen")
 
 
 def per_person(recommended: pd.DataFrame, truth: pd.DataFrame, k: int) -> pd.DataFrame:

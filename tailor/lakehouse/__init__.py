@@ -42,6 +42,7 @@ class Lakehouse:
         self.root = cfg.lakehouse_root
         self._spark = spark
         self._engine: Any = None
+        self._complete: set[str] = set()   # tables known to hold every declared column
 
     @property
     def engine(self) -> Any:
@@ -176,11 +177,14 @@ class Lakehouse:
         nothing is rewritten. Anything else that differs still fails the write (conform)."""
         from tailor.catalog import declared
 
-        table = declared(name)
-        uri = self.uri(name)
-        if table is None or arrow_io.table_version(uri) is None:
+        if name in self._complete:   # columns are only ever added: checked once per instance
             return
-        added = arrow_io.add_missing_columns(uri, table.arrow_schema)
+        table = declared(name)
+        added = [] if table is None else arrow_io.add_missing_columns(self.uri(name),
+                                                                      table.arrow_schema)
+        if added is None:            # no table yet: this write creates it with every column
+            return
+        self._complete.add(name)
         if added:
             log.warning("%s: added the catalog's new column(s) %s (nullable; existing rows read "
                         "null)", name, ", ".join(added))

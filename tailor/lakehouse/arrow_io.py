@@ -74,13 +74,15 @@ def arrow_schema(dt: DeltaTable) -> pa.Schema:
     return pa.schema(dt.schema().to_arrow())
 
 
-def add_missing_columns(table_uri: str, declared: pa.Schema) -> list[str]:
+def add_missing_columns(table_uri: str, declared: pa.Schema) -> list[str] | None:
     """Add to the Delta table at ``table_uri`` the columns of ``declared`` it lacks, nullable, in
-    one metadata commit (old files read them as null); returns their names. A writer that
-    added them first wins: its columns are then simply there."""
+    one metadata commit (old files read them as null); returns their names, or None when there
+    is no table there. A writer that added them first wins: its columns are then simply there."""
     from deltalake import Schema
     from deltalake.exceptions import CommitFailedError
 
+    if not DeltaTable.is_deltatable(table_uri):
+        return None
     dt = DeltaTable(table_uri)
     have = set(arrow_schema(dt).names)
     missing = [f.with_nullable(True) for f in declared if f.name not in have]
