@@ -368,7 +368,8 @@ def run(args: argparse.Namespace) -> dict:
     rows = training_rows(calibration, cutoffs, args.label_weeks, CAL_END)
     frame, _ = features_at(calibration, CAL_END, args.label_weeks)
     frame = frame.loc[cal_summary.index]
-    stretch = bg_purchases / backbone.expected_purchases(cal_summary, args.label_weeks)
+    # the pipeline's own carry (models/lifetime.py): per customer E[X(39 weeks)] / E[X(13 weeks)]
+    stretch = backbone.horizon_ratio(cal_summary, args.label_weeks, HOLDOUT_WEEKS)
     candidates, boosters = all_designs(rows, params, frame, stretch)
     predictions["tailor"] = candidates[design]
     tailor_seconds = time.perf_counter() - t0

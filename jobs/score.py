@@ -1,16 +1,17 @@
-"""score: features as of ds → gold.user_scores (LTV, churn risk) and gold.recommendations
-(top-K ranked items per person) with the champion models from MLflow, or, for a model that has
-none yet, the baseline its gate compared against (version ``baseline:<rule>``,
-models/serving_model.py)."""
+"""score: features as of ds → gold.user_scores (LTV over its label horizon and carried to the
+lifetime, churn risk) and gold.recommendations (top-K ranked items per person) with the champion
+models from MLflow, or, for a model that has none yet, the baseline its gate compared against
+(version ``baseline:<rule>``, models/serving_model.py)."""
 from __future__ import annotations
 
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
+from tailor.catalog import table
 from tailor.features.assemble import person_features
 from tailor.features.candidates import candidates
 from tailor.features.registry import GROUPS
-from tailor.models.serving_model import ServingModel, serving_model
+from tailor.models.serving_model import ServingModel, lifetime_extension, serving_model
 from tailor.runtime import JobContext, main
 
 
@@ -42,11 +43,19 @@ def run(ctx: JobContext) -> dict:
         versions[name] = model.version
         scored = scored.join(persons.mapInPandas(_scorer(model, col, ["person_id"]),
                                                  f"person_id string, {col} double"), "person_id")
+    # LTV over the lifetime: the prediction over its label horizon × each person's BG/NBD ratio
+    lifetime = lifetime_extension(cfg, lh)
+    scored = scored.join(persons.mapInPandas(_scorer(lifetime, "ltv_ratio", ["person_id"]),
+                                             "person_id string, ltv_ratio double"), "person_id")
     scored = (scored.withColumn("ltv_pred", F.greatest(F.col("ltv_pred"), F.lit(0.0)))
+              .withColumn("ltv_lifetime", F.col("ltv_pred") * F.col("ltv_ratio"))
+              .withColumn("ltv_lifetime_days", F.lit(lifetime.lifetime_days))
+              .drop("ltv_ratio")
               .withColumn("ltv_version", F.lit(versions["ltv"]))
               .withColumn("churn_version", F.lit(versions["churn"]))
               .withColumn("ds", F.lit(ctx.ds)))
-    user_scores = lh.write(scored, "gold.user_scores", mode="overwrite_partitions",
+    user_scores = lh.write(scored.select(*table("gold.user_scores").column_names),
+                           "gold.user_scores", mode="overwrite_partitions",
                            partition_by=["ds"], replace_partitions={"ds": ctx.ds})
 
     ranker = serving_model("ranker", cfg, lh)
@@ -63,7 +72,8 @@ def run(ctx: JobContext) -> dict:
     recs = lh.write(top, "gold.recommendations", mode="overwrite_partitions", partition_by=["ds"],
                     replace_partitions={"ds": ctx.ds})
     features.unpersist()
-    return {"model_versions": versions, "user_scores_version": user_scores.version,
+    return {"model_versions": versions, "ltv_lifetime": lifetime.describe(),
+            "user_scores_version": user_scores.version,
             "persons_scored": user_scores.rows_written, "recommendations_version": recs.version,
             "recommendations": recs.rows_written, "rows_out": user_scores.rows_written}
 

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from tailor.models.clv import ClvModel
+from tailor.models.lifetime import CLV_SUMMARY, buyers, clv_summary, fit_population, has_clv
 
 # Column names the feature groups use for historical spend / recency, most specific first.
 SPEND_COLUMNS = ("spend_90d", "monetary_90d", "spend_30d", "monetary_30d", "monetary", "spend_365d",
@@ -27,10 +27,6 @@ RECENCY_COLUMNS = ("recency_days", "days_since_last_purchase", "recency")
 FREQUENCY_COLUMNS = ("frequency", "orders", "purchases")
 MONETARY_COLUMNS = ("monetary", "spend", "spend_365d", "spend_90d", "monetary_90d")
 POPULARITY_COLUMN = "popularity"
-# features.clv's per-buyer summary (days) → the names models.clv reads
-CLV_AGE = "clv_age"
-CLV_SUMMARY = {"clv_frequency": "frequency", "clv_recency": "recency", CLV_AGE: "T",
-               "clv_monetary": "monetary_value"}
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +117,6 @@ def _fit_historical_spend(train: pd.DataFrame) -> Predictor:
                  lambda test: np.clip(test[column].fillna(0).to_numpy(float) * scale, 0.0, None))
 
 
-def _clv_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """The ``features.clv`` columns as ``models.clv`` summaries (days)."""
-    return pd.DataFrame({target: frame[source].astype(float).to_numpy()
-                         for source, target in CLV_SUMMARY.items()})
-
-
 def _fit_bgnbd_gg(train: pd.DataFrame, horizon_days: int) -> Predictor:
     """BG/NBD × Gamma-Gamma (Fader, Hardie & Lee 2005): expected spend over the horizon.
 
@@ -136,26 +126,25 @@ def _fit_bgnbd_gg(train: pd.DataFrame, horizon_days: int) -> Predictor:
     (a frame built before the group existed), or when train cannot identify the models (no
     repeat buyer; Gamma-Gamma q <= 1), it is the historical-spend rule, with a warning.
     """
-    if any(c not in train.columns for c in CLV_SUMMARY):
+    if not has_clv(train):
         log.warning("LTV baseline: no features.clv columns (%s); using historical spend",
                     ", ".join(CLV_SUMMARY))
         return _fit_historical_spend(train)
-    buyers = (train[CLV_AGE].fillna(0) > 0).to_numpy()
     try:
-        model = ClvModel.fit(_clv_summary(train[buyers]))
-        model.gamma_gamma.population_mean  # noqa: B018  raises when q <= 1
+        model = fit_population(train)
     except (ValueError, ArithmeticError) as exc:
         log.warning("LTV baseline: BG/NBD x Gamma-Gamma not identified on train (%s); "
                     "using historical spend", exc)
         return _fit_historical_spend(train)
+    bought_train = buyers(train)
     labels = train["label"].to_numpy(float)
-    newcomer = float(labels[~buyers].mean()) if (~buyers).any() else 0.0
+    newcomer = float(labels[~bought_train].mean()) if (~bought_train).any() else 0.0
 
     def predict(test: pd.DataFrame) -> np.ndarray:
         out = np.full(len(test), newcomer)
-        bought = (test[CLV_AGE].fillna(0) > 0).to_numpy()
+        bought = buyers(test)
         if bought.any():
-            out[bought] = model.expected_value(_clv_summary(test[bought]), float(horizon_days))
+            out[bought] = model.expected_value(clv_summary(test[bought]), float(horizon_days))
         return np.clip(out, 0.0, None)
 
     return named("bgnbd_gg", predict)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from tailor.models.baselines import Predictor, rule_of
 from tailor.models.catalog import get_spec, predict
+from tailor.models.lifetime import LifetimeExtension, fit_lifetime
 from tailor.models.registry import NoChampionError, load_champion
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,20 @@ class ServingModel:
         return np.asarray(self.baseline(frame), float)
 
 
+def _train_rows(name: str, lh) -> pd.DataFrame:
+    """The train split of ``training.<name>`` (bounded by the training set's size)."""
+    train = lh.read_arrow(f"training.{name}").to_pandas()
+    return train[train["split"] == "train"] if "split" in train.columns else train
+
+
+def lifetime_extension(cfg, lh) -> LifetimeExtension:
+    """What carries LTV scores from the label horizon to ``models.ltv_lifetime_days``, fitted
+    on the LTV training set's train rows (models/lifetime.py)."""
+    horizon, lifetime = cfg.models.horizon("ltv"), cfg.models.ltv_lifetime_days
+    train = _train_rows("ltv", lh) if lifetime > horizon else pd.DataFrame()
+    return fit_lifetime(train, horizon, lifetime)
+
+
 def baseline_rule(name: str) -> str:
     """The short name shown in provenance for ``name``'s baseline (e.g. ``recency``)."""
     return get_spec(name).baseline.rule
@@ -49,8 +64,7 @@ def serving_model(name: str, cfg, lh) -> ServingModel:
         return ServingModel(name, str(version), model=model)
     except NoChampionError:
         pass
-    train = lh.read_arrow(f"training.{name}").to_pandas()
-    train = train[train["split"] == "train"] if "split" in train.columns else train
+    train = _train_rows(name, lh)
     if train.empty:
         raise NoChampionError(f"no champion for {name} and training.{name} has no train rows to "
                               f"fit its baseline: run training_sets and train first")

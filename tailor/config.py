@@ -129,6 +129,9 @@ class PromotionConfig(_Section):
 class ModelsConfig(_Section):
     label_horizon_days: int
     horizons: dict[str, int] = {}   # per-model label horizon (days); unlisted: label_horizon_days
+    # gold.user_scores.ltv_lifetime: LTV carried from its label horizon to this many days by
+    # BG/NBD (models/lifetime.py); equal to horizon('ltv') serves the model's own horizon
+    ltv_lifetime_days: int = 365
     # training sets: this many cutoffs, cutoff_step_days apart, the latest at ds - horizon
     training_cutoffs: int = 4
     cutoff_step_days: int = 7
@@ -145,6 +148,14 @@ class ModelsConfig(_Section):
     def horizon(self, model: str) -> int:
         """``model``'s label horizon in days: ``horizons[model]``, else ``label_horizon_days``."""
         return int(self.horizons.get(model, self.label_horizon_days))
+
+    @model_validator(mode="after")
+    def _lifetime_covers_horizon(self) -> "ModelsConfig":
+        if self.ltv_lifetime_days < self.horizon("ltv"):
+            raise ValueError(f"models.ltv_lifetime_days ({self.ltv_lifetime_days}) is shorter "
+                             f"than the LTV label horizon ({self.horizon('ltv')} days): set it "
+                             f"to at least that (equal serves the model's own horizon)")
+        return self
 
 
 class OutcomesConfig(_Section):

@@ -36,13 +36,19 @@ def serving_lines(run_dir: Path) -> list[str]:
         path = run_dir / f"{name}.json"
         return json.loads(path.read_text()) if path.exists() else {}
 
-    served, trained = load("score").get("model_versions", {}), load("train")
+    score, trained = load("score"), load("train")
+    served = score.get("model_versions", {})
     lines = [f"  models report: {trained['report']}"] if trained.get("report") else []
     for name, result in trained.get("models", {}).items():
         version = str(served.get(name, "?"))
         what = version if version.startswith("baseline:") else f"champion v{version}"
         this = f"v{result['version']}" if result.get("version") else "nothing trained"
         lines.append(f"    {name:<7} serves {what}; this run {this}: {result.get('reason', '')}"[:300])
+    lifetime = score.get("ltv_lifetime")
+    if lifetime and lifetime.get("rule") != "same_horizon":
+        lines.append(f"    ltv_lifetime = its {lifetime['horizon_days']}-day score carried to "
+                     f"{lifetime['lifetime_days']} days by the {lifetime['rule']} rule "
+                     f"(models/lifetime.py)")
     return lines
 
 

@@ -73,6 +73,21 @@ class ClvModel:
         """Expected purchase days in the next ``t`` (scalar or one per customer)."""
         return bgnbd.expected_purchases(self.bgnbd, t, *summary_arrays(summary))
 
+    def horizon_ratio(self, summary: pd.DataFrame, short, long) -> np.ndarray:
+        """E[purchases in the next ``long``] / E[purchases in the next ``short``] per customer:
+        how much more a customer is expected to buy over the longer horizon, given their
+        frequency and age (P(alive), and with it recency, cancels; dropout after each future
+        purchase does not, so the ratio is below ``long / short``). A prediction over ``short``
+        times this ratio is a prediction over ``long`` — the way to horizons longer than any
+        history can label. A customer with T = 0 (x = t_x = 0) gets the ratio of a customer
+        just acquired (FHL 2005, eq. 9). Where E[X(short)] vanishes, the calendar ratio
+        ``long / short``."""
+        near = self.expected_purchases(summary, short)
+        far = self.expected_purchases(summary, long)
+        calendar = np.broadcast_to(np.asarray(long, float) / np.asarray(short, float), near.shape)
+        ok = near > 1e-12
+        return np.where(ok, far / np.where(ok, near, 1.0), calendar)
+
     def p_alive(self, summary: pd.DataFrame) -> np.ndarray:
         """Probability that each customer is still active at the end of observation."""
         return bgnbd.p_alive(self.bgnbd, *summary_arrays(summary))

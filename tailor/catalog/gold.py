@@ -12,6 +12,10 @@ USER_SCORES = Table(
         C("ltv_version", "string", "registry version of the model, or baseline:<rule>"),
         C("churn_version", "string"),
         C("ds", "string"),
+        # added later: last, so tables written before gain them by additive schema evolution
+        C("ltv_lifetime", "double", "ltv_pred carried to models.ltv_lifetime_days by the "
+                                    "person's BG/NBD ratio (models/lifetime.py)"),
+        C("ltv_lifetime_days", "int", "the horizon ltv_lifetime covers (days)"),
     ))
 
 RECOMMENDATIONS = Table(

@@ -158,6 +158,24 @@ def test_models_registered_and_scores_name_what_served_them(world):
             assert champion, (name, model.aliases)
 
 
+def test_ltv_is_carried_to_the_lifetime_by_bgnbd(world):
+    """gold.user_scores holds LTV over its label horizon and over models.ltv_lifetime_days: on
+    this world BG/NBD is fitted on the training rows (rule bgnbd_ratio, in score.json), so each
+    person's lifetime value is at least the horizon's and below the calendar's stretch."""
+    cfg, work = world
+    from tailor.lakehouse import Lakehouse
+
+    scores = Lakehouse(cfg).read_arrow("gold.user_scores", partitions={"ds": DS}).to_pandas()
+    lifetime = json.loads((work / "runs" / DS / "score.json").read_text())["ltv_lifetime"]
+    assert lifetime["rule"] == "bgnbd_ratio", lifetime
+    horizon, days = cfg.models.horizon("ltv"), cfg.models.ltv_lifetime_days
+    assert lifetime["horizon_days"] == horizon and (scores["ltv_lifetime_days"] == days).all()
+    ratio = scores["ltv_lifetime"] / scores["ltv_pred"].where(scores["ltv_pred"] > 0)
+    assert ratio.notna().sum() > 0.5 * len(scores)
+    assert ((ratio.dropna() >= 1 - 1e-9) & (ratio.dropna() <= days / horizon + 1e-9)).all()
+    assert (scores.loc[scores["ltv_pred"] == 0, "ltv_lifetime"] == 0).all()
+
+
 def _rule(name):
     from tailor.models.serving_model import baseline_rule
 

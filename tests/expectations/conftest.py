@@ -130,7 +130,9 @@ def good_identity_map() -> pd.DataFrame:
 def good_user_scores() -> pd.DataFrame:
     return pd.DataFrame({"person_id": ["p1", "p2"], "ltv_pred": [120.0, 0.0],
                          "churn_prob": [0.2, 0.9], "ltv_version": ["3", "3"],
-                         "churn_version": ["2", "2"], "ds": [DS, DS]})
+                         "churn_version": ["2", "2"], "ds": [DS, DS],
+                         "ltv_lifetime": [480.0, 0.0],
+                         "ltv_lifetime_days": pd.array([365, 365], dtype="int32")})
 
 
 @pytest.fixture

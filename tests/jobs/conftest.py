@@ -34,7 +34,8 @@ def validate_cfg(tmp_path):
         "bronze_version": [3, 4, 1, 2]}))
     write_deltalake(str(lh / "gold" / "user_scores"), pa.table({
         "person_id": ["p1", "p2"], "ltv_pred": [1.0, 2.0], "churn_prob": [0.1, 1.3],
-        "ltv_version": ["1", "1"], "churn_version": ["1", "1"], "ds": [ds, ds]}),
+        "ltv_version": ["1", "1"], "churn_version": ["1", "1"], "ds": [ds, ds],
+        "ltv_lifetime": [4.0, 8.0], "ltv_lifetime_days": pa.array([365, 365], pa.int32())}),
         partition_by=["ds"])
     return load_config(root=ROOT, overrides={"paths": {"lakehouse": str(lh),
                                                        "runs": str(tmp_path / "runs")}})
