@@ -66,24 +66,67 @@ def rfm_columns(frame: pd.DataFrame) -> pd.DataFrame:
                          "monetary": frame["total_spend"]}, index=frame.index)
 
 
-def churn_params() -> dict:
-    """Tailor's configured churn booster parameters (conf/base.yaml, the ``churn`` model spec)."""
+def churn_params(overrides: bool = True) -> dict:
+    """Tailor's configured churn booster parameters (conf/base.yaml, the ``churn`` model spec);
+    ``overrides=False``: without ``models.overrides.churn`` (the shared ``models.xgboost`` only)."""
     from tailor.config import load_config
     from tailor.models.churn import SPEC
 
-    return SPEC.xgb_params(load_config(env="local", root=REPO, environ={}))
+    cfg = load_config(env="local", root=REPO, environ={})
+    if not overrides:
+        cfg = cfg.model_copy(update={"models": cfg.models.model_copy(
+            update={"overrides": {**cfg.models.overrides, "churn": {}}})})
+    return SPEC.xgb_params(cfg)
+
+
+def _fit_score(rows: pd.DataFrame, frame: pd.DataFrame, params: dict):
+    import xgboost as xgb
+
+    model = xgb.XGBClassifier(**params).fit(rows[list(FEATURES)], rows["label"])
+    return model.predict_proba(frame[list(FEATURES)])[:, 1]
+
+
+def _labelled(calibration: pd.DataFrame, cutoffs: list[pd.Timestamp], weeks: float,
+              last_day: pd.Timestamp) -> pd.DataFrame:
+    rows = training_rows(calibration, cutoffs, weeks, last_day).reset_index()
+    return rows.assign(label=(rows["label_purchase_days"] == 0).astype(int))
+
+
+def inner_check(calibration: pd.DataFrame, cutoffs: list[pd.Timestamp], weeks: float,
+                args: argparse.Namespace) -> dict:
+    """Why the configured parameters, on calibration data only: the configured booster
+    (``models.overrides.churn`` over ``models.xgboost``) and the shared defaults alone, trained
+    on the cutoffs whose label window ends by the last cutoff and judged at the last cutoff
+    (labels inside calibration) by Brier score, next to the RFM-logistic baseline."""
+    last = cutoffs[-1]
+    early = [c for c in cutoffs[:-1] if c + pd.Timedelta(days=round(weeks * WEEK)) <= last]
+    if not early:
+        return {"note": f"no cutoff's {weeks:g}-week window ends by {last.date()}: no inner check"}
+    rows = _labelled(calibration, early, weeks, last)
+    test = _labelled(calibration, [last], weeks, CAL_END)
+    scores = {"configured": _fit_score(rows, test, churn_params()),
+              "shared_defaults": _fit_score(rows, test, churn_params(overrides=False)),
+              "rfm_logistic": churn_baseline(rfm_columns(rows).assign(label=rows["label"]),
+                                             rfm_columns(test))}
+    evaluation = evaluate(binary_metrics(), test["customer_id"].to_numpy(),
+                          test["label"].to_numpy(), scores, n_boot=args.boot, seed=args.seed)
+    return {"train_cutoffs": [str(c.date()) for c in early], "test_cutoff": str(last.date()),
+            "customers": int(len(test)),
+            "brier": {k: evaluation.estimates[k]["brier"].value for k in scores},
+            "auc": {k: evaluation.estimates[k]["auc"].value for k in scores},
+            "configured_vs_rfm_brier": evaluation.gain("brier", "configured",
+                                                       "rfm_logistic").flat("gain")}
 
 
 def run(args: argparse.Namespace) -> dict:
-    import xgboost as xgb
-
     started = time.time()
     orders = load_orders()
     calibration = upto(orders, CAL_END)
     cutoffs = [pd.Timestamp(c) for c in args.cutoffs]
+    print("inner check (calibration only) ...", flush=True)
+    inner = inner_check(calibration, cutoffs, args.weeks, args)
     print(f"training rows at {len(cutoffs)} cutoffs, {args.weeks:g}-week label ...", flush=True)
-    rows = training_rows(calibration, cutoffs, args.weeks, CAL_END).reset_index()  # one per cutoff
-    rows["label"] = (rows["label_purchase_days"] == 0).astype(int)
+    rows = _labelled(calibration, cutoffs, args.weeks, CAL_END)      # one row per cutoff
     rfm_train = rfm_columns(rows).assign(label=rows["label"])   # what the baselines see
 
     print("scoring as of 1997-09-30 ...", flush=True)
@@ -93,8 +136,8 @@ def run(args: argparse.Namespace) -> dict:
     rfm_test = rfm_columns(frame)
     y = (holdout.reindex(frame.index)["purchase_days"].fillna(0) == 0).astype(int).to_numpy()
 
-    model = xgb.XGBClassifier(**churn_params()).fit(rows[list(FEATURES)], rows["label"])
-    scores = {"tailor": model.predict_proba(frame[list(FEATURES)])[:, 1],
+    params = churn_params()
+    scores = {"tailor": _fit_score(rows, frame, params),
               "rfm_logistic": churn_baseline(rfm_train, rfm_test),
               "recency": recency_baseline(rfm_train, rfm_test)}
     print("bootstrap ...", flush=True)
@@ -114,7 +157,9 @@ def run(args: argparse.Namespace) -> dict:
         "protocol": {"calibration_end": str(CAL_END.date()), "label_weeks": args.weeks,
                      "training_cutoffs": [str(c.date()) for c in cutoffs],
                      "holdout": [str(HOLD_START.date()), str(end.date())],
-                     "training_rows": int(len(rows)), "features": list(FEATURES)},
+                     "training_rows": int(len(rows)), "features": list(FEATURES),
+                     "xgboost": params},
+        "inner_check": inner,
         "n_customers": int(len(y)), "churn_rate": float(y.mean()),
         "train_churn_rate": float(rows["label"].mean()),
         "metrics": {k: evaluation.flat(k) for k in SCORERS},
@@ -137,6 +182,13 @@ def report(out: dict) -> None:
     print(f"\nCDNOW churn: no purchase in the {out['protocol']['label_weeks']:g} weeks after "
           f"{out['protocol']['calibration_end']}; {out['n_customers']:,} customers, churn rate "
           f"{out['churn_rate']:.3f} (train {out['train_churn_rate']:.3f})")
+    inner = out.get("inner_check", {})
+    if "brier" in inner:
+        b = inner["brier"]
+        print(f"Why these parameters (calibration only: train {', '.join(inner['train_cutoffs'])}, "
+              f"judge at {inner['test_cutoff']}, {inner['customers']:,} customers): Brier "
+              f"configured {b['configured']:.4f}, shared defaults {b['shared_defaults']:.4f}, "
+              f"RFM-logistic {b['rfm_logistic']:.4f}")
     print_binary(out["metrics"], out["tailor_vs"])
 
 
