@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tailor.lakehouse import TableNotFoundError
 from tailor.models.baselines import Predictor, rule_of
 from tailor.models.catalog import get_spec, predict
 from tailor.models.lifetime import LifetimeExtension, fit_lifetime
@@ -48,7 +49,11 @@ def lifetime_extension(cfg, lh) -> LifetimeExtension:
     """What carries LTV scores from the label horizon to ``models.ltv_lifetime_days``, fitted
     on the LTV training set's train rows (models/lifetime.py)."""
     horizon, lifetime = cfg.models.horizon("ltv"), cfg.models.ltv_lifetime_days
-    train = _train_rows("ltv", lh) if lifetime > horizon else pd.DataFrame()
+    try:
+        train = _train_rows("ltv", lh) if lifetime > horizon else pd.DataFrame()
+    except TableNotFoundError:   # a champion can serve without its training set: still carry
+        log.warning("LTV lifetime: no training.ltv to fit BG/NBD on (run training_sets)")
+        train = pd.DataFrame()
     return fit_lifetime(train, horizon, lifetime)
 
 
