@@ -17,6 +17,8 @@ and ``growth_10x`` (DAG time ratio per 10× customers, between consecutive finis
 
     .venv/bin/python bench/dag_scale.py                          # 10k, 100k, 1M x 30 days
     .venv/bin/python bench/dag_scale.py --sizes 10000 --days 30  # one size
+    TAILOR__MODELS__TRAINING_CUTOFFS=6 .venv/bin/python bench/dag_scale.py --sizes 3000 \
+        --days 90 --out bench/results/x.json                     # any config, said in the JSON
 """
 from __future__ import annotations
 
@@ -143,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--stop-on-failure", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS / "dag_scale.json",
+                        help="where the JSON goes (default bench/results/dag_scale.json)")
     args = parser.parse_args(argv)
+    # configuration overrides in force (e.g. TAILOR__MODELS__HORIZONS): said with the figures
+    config_env = {k: v for k, v in os.environ.items() if k.startswith("TAILOR__")}
     sizes = []
     for users in (int(s) for s in args.sizes.split(",")):
         print(f"\n{users:,} customers x {args.days} days", flush=True)
@@ -156,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{d['cpu_seconds'] or 0:9.1f} CPU-s {d['peak_rss_mb'] or 0:8.0f} MB "
                   f"in {d['rows_in'] or '-'} out {d['rows_out'] or '-'}")
         summary = {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "days": args.days,
-                   "sizes": sizes, "growth_10x": growth(sizes)}
-        RESULTS.mkdir(parents=True, exist_ok=True)   # after every size: a stopped run keeps it
-        (RESULTS / "dag_scale.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+                   "config_env": config_env, "sizes": sizes, "growth_10x": growth(sizes)}
+        args.out.parent.mkdir(parents=True, exist_ok=True)   # after every size: a stopped run keeps it
+        args.out.write_text(json.dumps(summary, indent=2, default=str) + "\n")
         if args.stop_on_failure and res.get("status") != "ok":
             break
     print(json.dumps({**summary, "sizes": [{k: v for k, v in s.items() if k != "task_detail"}
