@@ -3,7 +3,8 @@ from tailor.catalog.schema import Column as C
 from tailor.catalog.schema import Table
 
 USER_SCORES = Table(
-    "gold.user_scores", "per person and day: predicted lifetime value and churn risk",
+    "gold.user_scores", "per person and day: predicted value over LTV's horizon and over the "
+                        "lifetime (`ltv_lifetime`), and churn risk",
     owner="score", partition_by=("ds",), keys=("person_id", "ds"),
     columns=(
         C("person_id", "string"),
