@@ -29,6 +29,9 @@ def start_ticks(pid: int) -> int | None:
     return int(text[text.rindex(")") + 2:].split()[19])
 
 
+KILL_WAIT_S = 5.0   # how long terminate() waits for a SIGKILLed group to disappear
+
+
 def group_alive(pgid: int) -> bool:
     """Any process of group ``pgid`` still running (zombies, dead but not yet reaped by
     whoever adopted them, do not count)."""
@@ -67,5 +70,10 @@ def terminate(pids: Sequence[int], grace_s: float = 20.0) -> None:
                     os.killpg(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+                # SIGKILL is delivered at once but a process takes a moment to die: return when
+                # the group is gone (or after KILL_WAIT_S), so "stopped" means stopped
+                gone_by = time.monotonic() + KILL_WAIT_S
+                while group_alive(pid) and time.monotonic() < gone_by:
+                    time.sleep(0.05)
                 break
             time.sleep(0.2)
