@@ -75,7 +75,9 @@ def test_python_workers_are_part_of_the_tree(spark):
     before = snapshot()
     spark.range(1, numPartitions=1).mapInPandas(burn, "id long").collect()
     after = snapshot()
-    assert workers(after) - workers(before) >= 0.4
+    # /proc counts CPU in clock ticks (10 ms) and the difference of two rounded floats can land
+    # a hair under 0.4 (a fresh clone saw 12.28 - 11.88): allow a few ticks
+    assert workers(after) - workers(before) >= 0.4 - 0.05
 
 
 def test_parse_stat_reads_a_command_with_spaces_and_parentheses():
