@@ -4,6 +4,8 @@ models from MLflow, or, for a model that has none yet, the baseline its gate com
 (version ``baseline:<rule>``, models/serving_model.py)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
@@ -11,20 +13,27 @@ from tailor.catalog import table
 from tailor.features.assemble import person_features
 from tailor.features.candidates import candidates
 from tailor.features.registry import GROUPS
-from tailor.models.serving_model import ServingModel, lifetime_extension, serving_model
+from tailor.models.serving_model import lifetime_extension, serving_model
 from tailor.runtime import JobContext, main
 
 
-def _scorer(model: ServingModel, out_col: str, keys: list[str]):
-    """A ``mapInPandas`` body that appends ``out_col`` = model score (model shipped by pickle)."""
+def _scorer(models: dict, keys: list[str]):
+    """A ``mapInPandas`` body that appends one column per model (``{column: model}``, each with
+    ``predict(pandas) -> array``, shipped by pickle) to ``keys``: one pass over the batches."""
 
     def score(frames):
         for pdf in frames:
             out = pdf[keys].copy()
-            out[out_col] = model.predict(pdf).astype("float64") if len(pdf) else []
+            for col, model in models.items():
+                out[col] = model.predict(pdf).astype("float64") if len(pdf) else []
             yield out
 
     return score
+
+
+def _schema(keys: list[str], cols: Iterable[str]) -> str:
+    """The DDL of a ``_scorer``'s output: string keys, double scores."""
+    return ", ".join([f"{k} string" for k in keys] + [f"{c} double" for c in cols])
 
 
 def run(ctx: JobContext) -> dict:
@@ -36,17 +45,12 @@ def run(ctx: JobContext) -> dict:
     # models take numbers; arrays (recent items, top categories) stay out of the pandas batches
     persons = features.select(*[c for c, t in features.dtypes if not t.startswith("array")])
 
-    versions = {}
-    scored = persons.select("person_id")
-    for name, col in (("ltv", "ltv_pred"), ("churn", "churn_prob")):
-        model = serving_model(name, cfg, lh)
-        versions[name] = model.version
-        scored = scored.join(persons.mapInPandas(_scorer(model, col, ["person_id"]),
-                                                 f"person_id string, {col} double"), "person_id")
+    ltv, churn = serving_model("ltv", cfg, lh), serving_model("churn", cfg, lh)
+    versions = {"ltv": ltv.version, "churn": churn.version}
     # LTV over the lifetime: the prediction over its label horizon × each person's BG/NBD ratio
     lifetime = lifetime_extension(cfg, lh)
-    scored = scored.join(persons.mapInPandas(_scorer(lifetime, "ltv_ratio", ["person_id"]),
-                                             "person_id string, ltv_ratio double"), "person_id")
+    models = {"ltv_pred": ltv, "churn_prob": churn, "ltv_ratio": lifetime}
+    scored = persons.mapInPandas(_scorer(models, ["person_id"]), _schema(["person_id"], models))
     scored = (scored.withColumn("ltv_pred", F.greatest(F.col("ltv_pred"), F.lit(0.0)))
               .withColumn("ltv_lifetime", F.col("ltv_pred") * F.col("ltv_ratio"))
               .withColumn("ltv_lifetime_days", F.lit(lifetime.lifetime_days))
@@ -63,8 +67,8 @@ def run(ctx: JobContext) -> dict:
     cands = candidates(features, items, lh.read("silver.events"), ctx.day_end(),
                        cfg.models.ranker.candidates_per_user, covisitation=covisitation,
                        seen=cfg.models.ranker.seen_items)
-    ranked = cands.mapInPandas(_scorer(ranker, "score", ["person_id", "item_id"]),
-                               "person_id string, item_id string, score double")
+    keys = ["person_id", "item_id"]
+    ranked = cands.mapInPandas(_scorer({"score": ranker}, keys), _schema(keys, ["score"]))
     order = Window.partitionBy("person_id").orderBy(F.col("score").desc(), F.col("item_id"))
     top = (ranked.withColumn("rank", F.row_number().over(order))
            .where(F.col("rank") <= cfg.models.ranker.top_k).withColumn("ds", F.lit(ctx.ds))
