@@ -36,7 +36,7 @@ help:
 	@echo "make test-fast - unit tests only: no DAG run, nothing slow"
 	@echo "make test-cluster - the tests that run Spark on a local standalone cluster"
 	@echo "make lint    - ruff and the type check only"
-	@echo "make cluster - a Spark standalone cluster on 127.0.0.1 (master + 2 workers); TAILOR_ENV=standalone uses it; make cluster-stop"
+	@echo "make cluster - a Spark standalone cluster (master + 2 workers) and PostgreSQL on 127.0.0.1; TAILOR_ENV=standalone uses them; make cluster-stop"
 	@echo "make airflow - airflow standalone on this project's DAGs (UI on http://127.0.0.1:8780)"
 	@echo "make serve   - the lookup server on the published snapshot"
 	@echo "make bench   - serving benchmark vs Feast and a bare ceiling (needs wrk; ~20 min)"
@@ -63,17 +63,21 @@ test: lint  # what CI runs: everything but the tests marked slow (CI has 45 minu
 test-full: lint  # every test, the slow ones too (a second DAG run, simulated-world equivalence)
 	$(BIN)/python -m pytest
 
-test-cluster: install  # the tests that start a Spark standalone cluster on 127.0.0.1
+test-cluster: install  # the tests that start a Spark standalone cluster (and PostgreSQL) on 127.0.0.1
 	$(BIN)/python -m pytest -m cluster
 
 test-fast: install  # unit tests only: no DAG run, nothing slow (a few minutes)
 	$(BIN)/python -m pytest -m "not slow and not e2e"
 
-cluster: install  # a Spark standalone master + 2 workers on 127.0.0.1 (tailor/spark_cluster.py)
+cluster: install  # a Spark standalone master + 2 workers and PostgreSQL on 127.0.0.1 (tailor/spark_cluster.py, tailor/postgres.py)
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || \
+	  { echo "installing Debian's postgresql (apt-get)"; apt-get install -y -q postgresql >/dev/null; }
 	$(BIN)/tailor cluster start
+	$(BIN)/tailor postgres start
 
 cluster-stop: install
 	$(BIN)/tailor cluster stop
+	$(BIN)/tailor postgres stop
 
 airflow: install  # standalone starts its components as `airflow ...` subprocesses: venv on PATH
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/airflow standalone

@@ -372,6 +372,39 @@ def time_travel_floor(cfg: "Config") -> tuple[float, list[str]]:
     return days * 24.0, reasons
 
 
+class PostgresConfig(_Section):
+    """A local PostgreSQL for the metadata stores (tailor/postgres.py, ``tailor postgres``)."""
+
+    port: int = 5433              # 127.0.0.1 only; 5433 leaves a system server's 5432 alone
+    user: str = "tailor"          # trust authentication, loopback only
+    data_dir: str = ""            # "" = <paths.runs>/postgres/data
+    databases: list[str] = ["airflow", "mlflow"]   # created by start when missing
+
+
+class AirflowConfig(_Section):
+    """How Tailor runs Airflow (tailor/dagrun.py: ``make demo``, the tests, the benches)."""
+
+    # SQLAlchemy URL of Airflow's metadata DB; "" = SQLite under AIRFLOW_HOME (zero setup).
+    # An AIRFLOW__DATABASE__SQL_ALCHEMY_CONN already in the environment wins.
+    metadata_db: str = ""
+    # inline: `airflow dags test` runs the tasks one after another in its own process (SQLite
+    # is enough). local: Airflow's LocalExecutor runs independent tasks side by side (up to
+    # parallelism), each in its own worker process reporting to an Airflow API server that
+    # Tailor starts for the run on 127.0.0.1:api_port; needs metadata_db on PostgreSQL.
+    executor: Literal["inline", "local"] = "inline"
+    parallelism: int = Field(default=2, ge=1)
+    api_port: int = 8781
+
+    @model_validator(mode="after")
+    def _local_needs_a_server_db(self) -> "AirflowConfig":
+        if self.executor == "local" and not self.metadata_db.startswith("postgresql"):
+            raise ValueError("airflow.executor 'local' runs tasks in parallel and needs Airflow's "
+                             "metadata DB on PostgreSQL (SQLite allows one writer): set "
+                             "airflow.metadata_db (`tailor postgres start` serves one; "
+                             "conf/standalone.yaml does both), or use executor 'inline'")
+        return self
+
+
 class Config(_Section):
     """The whole configuration. ``root`` is the project directory relative paths resolve against."""
 
@@ -396,6 +429,8 @@ class Config(_Section):
     cost: CostConfig = CostConfig()
     incrementality: IncrementalityConfig = IncrementalityConfig()
     maintenance: MaintenanceConfig = MaintenanceConfig()
+    postgres: PostgresConfig = PostgresConfig()
+    airflow: AirflowConfig = AirflowConfig()
 
     @model_validator(mode="after")
     def _retention_keeps_time_travel(self) -> "Config":

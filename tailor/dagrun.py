@@ -13,12 +13,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
+import urllib.request
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+from tailor.daemons import launch, terminate
 
 DAG_ID = "personalization_daily"
 
@@ -119,7 +124,10 @@ def world_env(work: Path, dags: Path) -> dict[str, str]:
 
 
 def airflow_env(root: Path) -> dict[str, str]:
-    """Airflow on SQLite under the project, reading only our dags/."""
+    """Airflow on SQLite under the project, reading only our dags/; on the metadata DB of
+    ``airflow.metadata_db`` when one is configured (an Airflow setting in the environment wins)."""
+    from tailor.config import load_config
+
     env = dict(os.environ)
     env.setdefault("AIRFLOW_HOME", str(root / "airflow"))
     env.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(root / "dags"))
@@ -128,12 +136,52 @@ def airflow_env(root: Path) -> dict[str, str]:
     env.setdefault("AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY", "30")  # seconds
     env.update({"TAILOR_HOME": str(root), "PYSPARK_PYTHON": sys.executable,
                 "SPARK_LOCAL_IP": "127.0.0.1"})
+    settings = load_config(root=root).airflow
+    if settings.metadata_db and "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = settings.metadata_db
+        if settings.metadata_db.startswith("postgresql+psycopg2://"):
+            # Airflow derives its async engine with asyncpg, which Tailor does not install;
+            # psycopg 3 (installed) serves the same database
+            env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] = settings.metadata_db.replace(
+                "+psycopg2://", "+psycopg_async://", 1)
+    if settings.executor == "local":
+        env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
+        env["AIRFLOW__CORE__PARALLELISM"] = str(settings.parallelism)
+        env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = (
+            f"http://127.0.0.1:{settings.api_port}/execution/")
     return env
+
+
+@contextmanager
+def api_server(env: dict[str, str], port: int, log_path: Path,
+               timeout_s: float = 180) -> Iterator[None]:
+    """An Airflow API server on 127.0.0.1:``port`` for the block: the LocalExecutor's task
+    workers fetch their work from it and report to it. Stopped (with its workers) after."""
+    health = f"http://127.0.0.1:{port}/api/v2/monitor/health"
+    server = launch([_bin("airflow"), "api-server", "--host", "127.0.0.1", "--port", str(port),
+                     "--workers", "1"], log_path, env)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(health, timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the Airflow API server on port {port} did not come up "
+                                       f"(exit {server.poll()}): see {log_path}") from None
+                time.sleep(1)
+        yield
+    finally:
+        terminate([server.pid])
 
 
 # ``airflow dags test`` logs these around every task it runs (Airflow 3.x, airflow.sdk dag.py)
 _TASK_LINE = re.compile(r"\[DAG TEST\] (starting|end task) task_id=(\S+)")
 _FAILED_LINE = re.compile(r"Task failed|Marking task as FAILED|new_state=failed")
+# with an executor (airflow.executor: local) the scheduler loop logs each task's end instead
+_FINISHED_LINE = re.compile(r"TaskInstance Finished: dag_id=[^,]+, task_id=([^,]+),.*?"
+                            r"run_duration=([0-9.]+|None), state=(\w+)")
 
 
 @dataclass(frozen=True)
@@ -151,6 +199,12 @@ def task_progress(lines: Iterable[str], clock: Callable[[], float] = time.monoto
     started: dict[str, float] = {}
     failed = False
     for line in lines:
+        finished = _FINISHED_LINE.search(line)
+        if finished:
+            task, seconds, state = finished.groups()
+            yield TaskProgress(task, float(seconds) if seconds != "None" else 0.0,
+                               state != "success")
+            continue
         failed = failed or bool(_FAILED_LINE.search(line))
         match = _TASK_LINE.search(line)
         if not match:
@@ -184,12 +238,23 @@ def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
     """``airflow dags test`` the DAG for ``ds`` and judge the run (:func:`interpret`).
     ``progress`` (e.g. :func:`print_progress`) hears of every task starting and ending, as it
     happens; the whole output still goes to ``log_path``."""
+    from tailor.config import load_config
+
+    settings = load_config(root=root).airflow
     env = airflow_env(root)
     airflow = _bin("airflow")
-    with open(log_path, "a") as log:
+    test = [airflow, "dags", "test", dag_id, ds]
+    with open(log_path, "a") as log, ExitStack() as stack:
         subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=log, stderr=log)
         subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, stdout=log, stderr=log)
-        with subprocess.Popen([airflow, "dags", "test", dag_id, ds], env=env, text=True,
+        if settings.executor == "local":
+            # the scheduler (in `dags test`) and the API server sign and check the workers'
+            # tokens with one secret, made for this run
+            env.setdefault("AIRFLOW__API_AUTH__JWT_SECRET", secrets.token_hex(32))
+            stack.enter_context(api_server(env, settings.api_port,
+                                           log_path.with_name(log_path.stem + "-api.log")))
+            test.append("--use-executor")
+        with subprocess.Popen(test, env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
             assert proc.stdout is not None
 

@@ -54,7 +54,7 @@ def _spark_class() -> str:
     return str(Path(pyspark.__file__).parent / "bin" / "spark-class")
 
 
-def _status(ui_url: str) -> dict | None:
+def master_status(ui_url: str) -> dict | None:
     """The master's JSON status (workers, their state, cores), None if it does not answer."""
     try:
         with urllib.request.urlopen(f"{ui_url}/json/", timeout=2) as resp:
@@ -64,7 +64,7 @@ def _status(ui_url: str) -> dict | None:
 
 
 def alive_workers(ui_url: str) -> int:
-    status = _status(ui_url) or {}
+    status = master_status(ui_url) or {}
     return sum(1 for w in status.get("workers", []) if w.get("state") == "ALIVE")
 
 
@@ -88,7 +88,7 @@ def start(cfg: Config, workers: int = 2, cores: int = 1, memory: str = "3g",
            "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
            "SPARK_WORKER_DIR": str(folder / "work")}
     master_url, ui_url = f"spark://{HOST}:{port}", f"http://{HOST}:{ui_port}"
-    if _status(ui_url) is not None:
+    if master_status(ui_url) is not None:
         raise ClusterError(f"a Spark master already answers on {ui_url} (not one this project "
                            f"started): stop it, or start with another port")
     logs = [folder / "master.log"] + [folder / f"worker-{i + 1}.log" for i in range(workers)]

@@ -10,7 +10,7 @@ from tailor.config import ConfigError
 
 # module name in tailor.cli -> registered in this order in --help
 COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish", "cost",
-            "models", "spark", "cluster")
+            "models", "spark", "cluster", "postgres")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.

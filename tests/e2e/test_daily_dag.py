@@ -8,24 +8,21 @@ marked ``slow`` (``make test-full``).
 from __future__ import annotations
 
 import json
-import os
-import sys
 import urllib.request
-from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from tailor.features.registry import GROUPS
+from tests.support.dag_world import REPO, environment, last_day, simulate_and_run, world_environment
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[2]
 # The demo world: big enough that the ranker beats popularity and every gate has its minimum
 # evidence (on 800 users the churn model had 160 training rows), small enough for a few minutes.
 USERS, DAYS, SEED, START = 3000, 45, 42, "2026-09-01"
-DS = (date.fromisoformat(START) + timedelta(days=DAYS - 1)).isoformat()
+DS = last_day(START, DAYS)
 # every registered feature group's table (its name carries the version: no list to keep in step)
 TABLES = ["bronze.events", "silver.events", "silver.identity_map",
           *[g.table for g in GROUPS.values()], "training.ltv", "training.churn",
@@ -39,44 +36,14 @@ MAYBE_EMPTY = ["ops.quality"]
 def world(tmp_path_factory):
     """Simulate, then run the DAG once; yields (cfg, workdir). Environment restored after."""
     work = tmp_path_factory.mktemp("e2e")
-    from tailor.dagrun import world_env
+    with environment(world_environment(work)):
+        try:
+            yield simulate_and_run(work, USERS, DAYS, SEED, START), work
+        finally:
+            from tailor import spark_connect
+            from tailor.config import load_config
 
-    env = {
-        "TAILOR_HOME": str(REPO),
-        **world_env(work, REPO / "dags"),
-        "TAILOR__SPARK__SHUFFLE_PARTITIONS": "2",
-        # the policy tasks run in full, on half the default window and a 3-model ensemble: this
-        # test checks that every task works, bench/policy.py how well the policy learns
-        "TAILOR__POLICY__OUTCOMES__LOOKBACK_DAYS": "14",
-        "TAILOR__POLICY__LEARNING__ENSEMBLE": "3",
-        "TAILOR__QUALITY__DATA_DOCS": "false",
-        "TAILOR__IDENTITY__GROUND_TRUTH": str(work / "ground_truth" / "identity.parquet"),
-        "PYSPARK_PYTHON": sys.executable,
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    (work / "mlflow").mkdir()
-    try:
-        from tailor.config import load_config
-        from tailor.dagrun import run_dag
-        from tailor.simulator import simulate
-
-        cfg = load_config(root=REPO)
-        simulate(users=USERS, days=DAYS, seed=SEED, out_dir=str(work), items=300,
-                 start_date=START, progress=False)
-        log = work / "airflow-run-1.log"
-        run = run_dag(REPO, DS, log)
-        assert run.ok, f"DAG run {run.state}: {run.message}; log tail:\n" + log.read_text()[-6000:]
-        yield cfg, work
-    finally:
-        from tailor import spark_connect
-
-        spark_connect.stop(load_config(root=REPO))   # the DAG's teardown did, unless it died
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+            spark_connect.stop(load_config(root=REPO))   # the DAG's teardown did, unless it died
 
 
 def _counts(cfg) -> dict[str, int]:

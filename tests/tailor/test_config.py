@@ -37,3 +37,13 @@ def test_an_overlay_may_extend_another():
     assert cfg.spark.master == "spark://127.0.0.1:7077"
     assert cfg.clock.mode == "replay" and cfg.lakehouse.engine == "bridge"   # from local.yaml
     assert cfg.spark.conf["spark.cores.max"] == "2"
+
+
+def test_parallel_airflow_tasks_need_a_server_metadata_db():
+    """airflow.executor 'local' on SQLite is refused at load time, saying what to set."""
+    from tailor.config import ConfigError, load_config
+
+    with pytest.raises((ConfigError, ValueError), match="metadata_db"):
+        load_config(environ={"TAILOR__AIRFLOW__EXECUTOR": "local"})
+    cfg = load_config(env="standalone", environ={})
+    assert cfg.airflow.executor == "local" and cfg.airflow.metadata_db.startswith("postgresql")

@@ -29,3 +29,21 @@ def test_printed_one_line_per_ended_task(capsys):
     assert len(out) == 2
     assert "ingest" in out[0] and "done" in out[0] and "5 s" in out[0]
     assert "identity" in out[1] and "FAILED" in out[1]
+
+
+EXECUTOR_LINES = [   # airflow.executor: local — `dags test --use-executor`, as Airflow 3.3 logs it
+    "2026-12-04T17:06:19.032065Z [info     ] TaskInstance Finished: dag_id=personalization_daily, "
+    "task_id=train_policy, run_id=manual__2026-12-04T17:06:09+00:00, map_index=-1, ti_id=01a2, "
+    "run_start_date=2026-12-04 17:06:09.962627+00:00, run_end_date=2026-12-04 17:06:18.678503+00:00, "
+    "run_duration=8.715876, state=success, executor=LocalExecutor(parallelism=2), "
+    "executor_state=success, try_number=1 [airflow.jobs.scheduler_job_runner.SchedulerJobRunner]",
+    "2026-12-04T17:06:20.1Z [info     ] TaskInstance Finished: dag_id=personalization_daily, "
+    "task_id=score, run_id=manual__x, map_index=-1, run_duration=3.5, state=failed, "
+    "executor=LocalExecutor(parallelism=2)",
+]
+
+
+def test_an_executor_run_reports_each_task_end_with_airflows_duration():
+    events = list(task_progress(EXECUTOR_LINES, clock=lambda: 0.0))
+    assert events == [TaskProgress("train_policy", 8.715876, False),
+                      TaskProgress("score", 3.5, True)]
