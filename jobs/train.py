@@ -3,6 +3,10 @@ Delta versions it read and promoted to ``champion`` only past the evaluation gat
 models report (``runs/<ds>/reports/models.html``: models/report.py) is written and logged into
 each model's MLflow run (``reports/models.html``).
 
+The training set is held in this process (XGBoost trains here): at most
+``models.max_training_rows`` rows per model — above it, every row of a stable sample of persons,
+streamed from Delta (models/training_data.py), the share in the summary and the MLflow run.
+
 A training set that is well-formed but cannot teach a model (``models.training.NotTrainable``:
 one label class only, e.g. imported views without any order; or no test persons) skips that
 model with the reason in the summary (``trained: false``) instead of failing the run: scoring
@@ -12,12 +16,14 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import asdict
 
 from tailor.drift import assert_trainable
 from tailor.features.labels import cutoffs_for
 from tailor.models.registry import attach_report
 from tailor.models.report import render
 from tailor.models.training import NotTrainable, train_and_register
+from tailor.models.training_data import hold
 from tailor.runtime import JobContext, main
 
 log = logging.getLogger(__name__)
@@ -34,19 +40,22 @@ def run(ctx: JobContext) -> dict:
         cutoffs = read[name] = cutoffs_for(ctx.ds, ctx.cfg, name)   # what training_sets wrote
         table = f"training.{name}"
         version = lh.version(table)
-        frame = lh.read_arrow(table, version=version, partitions={"cutoff": cutoffs}).to_pandas()
+        frame, sample = hold(lh.dataset(table, version=version, partitions={"cutoff": cutoffs}),
+                             ctx.cfg.models.max_training_rows)
         if frame.empty:
             raise ValueError(f"{table} has no rows for cutoffs {cutoffs}: run training_sets first")
         feature_cols = [c for c in frame.columns if c not in KEYS]
         try:
-            result = train_and_register(name, frame, feature_cols, {table: version}, ctx.cfg)
+            result = train_and_register(name, frame, feature_cols, {table: version}, ctx.cfg,
+                                        extra_params=sample.params())
         except NotTrainable as exc:
             log.warning("train: %s not trained: %s", name, exc)
             results[name] = {"trained": False, "version": None, "promoted": False,
                              "reason": f"not trained: {exc}"}
             pages[name] = results[name]
             continue
-        results[name] = {"trained": True, "version": result.version, "promoted": result.promoted,
+        results[name] = {"trained": True, "sample": asdict(sample),
+                         "version": result.version, "promoted": result.promoted,
                          "reason": result.reason, "metrics": result.metrics,
                          "baseline_metrics": result.baseline_metrics, "run_id": result.run_id}
         pages[name] = {**results[name], "evaluation": result.evaluation, "figure": result.figure}

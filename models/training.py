@@ -177,10 +177,12 @@ def _params(spec: ModelSpec, cfg: Config, train: pd.DataFrame, test: pd.DataFram
 
 
 def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[str],
-                       data_versions: Mapping[str, Any], cfg: Config) -> TrainResult:
+                       data_versions: Mapping[str, Any], cfg: Config,
+                       extra_params: Mapping[str, Any] | None = None) -> TrainResult:
     """Fit ``name`` on the frame's train split, judge it on its test split and register it.
 
-    ``data_versions`` maps each Delta table the frame was built from to its version (lineage).
+    ``data_versions`` maps each Delta table the frame was built from to its version (lineage);
+    ``extra_params`` are logged with the run's parameters (e.g. the training sample's share).
     The new version gets alias ``champion`` only if it beats the baseline and the current
     champion by ``cfg.models.promotion.min_relative_gain``; otherwise ``challenger``.
     """
@@ -215,7 +217,8 @@ def train_and_register(name: str, frame: pd.DataFrame, feature_cols: Sequence[st
 
     previous = champion.version if champion else None
     record = RunRecord(
-        name=name, model=model, params=_params(spec, cfg, train, test, feature_cols, how),
+        name=name, model=model,
+        params={**_params(spec, cfg, train, test, feature_cols, how), **(extra_params or {})},
         metrics=_logged_metrics(evaluation), feature_cols=feature_cols,
         data_versions=data_versions,
         evaluation={**_report(evaluation, gate_metric, test, seed, spec.grouped),

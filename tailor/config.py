@@ -135,6 +135,9 @@ class ModelsConfig(_Section):
     # training sets: this many cutoffs, cutoff_step_days apart, the latest at ds - horizon
     training_cutoffs: int = 4
     cutoff_step_days: int = 7
+    # the train job holds a training set in its process: above this many rows, a stable sample
+    # of persons (models/training_data.py; the share is logged in MLflow). null = no cap
+    max_training_rows: int | None = Field(default=2_000_000, ge=1000)
     test_share: float
     split_salt: str
     evaluation: Literal["forward", "person"] = "forward"   # models/training.py split_frame

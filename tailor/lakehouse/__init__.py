@@ -12,6 +12,7 @@ import logging
 from typing import Any, Sequence
 
 import pyarrow as pa
+import pyarrow.dataset as pads
 
 from tailor.config import Config
 from tailor.lakehouse import arrow_io
@@ -90,6 +91,15 @@ class Lakehouse:
              partitions: dict[str, Any] | None = None):
         """A Spark DataFrame of ``name`` at ``version`` (latest if None), pruned to ``partitions``."""
         return self.engine.read(self.uri(name), version=version, partitions=partitions)
+
+    def dataset(self, name: str, version: int | None = None,
+                partitions: dict[str, Any] | None = None) -> pads.Dataset:
+        """The same snapshot as a lazy Arrow dataset: counted, filtered or streamed in batches
+        without holding the table (the train job's bounded read)."""
+        uri = self.uri(name)
+        if arrow_io.table_version(uri) is None:
+            raise TableNotFoundError(f"no table {name} at {uri}: has the job that writes it run?")
+        return arrow_io.snapshot_dataset(arrow_io.open_table(uri, version), uri, partitions)
 
     def read_arrow(self, name: str, version: int | None = None,
                    partitions: dict[str, Any] | None = None,

@@ -1,0 +1,68 @@
+"""A training set as the train job holds it: one pandas frame on one process, bounded.
+
+XGBoost trains in the train job's process, so the training set is held there in full. Above
+``models.max_training_rows`` rows (for the cutoffs asked), a stable sample of *persons* is held
+instead — every row of a sampled person (all their cutoffs, all their candidate items), none of
+the others — so the split by person, the ranking lists and the gate's bootstrap over persons keep
+their meaning. The table is streamed batch by batch from its Delta snapshot and filtered as it
+comes: the process never holds more than one batch beyond the sample. Which persons are kept
+depends on their id and the salt only (``tailor.privacy.stable_share``), so a rerun on the same
+data trains on the same rows. The MLflow run records the share (``sample_*`` params).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
+
+from tailor.privacy import stable_share
+
+SALT = "training-sample"
+PERSON = "person_id"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What was held of a training set: all of it (share 1.0) or a person sample."""
+
+    rows_total: int
+    rows_kept: int
+    share: float                 # of persons kept (1.0: everyone)
+    max_rows: int | None
+
+    def params(self) -> dict[str, Any]:
+        return {f"sample_{k}": v for k, v in asdict(self).items()}
+
+
+def person_share(total_rows: int, max_rows: int | None) -> float:
+    """The share of persons to keep so that about ``max_rows`` of ``total_rows`` remain."""
+    if max_rows is None or total_rows <= max_rows:
+        return 1.0
+    return max_rows / total_rows
+
+
+def keep_mask(persons: pa.Array, share: float) -> pa.Array:
+    """True for the rows whose person is in the stable ``share`` sample."""
+    ids = pd.Series(persons.to_pandas(), dtype="object")
+    unique = ids.drop_duplicates()
+    chosen = {p for p in unique if p is not None and stable_share(str(p), SALT) < share}
+    return pa.array(ids.isin(chosen).to_numpy())
+
+
+def hold(dataset: pads.Dataset, max_rows: int | None) -> tuple[pd.DataFrame, Sample]:
+    """The rows of ``dataset`` (a snapshot: ``Lakehouse.dataset``) as pandas — or, above
+    ``max_rows`` rows, every row of a stable sample of persons (streamed; see the module)."""
+    total = dataset.count_rows()
+    share = person_share(total, max_rows)
+    if share >= 1.0:
+        frame = dataset.to_table().to_pandas()
+    else:
+        kept = [batch.filter(keep_mask(batch.column(PERSON), share))
+                for batch in dataset.to_batches()]
+        data = pa.Table.from_batches(kept, schema=dataset.schema) if kept else \
+            dataset.schema.empty_table()
+        frame = data.to_pandas()
+    return frame, Sample(total, len(frame), round(share, 6), max_rows)
