@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -158,6 +159,12 @@ def api_server(env: dict[str, str], port: int, log_path: Path,
     """An Airflow API server on 127.0.0.1:``port`` for the block: the LocalExecutor's task
     workers fetch their work from it and report to it. Stopped (with its workers) after."""
     health = f"http://127.0.0.1:{port}/api/v2/monitor/health"
+    try:   # another server on the port would take our workers' calls (another DB, secret)
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            raise RuntimeError(f"port {port} is taken: another Airflow API server (or other "
+                               f"program) listens there; stop it, or set airflow.api_port")
+    except OSError:
+        pass
     server = launch([_bin("airflow"), "api-server", "--host", "127.0.0.1", "--port", str(port),
                      "--workers", "1"], log_path, env)
     try:
