@@ -13,8 +13,11 @@ No champion yet: nothing to compare with, the job says so and writes nothing. Th
 for a champion trained for this ds or a later one (its latest training cutoff is at or after
 this ds's): a rerun of the day (whose first run promoted it) or a backfill. Drift is the
 distance travelled since a model learned; measuring a same-day champion would make a rerun
-refuse training where the first run trained — reruns must do what the first run did. Spark is
-only started to write the (tiny) result table.
+refuse training where the first run trained — reruns must do what the first run did.
+
+Held in this process: each side's numeric features, at most ``drift.max_rows`` rows — above it,
+a stable sample of persons (``tailor.sampling``: the reference streamed from Delta, today's
+filtered on the executors before it is collected).
 """
 from __future__ import annotations
 
@@ -28,7 +31,11 @@ import pandas as pd
 from tailor.catalog import table
 from tailor.drift import BLOCK, OK, TABLE, WARN, DriftConfig, compare, feature_columns, status
 from tailor.models.catalog import get_spec
+from tailor.models.training_data import hold
 from tailor.runtime import JobContext, main
+from tailor.sampling import in_sample, person_share
+
+SAMPLE_SALT = "drift-sample"
 
 log = logging.getLogger("tailor.jobs.drift")
 
@@ -77,9 +84,11 @@ def reference_cutoffs(lh: Any, ref: dict[str, Any]) -> list[str] | None:
     return sorted(c for c in found if lo <= c <= hi) or None
 
 
-def todays_features(ctx: JobContext) -> pd.DataFrame:
+def todays_features(ctx: JobContext, max_rows: int | None = None) -> pd.DataFrame:
     """Person features as of ds, assembled exactly as training and scoring assemble them
-    (``features.assemble.person_features``), array columns left out (models take numbers)."""
+    (``features.assemble.person_features``), array columns left out (models take numbers).
+    Held in this process: above ``max_rows`` persons, a stable sample of them (filtered on the
+    executors, ``tailor.sampling.in_sample``)."""
     from tailor.features.assemble import person_features
     from tailor.features.registry import person_groups
 
@@ -88,6 +97,9 @@ def todays_features(ctx: JobContext) -> pd.DataFrame:
         raise ValueError(f"no person feature table exists for ds={ctx.ds}: run features first")
     frame = person_features(ctx.lakehouse, ctx.ds, groups)
     frame = frame.select(*[c for c, t in frame.dtypes if not t.startswith(("array", "map", "struct"))])
+    share = person_share(frame.count(), max_rows) if max_rows is not None else 1.0
+    if share < 1.0:
+        frame = frame.where(in_sample(share, SAMPLE_SALT))
     return frame.toPandas()
 
 
@@ -112,10 +124,10 @@ def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]
             continue
         cutoffs = reference_cutoffs(lh, ref_info)
         partitions = {"cutoff": cutoffs} if cutoffs else None
-        reference = lh.read_arrow(ref_info["table"], version=ref_info["version"],
-                                  partitions=partitions).to_pandas()
+        reference, _ = hold(lh.dataset(ref_info["table"], version=ref_info["version"],
+                                       partitions=partitions), settings.max_rows)
         if current_all is None:
-            current_all = todays_features(ctx)
+            current_all = todays_features(ctx, settings.max_rows)
         current = get_spec(name).in_population(current_all)  # like with like
         results = compare(reference, current, ref_info["features"] or feature_columns(reference),
                           settings.bins, settings.epsilon)

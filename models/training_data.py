@@ -6,8 +6,8 @@ instead — every row of a sampled person (all their cutoffs, all their candidat
 the others — so the split by person, the ranking lists and the gate's bootstrap over persons keep
 their meaning. The table is streamed batch by batch from its Delta snapshot and filtered as it
 comes: the process never holds more than one batch beyond the sample. Which persons are kept
-depends on their id and the salt only (``tailor.privacy.stable_share``), so a rerun on the same
-data trains on the same rows. The MLflow run records the share (``sample_*`` params).
+depends on their id and the salt only (``tailor.sampling``), so a rerun on the same data
+trains on the same rows. The MLflow run records the share (``sample_*`` params).
 """
 from __future__ import annotations
 
@@ -18,10 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from tailor.privacy import stable_share
+from tailor.sampling import PERSON, keep_mask, person_share
 
 SALT = "training-sample"
-PERSON = "person_id"
 
 
 @dataclass(frozen=True)
@@ -37,21 +36,6 @@ class Sample:
         return {f"sample_{k}": v for k, v in asdict(self).items()}
 
 
-def person_share(total_rows: int, max_rows: int | None) -> float:
-    """The share of persons to keep so that about ``max_rows`` of ``total_rows`` remain."""
-    if max_rows is None or total_rows <= max_rows:
-        return 1.0
-    return max_rows / total_rows
-
-
-def keep_mask(persons: pa.Array, share: float) -> pa.Array:
-    """True for the rows whose person is in the stable ``share`` sample."""
-    ids = pd.Series(persons.to_pandas(), dtype="object")
-    unique = ids.drop_duplicates()
-    chosen = {p for p in unique if p is not None and stable_share(str(p), SALT) < share}
-    return pa.array(ids.isin(chosen).to_numpy())
-
-
 def hold(dataset: pads.Dataset, max_rows: int | None) -> tuple[pd.DataFrame, Sample]:
     """The rows of ``dataset`` (a snapshot: ``Lakehouse.dataset``) as pandas — or, above
     ``max_rows`` rows, every row of a stable sample of persons (streamed; see the module)."""
@@ -60,7 +44,7 @@ def hold(dataset: pads.Dataset, max_rows: int | None) -> tuple[pd.DataFrame, Sam
     if share >= 1.0:
         frame = dataset.to_table().to_pandas()
     else:
-        kept = [batch.filter(keep_mask(batch.column(PERSON), share))
+        kept = [batch.filter(keep_mask(batch.column(PERSON), share, SALT))
                 for batch in dataset.to_batches()]
         data = pa.Table.from_batches(kept, schema=dataset.schema) if kept else \
             dataset.schema.empty_table()

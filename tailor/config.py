@@ -88,6 +88,9 @@ class DriftConfig(_Section):
     bins: int = 10               # quantile bins cut on the reference, per numeric feature
     epsilon: float = 1e-4        # smoothing added to every bin share (no log(0))
     models: list[str] = ["churn", "ltv"]  # whose champion's training snapshot is the reference
+    # each side (reference, today) is held in the drift process: above this many rows, a stable
+    # sample of persons (tailor/sampling.py); PSI over 10 bins needs far fewer. null = no cap
+    max_rows: int | None = Field(default=500_000, ge=1000)
 
     @model_validator(mode="after")
     def _ordered(self) -> "DriftConfig":

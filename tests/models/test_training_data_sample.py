@@ -3,7 +3,7 @@ kept person's rows, none of the others' — and says how much it kept; below it,
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from tailor.models.training_data import SALT, hold, person_share
+from tailor.models.training_data import SALT, hold
 from tailor.privacy import stable_share
 
 
@@ -32,6 +32,3 @@ def test_above_the_cap_whole_persons_by_their_stable_share():
     assert again["x"].tolist() == frame["x"].tolist()               # a rerun holds the same rows
 
 
-def test_share_is_cap_over_rows():
-    assert person_share(100, None) == 1.0 and person_share(100, 100) == 1.0
-    assert person_share(400, 100) == 0.25

@@ -1,0 +1,40 @@
+"""Stable samples of persons, for the steps that hold data on one process (the train job's
+training set, drift's two distributions) and must stay bounded as customers grow.
+
+A person is in a ``share`` sample if a hash of their id (and a salt naming the use) falls below
+``share``: the same persons on every run and every machine, with all of their rows — so a
+person's cutoffs, candidate lists and train/test side stay whole. Two forms of one rule: Arrow
+batches in the process (:func:`keep_mask`) and a Spark column for executors (:func:`in_sample`).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+
+from tailor.privacy import stable_share
+
+PERSON = "person_id"
+_BITS = 52                      # hash bits kept: a double holds them exactly
+
+
+def person_share(total_rows: int, max_rows: int | None) -> float:
+    """The share of persons to keep so that about ``max_rows`` of ``total_rows`` remain."""
+    if max_rows is None or total_rows <= max_rows:
+        return 1.0
+    return max_rows / total_rows
+
+
+def keep_mask(persons: pa.Array, share: float, salt: str) -> pa.Array:
+    """True for the rows whose person is in the stable ``share`` sample."""
+    ids = pd.Series(persons.to_pandas(), dtype="object")
+    chosen = {p for p in ids.drop_duplicates() if p is not None and stable_share(str(p), salt) < share}
+    return pa.array(ids.isin(chosen).to_numpy())
+
+
+def in_sample(share: float, salt: str, person: str = PERSON) -> Column:
+    """A Spark condition: the row's person is in the stable ``share`` sample (xxhash64 of
+    salt and id; a different hash than :func:`keep_mask`, equally stable)."""
+    bits = F.xxhash64(F.lit(salt), F.col(person)).bitwiseAND(F.lit((1 << _BITS) - 1))
+    return (bits.cast("double") / float(1 << _BITS)) < F.lit(float(share))
