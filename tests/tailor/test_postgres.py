@@ -63,3 +63,10 @@ def test_start_creates_the_databases_stop_keeps_the_data(folder):
         cli("stop")
     assert not (folder / "data" / "postmaster.pid").exists()
     assert "no PostgreSQL" in cli("stop").stdout
+
+
+def test_a_missing_server_says_how_to_get_one(monkeypatch):
+    monkeypatch.setattr(postgres.shutil, "which", lambda name: None)
+    monkeypatch.setattr(postgres.glob, "glob", lambda pattern: [])
+    with pytest.raises(postgres.PostgresError, match="apt-get install -y postgresql"):
+        postgres.binary("pg_ctl")
