@@ -219,6 +219,20 @@ def raw_http():
         sock.close()
 
 
+@pytest.fixture
+def closed_by_server():
+    """``closed_by_server(sock)``: the server has closed the connection — an EOF, or a reset
+    (closing with bytes of the client's still unread, as after a refused oversized head, makes
+    the kernel send RST instead of FIN; which one the client sees depends on timing)."""
+    def _closed(sock: socket.socket) -> bool:
+        try:
+            return sock.recv(1) == b""
+        except ConnectionResetError:
+            return True
+
+    return _closed
+
+
 REPO = Path(tailor.__file__).resolve().parent.parent
 
 
