@@ -80,13 +80,17 @@ class ClvModel:
         purchase does not, so the ratio is below ``long / short``). A prediction over ``short``
         times this ratio is a prediction over ``long`` — the way to horizons longer than any
         history can label. A customer with T = 0 (x = t_x = 0) gets the ratio of a customer
-        just acquired (FHL 2005, eq. 9). Where E[X(short)] vanishes, the calendar ratio
-        ``long / short``."""
+        just acquired (FHL 2005, eq. 9). Where E[X(short)] vanishes, or the evaluation failed
+        (E[X(t)] is increasing and concave from 0, so a valid ratio lies in [1, long / short];
+        the Gauss hypergeometric term cancels catastrophically for some extreme (x, t_x, T) —
+        seen on a 100k-customer world), the calendar ratio ``long / short``."""
         near = self.expected_purchases(summary, short)
         far = self.expected_purchases(summary, long)
         calendar = np.broadcast_to(np.asarray(long, float) / np.asarray(short, float), near.shape)
-        ok = near > 1e-12
-        return np.where(ok, far / np.where(ok, near, 1.0), calendar)
+        ok = np.isfinite(near) & np.isfinite(far) & (near > 1e-12)
+        ratio = np.where(ok, far / np.where(ok, near, 1.0), calendar)
+        valid = ok & (ratio >= 1.0 - 1e-9) & (ratio <= calendar * (1.0 + 1e-9))
+        return np.where(valid, ratio, calendar)
 
     def p_alive(self, summary: pd.DataFrame) -> np.ndarray:
         """Probability that each customer is still active at the end of observation."""

@@ -41,3 +41,17 @@ def test_recency_cancels_with_p_alive(model):
     assert regular > 2 * lapsed
     ratio = model.horizon_ratio(both, 13.0, 52.0)
     assert ratio[0] == pytest.approx(ratio[1], rel=1e-9) and 1.0 < ratio[0] < 4.0
+
+
+def test_a_failed_evaluation_falls_back_to_the_calendar(model, paper_summary, monkeypatch):
+    """Where the expectations come out not finite, negative or out of order (catastrophic
+    cancellation in the hypergeometric term, seen for a few of 100k customers), the ratio is
+    the calendar's, never a negative or runaway factor."""
+    rows = paper_summary.head(5)
+    good = model.horizon_ratio(rows, 13.0, 39.0)
+    broken = {13.0: np.array([0.5, -3.0, np.nan, 2.0, 0.5]),
+              39.0: np.array([-1e12, 4.0, 1.0, np.inf, 1.0])}
+    monkeypatch.setattr(type(model), "expected_purchases", lambda self, s, t: broken[float(t)])
+    got = model.horizon_ratio(rows, 13.0, 39.0)
+    assert got.tolist() == [3.0, 3.0, 3.0, 3.0, 2.0]     # 39 / 13 where broken; 1.0 / 0.5 kept
+    assert ((good >= 1.0) & (good <= 3.0)).all()
