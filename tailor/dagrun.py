@@ -22,9 +22,12 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from tailor.daemons import launch, terminate
+
+if TYPE_CHECKING:
+    from tailor.config import AirflowConfig
 
 DAG_ID = "personalization_daily"
 
@@ -124,7 +127,7 @@ def world_env(work: Path, dags: Path) -> dict[str, str]:
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
 
 
-def airflow_env(root: Path) -> dict[str, str]:
+def airflow_env(root: Path, settings: AirflowConfig | None = None) -> dict[str, str]:
     """Airflow on SQLite under the project, reading only our dags/; on the metadata DB of
     ``airflow.metadata_db`` when one is configured (an Airflow setting in the environment wins)."""
     from tailor.config import load_config
@@ -137,7 +140,7 @@ def airflow_env(root: Path) -> dict[str, str]:
     env.setdefault("AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY", "30")  # seconds
     env.update({"TAILOR_HOME": str(root), "PYSPARK_PYTHON": sys.executable,
                 "SPARK_LOCAL_IP": "127.0.0.1"})
-    settings = load_config(root=root).airflow
+    settings = settings or load_config(root=root).airflow
     if settings.metadata_db and "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
         env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = settings.metadata_db
         if settings.metadata_db.startswith("postgresql+psycopg2://"):
@@ -248,7 +251,7 @@ def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
     from tailor.config import load_config
 
     settings = load_config(root=root).airflow
-    env = airflow_env(root)
+    env = airflow_env(root, settings)
     airflow = _bin("airflow")
     test = [airflow, "dags", "test", dag_id, ds]
     with open(log_path, "a") as log, ExitStack() as stack:

@@ -98,13 +98,19 @@ def is_up(pg: Postgres) -> bool:
     return check.returncode == 0
 
 
+def _hand_over(*paths: Path) -> None:
+    """Give ``paths`` to the server's owner (the ``postgres`` user) when we are root."""
+    if os.geteuid() != 0:
+        return
+    owner = pwd.getpwnam("postgres")
+    for path in paths:
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+
+
 def _initialise(pg: Postgres) -> None:
     data = Path(pg.data_dir)
     data.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-        for path in (data, data.parent):
-            os.chown(path, owner.pw_uid, owner.pw_gid)
+    _hand_over(data, data.parent)
     data.chmod(0o700)
     _run([binary("initdb"), "-D", str(data), "-U", pg.user, "--auth=trust",
           "--encoding=UTF8", "--no-instructions"], "initdb")
@@ -146,9 +152,7 @@ def start(cfg: Config) -> tuple[Postgres, bool]:
         _initialise(pg)
     options = f"-h {pg.host} -p {pg.port} -k {pg.data_dir}"   # TCP on loopback; socket inside
     Path(pg.log).touch()
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-        os.chown(pg.log, owner.pw_uid, owner.pw_gid)
+    _hand_over(Path(pg.log))
     _run([binary("pg_ctl"), "-D", pg.data_dir, "-l", pg.log, "-o", options, "-w", "-t", "60",
           "start"], f"starting PostgreSQL (log: {pg.log})")
     _create(pg, cfg.postgres.databases)
