@@ -1,5 +1,6 @@
 """features (``tailor run features``): silver.events → every registered feature group, as of ds
-and every training cutoff day (partition ``ds`` = the as-of day).
+and every training cutoff day, person groups also as of the policy's context days
+(:func:`asof_days`; partition ``ds`` = the as-of day).
 
 Every row carries ``written_at``, which point-in-time joins use to tell what was knowable when
 (``tailor/clock.py``). Replay clock: each as-of day is computed only from events that had arrived
@@ -30,10 +31,15 @@ from tailor.features.windows import DAY, day_frame
 from tailor.runtime import JobContext, main
 
 
-def asof_days(ctx: JobContext) -> list[str]:
-    """ds, every training cutoff day of the run, and the context days of the policy's logged
-    decisions (``policy.outcomes.feature_step_days``), newest first, no repeats."""
-    days = [ctx.ds, *cutoffs_for(ctx.ds, ctx.cfg), *context_days(ctx.ds, ctx.cfg.policy.outcomes)]
+def asof_days(ctx: JobContext, group: FeatureGroup | None = None) -> list[str]:
+    """The as-of days ``group`` is materialised for (every group's, without one), newest first,
+    no repeats: ds, every training cutoff day of the run, and — for person groups only — the
+    context days of the policy's logged decisions (``policy.outcomes.feature_step_days``): the
+    policy's contexts join person groups only (``jobs/policy_outcomes.py``), so item groups
+    (item_stats, covisitation: serving and the ranker's candidates) skip those days."""
+    days = [ctx.ds, *cutoffs_for(ctx.ds, ctx.cfg)]
+    if group is None or group.entity == "person_id":
+        days += context_days(ctx.ds, ctx.cfg.policy.outcomes)
     return sorted(set(days), reverse=True)
 
 
@@ -75,13 +81,15 @@ def run(ctx: JobContext) -> dict:
     # live clock (or replay keeping what earlier runs wrote): past as-of days an earlier run
     # already wrote (one read per table)
     keep = not replay or cfg.clock.replay_keep_written
-    earlier = {g.table: _existing_days(lh, g.table, days[1:]) for g in GROUPS.values()} if keep else {}
+    earlier = ({g.table: _existing_days(lh, g.table, asof_days(ctx, g)[1:]) for g in GROUPS.values()}
+               if keep else {})
     events = lh.read("silver.events").cache()
     written, kept = {}, {}
     for group in GROUPS.values():
-        todo = [d for d in days if d not in earlier.get(group.table, ())]
+        mine = asof_days(ctx, group)
+        todo = [d for d in mine if d not in earlier.get(group.table, ())]
         kept.update({f"{group.table}@{d}": "written by an earlier run; kept"
-                     for d in days if d not in todo})
+                     for d in mine if d not in todo})
         if not todo:
             continue
         live_now = run_instant(cfg, ctx.ds)

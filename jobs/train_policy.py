@@ -10,8 +10,10 @@ reward model (they never saw those days). Every figure goes to ``ops.policy_gate
 challenger's MLflow run; the policy is registered as ``<prefix>_policy`` with the alias the gate
 gives it (``champion`` or ``challenger``).
 
-Holds on the driver: the sampled training rows (``policy.learning.max_rows``, sampled by person)
-and the held-out rows, as pandas.
+Holds on the driver: the decision days' rows of ``training.policy`` as pandas — above
+``policy.learning.max_rows`` every row of a stable sample of persons, streamed from the snapshot
+(``models/training_data.py``), the share in the MLflow run (``sample_*``) — and the reward
+models' predictions for the held-out rows, (1 + ensemble) × rows × actions floats.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from tailor.evaluation.plots import policy_values
 from tailor.evaluation.policy_eval import estimators, evaluate_policies, logged_data, predicted_outcomes
 from tailor.features.outcomes import decision_days
 from tailor.models.registry import CHAMPION
-from tailor.privacy import stable_share
+from tailor.models.training_data import hold
 from tailor.runtime import JobContext, main
 
 SOURCE, GATE_TABLE = "training.policy", "ops.policy_gate"
@@ -54,19 +56,15 @@ def run(ctx: JobContext) -> dict:
         raise ValueError(f"policy.learning.eval_days={learn.eval_days} leaves no training days of "
                          f"policy.outcomes.lookback_days={o.lookback_days}: lower it")
     version = lh.version(SOURCE)
-    rows = (lh.read_arrow(SOURCE, version=version, partitions={"decision_date": days}).to_pandas()
-            if version is not None else None)
-    messages = 0 if rows is None else int((rows["action_id"] != "no_message").sum())
-    if not messages:
+    if version is not None:
+        rows, sample = hold(lh.dataset(SOURCE, version=version, partitions={"decision_date": days}),
+                            learn.max_rows, salt="policy-sample")
+    if version is None or not (rows["action_id"] != "no_message").any():
         why = (f"no logged message decisions in {SOURCE} for {days[-1]}..{days[0]} (the data "
                "holds no decision log: simulator sends, server decisions or imported campaigns); "
                "nothing to learn from, the current policy keeps deciding")
         print(f"train_policy: skipped: {why}")
         return {"status": "skipped", "reason": why}
-    share = min(1.0, learn.max_rows / len(rows))
-    if share < 1.0:
-        keep = rows["person_id"].map(lambda p: stable_share(str(p), "policy-sample") < share)
-        rows = rows[keep]
     features = policy_features(rows.columns)
     train, held = rows[rows["decision_date"].isin(train_days)], rows[rows["decision_date"].isin(eval_days)]
 
@@ -81,10 +79,12 @@ def run(ctx: JobContext) -> dict:
 
     data = logged_data(held, bank)
     est = estimators(cfg.ope)
+    predicted = models.predict(data.context, bank)   # once: the challenger's weights and DM / DR
     evaluation = evaluate_policies(
-        data, policies, predicted_outcomes(models, data, bank, cfg.policy.message_cost), est,
-        Bootstrap(n_boot=gate.n_boot, alpha=gate.alpha, seed=learn.seed),
-        pair=("challenger", "champion"), gate_estimator=gate.estimator)
+        data, policies, predicted_outcomes(models, data, bank, cfg.policy.message_cost, predicted),
+        est, Bootstrap(n_boot=gate.n_boot, alpha=gate.alpha, seed=learn.seed),
+        pair=("challenger", "champion"), gate_estimator=gate.estimator,
+        given={"challenger": challenger.probabilities_from(predicted, data.allowed)})
     verdict = decide(evaluation, "challenger", "champion", gate, est[gate.estimator].name)
 
     gate_name = est[gate.estimator].name
@@ -97,7 +97,7 @@ def run(ctx: JobContext) -> dict:
         params={"ensemble": learn.ensemble, "exploration": learn.exploration,
                 "epsilon": learn.epsilon, "train_days": f"{train_days[-1]}..{train_days[0]}",
                 "eval_days": f"{eval_days[-1]}..{eval_days[0]}", "features": len(features),
-                "sample_share": round(share, 4), "gate_estimator": gate_name,
+                **sample.params(), "gate_estimator": gate_name,
                 "champion": champion_label, **{f"train.{k}": v for k, v in models.info.items()}},
         metrics=metrics, data_versions={SOURCE: version},
         evaluation={"results": evaluation.results, "comparison": evaluation.comparison,

@@ -1,4 +1,5 @@
-"""A training set as the train job holds it: one pandas frame on one process, bounded.
+"""A training set as the train jobs hold it (``train``, and ``train_policy`` for
+``training.policy``): one pandas frame on one process, bounded.
 
 XGBoost trains in the train job's process, so the training set is held there in full. Above
 ``models.max_training_rows`` rows (for the cutoffs asked), a stable sample of *persons* is held
@@ -36,15 +37,17 @@ class Sample:
         return {f"sample_{k}": v for k, v in asdict(self).items()}
 
 
-def hold(dataset: pads.Dataset, max_rows: int | None) -> tuple[pd.DataFrame, Sample]:
+def hold(dataset: pads.Dataset, max_rows: int | None, salt: str = SALT
+         ) -> tuple[pd.DataFrame, Sample]:
     """The rows of ``dataset`` (a snapshot: ``Lakehouse.dataset``) as pandas — or, above
-    ``max_rows`` rows, every row of a stable sample of persons (streamed; see the module)."""
+    ``max_rows`` rows, every row of a stable sample of persons (streamed; see the module).
+    ``salt`` names the use (the policy's sample is not the models' one)."""
     total = dataset.count_rows()
     share = person_share(total, max_rows)
     if share >= 1.0:
         frame = dataset.to_table().to_pandas()
     else:
-        kept = [batch.filter(keep_mask(batch.column(PERSON), share, SALT))
+        kept = [batch.filter(keep_mask(batch.column(PERSON), share, salt))
                 for batch in dataset.to_batches()]
         data = pa.Table.from_batches(kept, schema=dataset.schema) if kept else \
             dataset.schema.empty_table()

@@ -190,7 +190,7 @@ class LearningConfig(_Section):
     exploration: Literal["thompson", "epsilon"] = "thompson"
     epsilon: float = 0.05              # uniform share over allowed actions (support for OPE)
     unsubscribe_cost: float = 0.0      # value lost per unsubscribe, charged against an action
-    max_rows: int = 2_000_000          # sample of training.policy rows a model is trained on
+    max_rows: int = 500_000            # training.policy rows held (a person sample above it)
     seed: int = 11
     xgboost: dict[str, Any] = {}       # overrides of models.xgboost for the reward models
 

@@ -3,7 +3,7 @@
 **Reward model.** For a person x and a message action a (channel × send hour × offer), the
 expected attributed conversion value is P(convert | x, a) × E[value | converted, x, a], each an
 XGBoost model over the person's features (as known when the logged decision was taken) and the
-action's features (:func:`action_frame`: channel, hour, discount, the distance of the hour
+action's features (:func:`action_matrix`: channel, hour, discount, the distance of the hour
 from the person's preferred hour, the person's measured rates on that channel, discount ×
 measured sensitivity). A third model estimates P(unsubscribe | x, a). They are fitted on the
 message rows of ``training.policy``; "no message" is worth exactly 0 in attributed value by
@@ -24,7 +24,7 @@ challenger can be evaluated on them. Every constant is configuration (``policy.l
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,36 +57,66 @@ def _circular_gap(hours: np.ndarray, other: np.ndarray) -> np.ndarray:
     return np.minimum(gap, 24.0 - gap)
 
 
-def action_frame(context: pd.DataFrame, channel: np.ndarray, send_hour: np.ndarray,
-                 discount: np.ndarray) -> pd.DataFrame:
-    """The action's features for each row of ``context`` (arrays aligned with it)."""
+_RATES = (("a_ch_sends", "sends"), ("a_ch_open_rate", "open_rate"),
+          ("a_ch_click_rate", "click_rate"), ("a_ch_convert_rate", "convert_rate"),
+          ("a_ch_response", "response"))
+# the person columns the action features read, with the value a missing one takes
+ACTION_INPUTS = {"preferred_hour": DEFAULT_PREFERRED_HOUR, "active_hour": DEFAULT_PREFERRED_HOUR,
+                 **{f"{c}_{col}": 0.0 for _, col in _RATES for c in CHANNELS},
+                 "discount_sensitivity": 0.0}
+
+
+def action_inputs(context: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The person columns the action features read, as float arrays aligned with ``context``."""
+    return {name: _num(context, name, default) for name, default in ACTION_INPUTS.items()}
+
+
+def action_matrix(inputs: dict[str, np.ndarray], channel, send_hour, discount) -> np.ndarray:
+    """(n, len(ACTION_COLUMNS)) action features; ``inputs`` from :func:`action_inputs`, every
+    array aligned with the rows."""
     channel = np.asarray(channel, dtype=object)
     hours = np.asarray(send_hour, float)
+    discount = np.asarray(discount, float)
     out = {f"a_is_{c}": (channel == c).astype(float) for c in CHANNELS}
     out["a_send_hour"] = hours
-    out["a_discount"] = np.asarray(discount, float)
-    out["a_hour_gap"] = _circular_gap(hours, _num(context, "preferred_hour", DEFAULT_PREFERRED_HOUR))
-    out["a_active_gap"] = _circular_gap(hours, _num(context, "active_hour", DEFAULT_PREFERRED_HOUR))
-    for name, col in (("a_ch_sends", "sends"), ("a_ch_open_rate", "open_rate"),
-                      ("a_ch_click_rate", "click_rate"), ("a_ch_convert_rate", "convert_rate"),
-                      ("a_ch_response", "response")):
-        vals = np.zeros(len(context))
+    out["a_discount"] = discount
+    out["a_hour_gap"] = _circular_gap(hours, inputs["preferred_hour"])
+    out["a_active_gap"] = _circular_gap(hours, inputs["active_hour"])
+    for name, col in _RATES:
+        vals = np.zeros(len(hours))
         for c in CHANNELS:
             hit = channel == c
-            if hit.any():
-                vals[hit] = _num(context, f"{c}_{col}", 0.0)[hit]
+            vals[hit] = inputs[f"{c}_{col}"][hit]
         out[name] = vals
-    out["a_discount_x_sensitivity"] = (np.asarray(discount, float)
-                                       * np.clip(_num(context, "discount_sensitivity", 0.0), 0, None))
-    return pd.DataFrame(out, index=context.index)
+    out["a_discount_x_sensitivity"] = discount * np.clip(inputs["discount_sensitivity"], 0, None)
+    return np.column_stack([out[c] for c in ACTION_COLUMNS])
+
+
+def person_matrix(context: pd.DataFrame, features: Sequence[str]) -> np.ndarray:
+    """(n, len(features)) person features as floats; missing or non-numeric → NaN (XGBoost's
+    "unknown")."""
+    out = np.full((len(context), len(features)), np.nan)
+    for j, name in enumerate(features):
+        if name in context.columns:
+            out[:, j] = pd.to_numeric(context[name], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan)
+    return out
 
 
 def design(context: pd.DataFrame, features: Sequence[str], channel, send_hour,
            discount) -> pd.DataFrame:
     """Model input: the person features (missing → NaN, XGBoost's "unknown") + action features."""
-    person = context.reindex(columns=list(features)).apply(pd.to_numeric, errors="coerce")
-    return pd.concat([person.astype(float),
-                      action_frame(context, channel, send_hour, discount)], axis=1)
+    x = np.hstack([person_matrix(context, features),
+                   action_matrix(action_inputs(context), channel, send_hour, discount)])
+    return pd.DataFrame(x, columns=[*features, *ACTION_COLUMNS], index=context.index)
+
+
+class Predictions(NamedTuple):
+    """A reward model's predictions on a batch; column 0 of each is "no message"."""
+
+    conversion: np.ndarray      # (K, n, A): P(convert) under each ensemble member
+    value: np.ndarray           # (n, A): E[value | converted]
+    unsubscribe: np.ndarray     # (n, A): P(unsubscribe)
 
 
 @dataclass
@@ -100,28 +130,30 @@ class RewardModels:
     unsubscribe: xgb.XGBClassifier | None
     info: dict[str, Any] = field(default_factory=dict)
 
-    def predict(self, context: pd.DataFrame, bank: Sequence[Action]
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(conversion (K, n, A), value (n, A), unsubscribe (n, A)); column 0 = no message.
+    def predict(self, context: pd.DataFrame, bank: Sequence[Action]) -> Predictions:
+        """Every model's predictions for every person of ``context`` × action of ``bank``.
 
-        Persons are scored in blocks of :data:`PREDICT_ROWS` (person, action) pairs: one
-        ``predict`` call per model and block, memory bounded whatever the batch size."""
+        The person features are converted once; (person, action) pairs are scored in blocks of
+        :data:`PREDICT_ROWS`: one ``predict`` call per model and block, memory bounded whatever
+        the batch size."""
         n, a_count = len(context), 1 + len(bank)
         conv = np.zeros((len(self.conversion), n, a_count))
         value = np.zeros((n, a_count))
         unsub = np.zeros((n, a_count))
         if n == 0 or not bank:
-            return conv, value, unsub
+            return Predictions(conv, value, unsub)
         channel = np.array([a.channel for a in bank], dtype=object)
         hour = np.array([a.send_hour for a in bank], float)
         discount = np.array([a.discount for a in bank], float)
+        person, inputs = person_matrix(context, self.features), action_inputs(context)
+        names = [*self.features, *ACTION_COLUMNS]
         step = max(1, PREDICT_ROWS // len(bank))
         for lo in range(0, n, step):
-            block = context.iloc[lo:lo + step]
-            m = len(block)
-            rows = block.iloc[np.repeat(np.arange(m), len(bank))]     # person-major
-            x = design(rows.reset_index(drop=True), self.features, np.tile(channel, m),
-                       np.tile(hour, m), np.tile(discount, m))
+            m = min(step, n - lo)
+            rows = np.repeat(np.arange(lo, lo + m), len(bank))     # person-major
+            acts = action_matrix({k: v[rows] for k, v in inputs.items()}, np.tile(channel, m),
+                                 np.tile(hour, m), np.tile(discount, m))
+            x = pd.DataFrame(np.hstack([person[rows], acts]), columns=names)
             shape = (m, len(bank))
             for k, model in enumerate(self.conversion):
                 conv[k, lo:lo + m, 1:] = model.predict_proba(x)[:, 1].reshape(shape)
@@ -129,7 +161,7 @@ class RewardModels:
                                     if self.value is not None else self.mean_value)
             if self.unsubscribe is not None:
                 unsub[lo:lo + m, 1:] = self.unsubscribe.predict_proba(x)[:, 1].reshape(shape)
-        return conv, value, unsub
+        return Predictions(conv, value, unsub)
 
 
 def fit_reward_models(rows: pd.DataFrame, features: Sequence[str], ensemble: int,
@@ -207,18 +239,26 @@ class LearnedPolicy(Policy):
         return LearnedPolicy(self.bank, self.models, replace(self.settings, **changes),
                              self.version)
 
-    def member_values(self, context: pd.DataFrame) -> np.ndarray:
+    def member_values(self, predicted: Predictions) -> np.ndarray:
         """(K, n, A) value of each action under each ensemble member (column 0: no message)."""
         s = self.settings
-        conv, value, unsub = self.models.predict(context, self.bank)
+        conv, value, unsub = predicted
         cost = np.array([0.0, *(a.cost + s.message_cost for a in self.bank)])
         values = conv * value[None] - cost[None, None, :] - s.unsubscribe_cost * unsub[None]
         values[:, :, 0] = s.min_expected_value
         return values
 
     def score(self, context: pd.DataFrame, allowed: np.ndarray) -> Scored:
+        return self.scored(self.models.predict(context, self.bank), allowed)
+
+    def probabilities_from(self, predicted: Predictions, allowed: np.ndarray) -> np.ndarray:
+        """:meth:`probabilities` from this policy's own models' predictions made earlier (the
+        train job predicts once for the challenger's OPE weights and its DM / DR outcomes)."""
+        return self.checked(self.scored(predicted, allowed).probs, allowed)
+
+    def scored(self, predicted: Predictions, allowed: np.ndarray) -> Scored:
         s = self.settings
-        values = self.member_values(context)
+        values = self.member_values(predicted)
         mean = values.mean(axis=0)
         if s.exploration == "thompson":
             exploit = np.mean([greedy(v, allowed) for v in values], axis=0)

@@ -84,7 +84,10 @@ class Policy(ABC):
         """Probabilities (rows sum to 1, zero outside ``allowed``) for each person of ``context``."""
 
     def probabilities(self, context: pd.DataFrame, allowed: np.ndarray) -> np.ndarray:
-        probs = self.score(context, allowed).probs
+        return self.checked(self.score(context, allowed).probs, allowed)
+
+    def checked(self, probs: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """``probs``, refused if it puts probability outside ``allowed``."""
         if probs.shape != allowed.shape or (probs[~allowed] > 0).any():
             raise ValueError(f"{self.name} put probability on actions outside `allowed` "
                              "(consent is a hard constraint)")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tailor.agents.actions import Action
-from tailor.agents.learned import RewardModels
+from tailor.agents.learned import Predictions, RewardModels
 from tailor.agents.policy import Policy, action_ids, allowed_mask
 from tailor.evaluation.ope import (
     DM,
@@ -93,9 +93,11 @@ def logged_data(rows: pd.DataFrame, bank: Sequence[Action]) -> LoggedData:
 
 
 def predicted_outcomes(models: RewardModels, data: LoggedData, bank: Sequence[Action],
-                       message_cost: float) -> dict[str, np.ndarray]:
-    """A reward model's (n, A) predictions of each outcome on the logged contexts (for DM / DR)."""
-    conv, value, unsub = models.predict(data.context, bank)
+                       message_cost: float, predicted: Predictions | None = None
+                       ) -> dict[str, np.ndarray]:
+    """A reward model's (n, A) predictions of each outcome on the logged contexts (for DM / DR);
+    ``predicted``: its predictions on ``data.context``, if already made."""
+    conv, value, unsub = predicted if predicted is not None else models.predict(data.context, bank)
     expected = conv.mean(axis=0) * value
     cost = np.array([0.0, *(a.cost + message_cost for a in bank)])
     discount = np.array([0.0, *(a.discount for a in bank)])
@@ -117,10 +119,14 @@ class PolicyEvaluation:
 def evaluate_policies(data: LoggedData, policies: Mapping[str, Policy],
                       predictions: Mapping[str, np.ndarray], estimator_set: Mapping[str, Estimator],
                       bootstrap: Bootstrap, pair: tuple[str, str] | None = None,
-                      gate_estimator: str | None = None) -> PolicyEvaluation:
+                      gate_estimator: str | None = None,
+                      given: Mapping[str, np.ndarray] | None = None) -> PolicyEvaluation:
     """Every policy × outcome × estimator with CIs; ``pair`` = (challenger, champion) compared
-    on the reward with ``gate_estimator`` (paired resamples)."""
-    dists = {name: p.probabilities(data.context, data.allowed) for name, p in policies.items()}
+    on the reward with ``gate_estimator`` (paired resamples). ``given``: action probabilities on
+    ``data`` already computed for some of the policies (by name)."""
+    given = dict(given or {})
+    dists = {name: given[name] if name in given else p.probabilities(data.context, data.allowed)
+             for name, p in policies.items()}
     results = []
     for outcome, fb in data.feedback.items():
         chosen = list(estimator_set.values()) if outcome == "reward" else [
