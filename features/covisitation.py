@@ -37,23 +37,25 @@ def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
 
 
 def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
+    """No part of the plan is used twice (Spark would compute it twice): the symmetric
+    co-session counts carry each item's own session count on their diagonal (a = b), attached
+    to every pair by a window per item."""
     keys = list(keys)
-    pairs, per_item = session_pairs(sessions(ev, keys), keys)
-    count_of = lambda key, n: per_item.select(*keys, F.col("item_id").alias(key),  # noqa: E731
-                                              F.col("sessions").alias(n))
-    scored = (pairs.join(count_of("a", "na"), [*keys, "a"]).join(count_of("b", "nb"), [*keys, "b"])
-              .withColumn("score", F.col("together") / F.sqrt(F.col("na") * F.col("nb"))))
-    both = scored.select(*keys, "a", "b", "score", "together").unionByName(
-        scored.select(*keys, F.col("b").alias("a"), F.col("a").alias("b"), "score", "together"))
+    counts = session_counts(sessions(ev, keys), keys)
+    own = lambda item: F.max(F.when(F.col("a") == F.col("b"), F.col("together"))).over(  # noqa: E731
+        Window.partitionBy(*keys, item))
     best = Window.partitionBy(*keys, "a").orderBy(F.col("score").desc(), F.col("b"))
-    top = (both.withColumn("r", F.row_number().over(best)).where(F.col("r") <= TOP_N)
-           .groupBy(*keys, "a").agg(F.sort_array(F.collect_list(F.struct("r", "b", "score", "together")))
-                                    .alias("n")))
-    return (top.join(per_item.withColumnRenamed("item_id", "a"), [*keys, "a"])
-            .select(*keys, F.col("a").alias("item_id"), F.col("n.b").alias("covisited_items"),
-                    F.col("n.score").alias("covisit_scores"),
-                    F.col("n.together").cast("array<bigint>").alias("covisit_sessions"),
-                    F.col("sessions").cast("long").alias("sessions")))
+    top = (counts.withColumn("nb", own("b")).withColumn("na", own("a"))
+           .where((F.col("a") != F.col("b")) & (F.col("together") >= MIN_TOGETHER))
+           .withColumn("score", F.col("together") / F.sqrt(F.col("na") * F.col("nb")))
+           .withColumn("r", F.row_number().over(best)).where(F.col("r") <= TOP_N)
+           .groupBy(*keys, "a").agg(
+               F.sort_array(F.collect_list(F.struct("r", "b", "score", "together"))).alias("n"),
+               F.first("na").alias("sessions")))
+    return top.select(*keys, F.col("a").alias("item_id"), F.col("n.b").alias("covisited_items"),
+                      F.col("n.score").alias("covisit_scores"),
+                      F.col("n.together").cast("array<bigint>").alias("covisit_sessions"),
+                      F.col("sessions").cast("long").alias("sessions"))
 
 
 def sessions(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
@@ -72,14 +74,11 @@ def sessions(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
             .where(F.col("r") <= MAX_ITEMS_PER_SESSION))
 
 
-def session_pairs(sess: DataFrame, keys: Sequence[str] = ()) -> tuple[DataFrame, DataFrame]:
-    """(pairs a < b with ``together`` = sessions containing both, per item ``sessions``), per
-    ``keys``."""
+def session_counts(sess: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
+    """(``keys``, a, b, together): the sessions holding both a and b, for every ordered pair of
+    items sharing a session (both directions) and, for a = b, the sessions holding the item."""
     keys = list(keys)
     left = sess.select(*keys, "person_id", "session", F.col("item_id").alias("a"))
     right = sess.select(*keys, "person_id", "session", F.col("item_id").alias("b"))
-    pairs = (left.join(right, [*keys, "person_id", "session"]).where(F.col("a") < F.col("b"))
-             .groupBy(*keys, "a", "b").agg(F.count("*").alias("together"))
-             .where(F.col("together") >= MIN_TOGETHER))
-    per_item = sess.groupBy(*keys, "item_id").agg(F.count("*").alias("sessions"))
-    return pairs, per_item
+    return (left.join(right, [*keys, "person_id", "session"])
+            .groupBy(*keys, "a", "b").agg(F.count("*").alias("together")))
