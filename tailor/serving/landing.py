@@ -169,20 +169,23 @@ class LandingWriter:
         self._pool.submit(self._finish, seg, self.sync_on_rotate)
 
     def _finish(self, seg: _Segment, sync: bool) -> None:
+        # moved (or deleted) while still flock-ed, closed after: a ``recover`` beside this
+        # writer can never take the lock of a segment being handed over and race its rename
         try:
             if sync:
                 os.fsync(seg.fd)
-            os.close(seg.fd)  # releases the flock
-            seg.fd = -1
             if seg.size == 0:
                 os.unlink(seg.open_path)
-                return
-            os.rename(seg.open_path, seg.final_path)
-            if sync:
-                fsync_dir(self.directory)
+            else:
+                os.rename(seg.open_path, seg.final_path)
+                if sync:
+                    fsync_dir(self.directory)
         except OSError:
             log.exception("could not hand landing file %s to ingest; recover() will at the "
                           "next start", seg.open_path)
+        finally:
+            os.close(seg.fd)  # releases the flock
+            seg.fd = -1
 
     def tick(self) -> None:
         """Periodic work on the loop thread: rotate by age, fsync on the ``interval`` policy."""
@@ -295,6 +298,8 @@ def recover(directory: str | os.PathLike) -> list[str]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue  # a live server is writing it
+            if not _same_file(path, fd):
+                continue  # its writer handed it over between our open and our lock
             size = os.fstat(fd).st_size
             keep = _complete_prefix(fd, size)
             if keep != size:
@@ -313,6 +318,14 @@ def recover(directory: str | os.PathLike) -> list[str]:
         fsync_dir(directory)
         log.warning("recovered %d landing file(s) left open by a previous server", len(moved))
     return moved
+
+
+def _same_file(path: str, fd: int) -> bool:
+    """``path`` still names the file open as ``fd``."""
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def _complete_prefix(fd: int, size: int) -> int:
