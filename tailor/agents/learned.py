@@ -106,9 +106,16 @@ def person_matrix(context: pd.DataFrame, features: Sequence[str]) -> np.ndarray:
 def design(context: pd.DataFrame, features: Sequence[str], channel, send_hour,
            discount) -> pd.DataFrame:
     """Model input: the person features (missing → NaN, XGBoost's "unknown") + action features."""
-    x = np.hstack([person_matrix(context, features),
-                   action_matrix(action_inputs(context), channel, send_hour, discount)])
-    return pd.DataFrame(x, columns=[*features, *ACTION_COLUMNS], index=context.index)
+    return _model_input(person_matrix(context, features), features,
+                        action_matrix(action_inputs(context), channel, send_hour, discount),
+                        index=context.index)
+
+
+def _model_input(person: np.ndarray, features: Sequence[str], actions: np.ndarray,
+                 index=None) -> pd.DataFrame:
+    """The model's input frame: person feature columns, then :data:`ACTION_COLUMNS`."""
+    return pd.DataFrame(np.hstack([person, actions]), columns=[*features, *ACTION_COLUMNS],
+                        index=index)
 
 
 class Predictions(NamedTuple):
@@ -146,14 +153,13 @@ class RewardModels:
         hour = np.array([a.send_hour for a in bank], float)
         discount = np.array([a.discount for a in bank], float)
         person, inputs = person_matrix(context, self.features), action_inputs(context)
-        names = [*self.features, *ACTION_COLUMNS]
         step = max(1, PREDICT_ROWS // len(bank))
         for lo in range(0, n, step):
             m = min(step, n - lo)
             rows = np.repeat(np.arange(lo, lo + m), len(bank))     # person-major
             acts = action_matrix({k: v[rows] for k, v in inputs.items()}, np.tile(channel, m),
                                  np.tile(hour, m), np.tile(discount, m))
-            x = pd.DataFrame(np.hstack([person[rows], acts]), columns=names)
+            x = _model_input(person[rows], self.features, acts)
             shape = (m, len(bank))
             for k, model in enumerate(self.conversion):
                 conv[k, lo:lo + m, 1:] = model.predict_proba(x)[:, 1].reshape(shape)
