@@ -41,6 +41,8 @@ INGEST_LOG = "ops.ingest_log"
 LOG_SCHEMA = ("landing_file string, content_hash string, duplicate_of string, rows_good long, "
               "rows_quarantined long, ds string, ingested_at timestamp, bronze_version long")
 CONFLICTING_DUPLICATE = "conflicting_duplicate"
+# suspect event ids (repeated in a run or already in bronze) up to this many are broadcast
+BROADCAST_IDS = 2_000_000
 
 
 def landing_file_column() -> F.Column:
@@ -126,29 +128,58 @@ def parse_lines(lines: DataFrame, root: str, arrival: Column | None,
 
 
 def bronze_rows(parsed: DataFrame) -> DataFrame:
-    """Typed bronze rows of the valid lines (+ raw_line, quarantine_id for conflicts)."""
+    """Typed bronze rows of the valid lines (+ quarantine_id, to find a conflict's line)."""
     return (parsed.where(F.col("reason").isNull())
             .withColumn("event_ts", F.to_timestamp("ts"))
             .withColumn("event_date", F.date_format("event_ts", "yyyy-MM-dd"))
             .withColumn("received_at", F.to_timestamp("received_at"))
-            .select(*BRONZE_COLUMNS, "raw_line", "quarantine_id"))
+            .select(*BRONZE_COLUMNS, "quarantine_id"))
 
 
 def _fingerprint() -> Column:
     return F.sha2(F.to_json(F.struct(*CONTENT_COLUMNS)), 256)
 
 
-def tag_duplicates(lh: Any, rows: DataFrame) -> DataFrame:
-    """``rows`` + ``_status``: ``new`` (insert), ``duplicate`` (same content already in bronze or
-    earlier in this run) or ``conflict`` (same event_id, different content)."""
+def suspect_ids(lh: Any, rows: DataFrame) -> DataFrame:
+    """The event ids of ``rows`` that need their content compared: seen more than once in
+    ``rows`` or already in bronze (found on the event_id column alone)."""
+    ids = rows.select("event_id")
+    suspects = ids.groupBy("event_id").count().where(F.col("count") > 1).select("event_id")
+    if lh.exists("bronze.events"):
+        known = lh.read("bronze.events").select("event_id").join(ids, "event_id", "left_semi")
+        suspects = suspects.unionByName(known).distinct()
+    return suspects
+
+
+def tag_duplicates(lh: Any, rows: DataFrame, suspects: DataFrame | None = None,
+                   broadcast: bool = False) -> DataFrame:
+    """``rows`` + ``_status``: ``new`` (insert), ``duplicate`` (same content already in
+    bronze or earlier in this run) or ``conflict`` (same event_id, different content).
+
+    Only the ``suspects`` (:func:`suspect_ids`; computed here if not given) need ranking and
+    fingerprints compared; every other row is ``new``. With ``broadcast`` (the suspects are few,
+    the usual case) they are broadcast, so the wide rows are never shuffled.
+    """
+    if suspects is None:
+        suspects = suspect_ids(lh, rows)
+    side = F.broadcast(suspects) if broadcast else suspects
+    single = rows.join(side, "event_id", "left_anti").withColumn("_status", F.lit("new"))
+    ranked = _tag_suspects(lh, rows.join(side, "event_id", "left_semi"), broadcast)
+    return single.unionByName(ranked.select(*single.columns))
+
+
+def _tag_suspects(lh: Any, rows: DataFrame, broadcast: bool) -> DataFrame:
+    """The suspect rows' ``_status``: the first received of an event_id is the reference unless
+    bronze holds it already; a different fingerprint than the reference is a conflict."""
     receipt = F.coalesce(F.col("received_at"), F.col("ingested_at"))
     first = Window.partitionBy("event_id").orderBy(receipt, "landing_file", "_fp")
     rows = (rows.withColumn("_fp", _fingerprint())
             .withColumn("_rank", F.row_number().over(first)))
     firsts = rows.where(F.col("_rank") == 1).select("event_id", F.col("_fp").alias("_first_fp"))
     if lh.exists("bronze.events"):
-        existing = (lh.read("bronze.events").join(firsts.select("event_id"), "event_id",
-                                                  "left_semi")  # fingerprint matches only
+        wanted = firsts.select("event_id")
+        existing = (lh.read("bronze.events")  # fingerprint the matches only
+                    .join(F.broadcast(wanted) if broadcast else wanted, "event_id", "left_semi")
                     .groupBy("event_id").agg(F.min(_fingerprint()).alias("_old_fp")))
         ref = firsts.join(existing, "event_id", "left")
     else:
@@ -186,8 +217,12 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
     if plan.todo and lines is not None:
         ensure_bronze_schema(lh)
         parsed = parse_lines(lines, root, arrival, max_future_skew).cache()
-        tagged = tag_duplicates(lh, bronze_rows(parsed)).cache()
+        rows = bronze_rows(parsed)
+        suspects = suspect_ids(lh, rows).cache()
+        tagged = None
         try:
+            broadcast = suspects.count() <= BROADCAST_IDS
+            tagged = tag_duplicates(lh, rows, suspects, broadcast).cache()
             per_file, counts = _count(parsed, tagged)
             summary.update(counts)
             if summary["events"]:
@@ -197,15 +232,16 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
                     partition_by=["event_date"], when_matched="ignore").version
             if summary["quarantined"]:
                 bad = _quarantine(parsed.where(F.col("reason").isNotNull()), ds, F.col("reason"))
-                conflicts = _quarantine(tagged.where(F.col("_status") == "conflict"), ds,
+                conflicts = _quarantine(_conflict_lines(parsed, tagged, summary), ds,
                                         F.lit(CONFLICTING_DUPLICATE))
                 summary["quarantine_version"] = lh.write(
                     bad.unionByName(conflicts), "bronze.quarantine", mode="merge",
                     keys=["quarantine_id"], partition_by=["ingest_date"],
                     when_matched="ignore").version
         finally:
-            tagged.unpersist()
-            parsed.unpersist()
+            for frame in (tagged, suspects, parsed):
+                if frame is not None:
+                    frame.unpersist()
     now = datetime.now(timezone.utc)
     entries = [(f.relative, f.content_hash, None, *per_file.get(f.relative, (0, 0)), ds, now,
                 bronze_version) for f in plan.todo]
@@ -219,6 +255,16 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
     if plan.duplicates:
         summary["duplicate_of"] = {f.relative: original for f, original in plan.duplicates}
     return summary
+
+
+def _conflict_lines(parsed: DataFrame, tagged: DataFrame, summary: dict[str, Any]) -> DataFrame:
+    """The landing lines (quarantine_id, landing_file, raw_line) of the conflicting duplicates:
+    ``tagged`` does not carry the raw text, ``parsed`` does (a quarantine id names one line of one
+    file, so every parsed row with a conflict's id is that line)."""
+    ids = tagged.where(F.col("_status") == "conflict").select("quarantine_id").distinct()
+    if summary["conflicting_duplicates"] <= BROADCAST_IDS:
+        ids = F.broadcast(ids)
+    return parsed.where(F.col("reason").isNull()).join(ids, "quarantine_id", "left_semi")
 
 
 def _count(parsed: DataFrame, tagged: DataFrame) -> tuple[dict[str, tuple[int, int]], dict]:
