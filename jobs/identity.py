@@ -24,6 +24,7 @@ def run(ctx: JobContext) -> dict:
     links = resolution.links.persist()
     idmap = lh.write(identity_map(links, privacy.pseudonym_key, privacy.person_id_length),
                      "silver.identity_map", mode="overwrite", partition_by=[])
+    resolution.release()  # links are materialised now
     events = lh.write(resolve_events(bronze, links, privacy.pseudonym_key, privacy.person_id_length),
                       "silver.events", mode="overwrite", partition_by=["event_date"])
     summary = {"identity_map_version": idmap.version, "identity_links": idmap.rows_written,

@@ -131,6 +131,12 @@ class IdentityResolution:
 
     links: DataFrame
     iterations: int
+    held: tuple[DataFrame, ...] = ()  # aggregates of bronze ``links`` reads, cached once
+
+    def release(self) -> None:
+        """Drop the cached aggregates (once ``links`` is materialised or no longer needed)."""
+        for frame in self.held:
+            frame.unpersist()
 
 
 def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
@@ -146,6 +152,8 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
         F.count("*").alias("events"))
     own = owners(customer_evidence(bronze, identified_events))
     cooc = co_occurrence(bronze)
+    # each is read several times below (graph edges, ownership, neighbours): one pass over bronze
+    held = (seen.persist(), own.persist(), cooc.persist())
 
     # Over-merge rule, step 2: no co-occurrence edge between ids owned by different customers.
     anon_own = own.where(F.col("id_type") == "anonymous").select(
@@ -220,7 +228,7 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
         F.col("component_size").cast("long").alias("component_size"),
         F.coalesce(F.col("customers"), F.lit(0)).cast("long").alias("customers"),
         confidence.cast("double").alias("confidence"))
-    return IdentityResolution(links_df, cc.iterations)
+    return IdentityResolution(links_df, cc.iterations, held)
 
 
 def identity_links(bronze: DataFrame, max_iterations: int = 30,
@@ -261,13 +269,27 @@ def resolve_events(bronze: DataFrame, links: DataFrame, key: str, length: int) -
     hashed the same way and joined on id_hash) — the nearline path. Precedence: the event's own
     customer_id, then its anonymous id's person, then its device's person; an id the map does
     not know yet gets ``anon-`` + HMAC of itself (what the batch job gives a new lone id).
+
+    An event's person depends only on its (customer_id, anonymous_id, device_id), so the persons
+    are resolved once per distinct triple (far fewer than events) and the events join them once,
+    null-safe on the three ids.
     """
+    keys = ["customer_id", *ID_COLUMNS.values()]
+    triples = resolve_triples(bronze.select(*keys).distinct(), links, key, length)
+    side = triples.select(*[F.col(c).alias(f"_t_{c}") for c in keys], "person_id")
+    on = [F.col(c).eqNullSafe(F.col(f"_t_{c}")) for c in keys]
+    return bronze.join(side, on).select(*SILVER_COLUMNS)
+
+
+def resolve_triples(triples: DataFrame, links: DataFrame, key: str, length: int) -> DataFrame:
+    """(customer_id, anonymous_id, device_id) distinct triples + their ``person_id`` (the
+    precedence of :func:`resolve_events`)."""
     pseudo = pseudonymise_column(key, length)
-    customers = _pseudonyms(bronze.select("customer_id"), pseudo).select(
+    customers = _pseudonyms(triples.select("customer_id"), pseudo).select(
         F.col("value").alias("customer_id"), F.col("pseudonym").alias("_customer_person"))
-    resolved = bronze.join(customers, "customer_id", "left")
+    resolved = triples.join(customers, "customer_id", "left")
     for id_type, col in ID_COLUMNS.items():
-        seen = bronze.select(F.col(col).alias("value"))
+        seen = triples.select(F.col(col).alias("value"))
         if "id_hash" in links.columns:
             hashed = _pseudonyms(seen, pseudo, f"{id_type}:")
             known = (links.where(F.col("id_type") == id_type)
@@ -290,4 +312,4 @@ def resolve_events(bronze: DataFrame, links: DataFrame, key: str, length: int) -
 
     person = F.coalesce(F.col("_customer_person"), pick("anonymous", True), pick("device", True),
                         pick("anonymous", False), pick("device", False))
-    return resolved.withColumn("person_id", person).select(*SILVER_COLUMNS)
+    return resolved.select("customer_id", *ID_COLUMNS.values(), person.alias("person_id"))
