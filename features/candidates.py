@@ -13,6 +13,7 @@ from tailor.features import behaviour
 from tailor.features import covisitation as covis_group
 from tailor.features.profile import UNKNOWN_CATEGORY
 from tailor.features.windows import as_of, count_if, is_order, last_window
+from tailor.spark import checkpointed
 
 RANKER_FEATURES = ["popularity", "popularity_rank", "price", "views_7d", "purchases_30d",
                    "category_match", "user_item_views", "user_item_purchases", "price_ratio",
@@ -33,13 +34,15 @@ SEEN = ("keep", "exclude")
 
 def candidate_pairs(people: DataFrame, items: DataFrame, events: DataFrame, at: datetime,
                     per_user: int, covisitation: DataFrame | None = None,
-                    seen: str = "keep", covis_scores: DataFrame | None = None) -> DataFrame:
+                    seen: str = "keep", covis_scores: DataFrame | None = None,
+                    touches: DataFrame | None = None) -> DataFrame:
     """(person_id, item_id, source, position): each person's pool of ``per_user`` distinct items,
     interleaved from the sources' :func:`proposals`: round-robin (all first positions, then all
     seconds, ties in :data:`SOURCES` order), an item proposed by several sources kept once with
     its best (position, source), until ``per_user`` distinct items — so a pool is never short
     while the catalog holds enough items."""
-    pairs = proposals(people, items, events, at, per_user, covisitation, seen, covis_scores)
+    pairs = proposals(people, items, events, at, per_user, covisitation, seen, covis_scores,
+                      touches)
     priority = F.array_position(F.array(*[F.lit(s) for s in SOURCES]), F.col("source"))
     best = Window.partitionBy("person_id", "item_id").orderBy("position", priority)
     fill = Window.partitionBy("person_id").orderBy("position", priority, "item_id")
@@ -50,7 +53,8 @@ def candidate_pairs(people: DataFrame, items: DataFrame, events: DataFrame, at: 
 
 def proposals(people: DataFrame, items: DataFrame, events: DataFrame, at: datetime,
               depth: int, covisitation: DataFrame | None = None, seen: str = "keep",
-              covis_scores: DataFrame | None = None) -> DataFrame:
+              covis_scores: DataFrame | None = None,
+              touches: DataFrame | None = None) -> DataFrame:
     """(person_id, item_id, source, position): each source's own ranked list per person as of
     ``at`` (``position`` 1 = its best remaining item), up to ``depth`` items; an item may come
     from several sources.
@@ -64,15 +68,17 @@ def proposals(people: DataFrame, items: DataFrame, events: DataFrame, at: dateti
 
     ``seen="exclude"`` (discovery catalogs) drops every item the person viewed, carted or bought
     before ``at`` (and with it the buy_again / recent sources); ``"keep"`` (re-purchase
-    catalogs) lets them compete."""
+    catalogs) lets them compete. ``touches``: :func:`item_touches` as of ``at``, if the caller
+    has it already."""
     if seen not in SEEN:
         raise ValueError(f"seen must be one of {SEEN}, got {seen!r}")
-    ev = as_of(events, at).where(F.col("item_id").isNotNull())
-    touched = ev.where(F.col("event_type").isin("view", "add_to_cart") | is_order())
+    if touches is None:
+        touches = item_touches(events, at)
+    touched = touches.where((F.col("orders") > 0) | F.col("last_touch").isNotNull())
     persons = people.select("person_id")
     deep = depth
     if seen == "exclude":   # a person can have seen up to all of the popular head
-        deep += int(touched.groupBy("person_id").agg(F.countDistinct("item_id").alias("n"))
+        deep += int(touched.groupBy("person_id").agg(F.count("*").alias("n"))
                     .agg(F.max("n")).first()[0] or 0)
     popular = (persons.crossJoin(F.broadcast(
         items.where(F.col("popularity_rank") <= deep)
@@ -91,19 +97,20 @@ def proposals(people: DataFrame, items: DataFrame, events: DataFrame, at: dateti
         covis_scores = covisit_scores(people, events, at, covisitation)
     lists = [popular, category, _ranked(covis_scores, "covisit", F.col("covisit_score").desc())]
     if seen == "keep":
-        bought = (ev.where(is_order()).groupBy("person_id", "item_id")
-                  .agg(F.count(F.lit(1)).alias("n"), F.max("event_ts").alias("last")))
-        viewed = (touched.where(~is_order()).groupBy("person_id", "item_id")
-                  .agg(F.max("event_ts").alias("last")))
+        bought = touches.where(F.col("orders") > 0).select(
+            "person_id", "item_id", F.col("orders").alias("n"), F.col("last_order").alias("last"))
+        viewed = touches.where(F.col("last_touch").isNotNull()).select(
+            "person_id", "item_id", F.col("last_touch").alias("last"))
         lists += [_ranked(bought.join(persons, "person_id"), "buy_again",
                           F.col("n").desc(), F.col("last").desc()),
                   _ranked(viewed.join(persons, "person_id"), "recent", F.col("last").desc())]
     pairs = lists[0]
     for more in lists[1:]:
         pairs = pairs.unionByName(more.where(F.col("position") <= depth))
-    if seen == "exclude":
-        pairs = pairs.join(touched.select("person_id", "item_id").distinct(),
-                           ["person_id", "item_id"], "left_anti")
+    if seen == "keep":  # every list is ranked 1, 2, ... per person already
+        return pairs
+    pairs = pairs.join(touched.select("person_id", "item_id"), ["person_id", "item_id"],
+                       "left_anti")
     # positions count what is left for this person (popular's first unseen item is its 1st),
     # so the interleave takes every source's best remaining items in turn
     dense = Window.partitionBy("person_id", "source").orderBy("position", "item_id")
@@ -125,11 +132,11 @@ def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: date
                             .alias("favourite_category"), "frequency", "recency_days",
                             "avg_order_value")
     covis = covisit_scores(people, events, at, covisitation)
-    pairs = candidate_pairs(people, items, events, at, per_user, covis_scores=covis, seen=seen)
-    ev = as_of(events, at).where(F.col("item_id").isNotNull())
-    history = ev.groupBy("person_id", "item_id").agg(
-        count_if(F.col("event_type") == "view").alias("user_item_views"),
-        count_if(is_order()).alias("user_item_purchases"))
+    touches = checkpointed(item_touches(events, at))  # three sources + history read it
+    pairs = candidate_pairs(people, items, events, at, per_user, covis_scores=covis, seen=seen,
+                            touches=touches)
+    history = touches.select("person_id", "item_id", F.col("views").alias("user_item_views"),
+                             F.col("orders").alias("user_item_purchases"))
     item_cols = items.select("item_id", "category", "popularity", "popularity_rank", "price",
                              "views_7d", "purchases_30d")
     return (pairs.select("person_id", "item_id").join(people, "person_id")
@@ -140,6 +147,20 @@ def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: date
             .fillna(FILLS)
             .withColumn("price_ratio", F.col("price") / F.greatest(F.col("avg_order_value"), F.lit(1.0)))
             .select("person_id", "item_id", *[F.col(c).cast("double") for c in RANKER_FEATURES]))
+
+
+def item_touches(events: DataFrame, at: datetime) -> DataFrame:
+    """(person_id, item_id, views, orders, last_order, last_touch) over the events with an item
+    before ``at``: views, order events (purchase / conversion) and the last of them, and the last
+    view or add-to-cart (null if none). One aggregation that the pool's sources (buy_again,
+    recent, seen) and the history features all read, so a plan shuffles the events once."""
+    ev = as_of(events, at).where(F.col("item_id").isNotNull())
+    browse = F.col("event_type").isin("view", "add_to_cart") & ~is_order()
+    return ev.groupBy("person_id", "item_id").agg(
+        count_if(F.col("event_type") == "view").alias("views"),
+        count_if(is_order()).alias("orders"),
+        F.max(F.when(is_order(), F.col("event_ts"))).alias("last_order"),
+        F.max(F.when(browse, F.col("event_ts"))).alias("last_touch"))
 
 
 def _ranked(frame: DataFrame, source: str, *order: Column) -> DataFrame:

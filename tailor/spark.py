@@ -99,3 +99,14 @@ def get_spark(cfg: Config, app_name: str | None = None) -> SparkSession:
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def checkpointed(df):
+    """``df`` computed now and kept (a reliable ``checkpoint`` when the SparkContext has a
+    checkpoint dir, else ``localCheckpoint``; Spark Connect has no SparkContext): a frame read
+    by several parts of one plan is then computed once, and its lineage ends here."""
+    try:
+        reliable = bool(df.sparkSession.sparkContext.getCheckpointDir())
+    except Exception:  # noqa: BLE001 - Spark Connect: local checkpoints
+        reliable = False
+    return df.checkpoint(eager=True) if reliable else df.localCheckpoint(eager=True)

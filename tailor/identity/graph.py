@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from tailor.spark import checkpointed
+
 
 class ConvergenceError(RuntimeError):
     """Connected components did not converge within ``max_iterations`` rounds."""
@@ -33,14 +35,6 @@ class Components:
 
     vertices: DataFrame
     iterations: int
-
-
-def _cut_lineage(df: DataFrame) -> DataFrame:
-    try:
-        reliable = bool(df.sparkSession.sparkContext.getCheckpointDir())
-    except Exception:  # noqa: BLE001 - Spark Connect has no SparkContext: local checkpoints
-        reliable = False
-    return df.checkpoint(eager=True) if reliable else df.localCheckpoint(eager=True)
 
 
 def _normalise(edges: DataFrame) -> DataFrame:
@@ -87,7 +81,7 @@ def connected_components(edges: DataFrame, vertices: DataFrame | None = None,
     isolated vertices, which become their own component. Raises :class:`ConvergenceError` after
     ``max_iterations`` rounds without convergence.
     """
-    current = _cut_lineage(_normalise(edges))
+    current = checkpointed(_normalise(edges))
     iterations = 0
     while not _is_star_forest(current):
         if iterations >= max_iterations:
@@ -95,7 +89,7 @@ def connected_components(edges: DataFrame, vertices: DataFrame | None = None,
                 f"connected components not converged after {max_iterations} large/small-star "
                 f"rounds; raise identity.max_iterations")
         iterations += 1
-        current = _cut_lineage(small_star(large_star(current)))
+        current = checkpointed(small_star(large_star(current)))
     labelled = (current.select(F.col("hi").alias("vertex"), F.col("lo").alias("component"))
                 .unionByName(current.select(F.col("lo").alias("vertex"),
                                             F.col("lo").alias("component")))
