@@ -9,6 +9,12 @@ plus an index of every report of the day at ``<runs>/<ds>/quality/index.html``, 
 :class:`ContractBreach` when a critical expectation failed and ``quality.fail_on_breach`` is
 true (the Airflow task fails and downstream tasks do not run).
 
+GX checks a pandas frame, so the selected rows are held on this process. Bound: a selection of
+more than ``quality.max_rows`` rows (default 2,000,000; the training tables grow with customers
+× cutoffs × candidates) with a ``person_id`` column is checked on every row of a stable sample of
+persons (``tailor/sampling.py``), streamed from the snapshot; the summary records ``rows_total``
+and ``sample_share``. Tables without persons (items, ops) are read whole.
+
 ``--table`` takes one table, a comma-separated list, a pattern (``features.*``: every feature
 group's table), or ``all`` (every registered table that exists; tables not written yet are
 listed as skipped). With several tables every contract runs
@@ -26,7 +32,7 @@ import sys
 from typing import Any, Iterable
 
 from tailor.config import Config, get_config
-from tailor.lakehouse.arrow_io import read_arrow, table_version
+from tailor.lakehouse.arrow_io import open_table, snapshot_dataset, table_version
 from tailor.lakehouse.tables import table_uri
 from tailor.quality.contracts import (
     ContractBreach,
@@ -37,6 +43,7 @@ from tailor.quality.contracts import (
     write_index,
 )
 from tailor.runtime import JobContext, JobOption, main
+from tailor.sampling import PERSON, held_rows
 
 __all__ = ["ContractBreach", "ContractsBreached", "run", "check", "run_many", "resolve_tables"]
 
@@ -48,6 +55,7 @@ OPTIONS = (
 )
 
 ALL = "all"
+SALT = "quality-sample"  # the persons a large table's contract checks (tailor/sampling.py)
 
 
 def resolve_tables(spec: str | Iterable[str]) -> list[str]:
@@ -163,10 +171,16 @@ def _validate_one(table: str, ds: str, cfg: Config, *, data_docs: bool | None,
                     "report_json": None, "data_docs": None}
         raise FileNotFoundError(f"cannot validate {table}: no Delta table at {uri} "
                                 "(has the job that writes it run for this ds?)")
-    arrow = read_arrow(uri, version=version, partitions=selection.partitions)
+    dataset = snapshot_dataset(open_table(uri, version), uri, selection.partitions)
     if selection.row_filter:
         column, value = selection.row_filter
-        arrow = arrow.filter(pc.equal(arrow[column].cast("string"), value))
+        dataset = dataset.filter(pc.equal(pc.field(column).cast("string"), value))
+    max_rows = cfg.quality.max_rows if PERSON in dataset.schema.names else None
+    arrow, total, share = held_rows(dataset, max_rows, SALT)
+    if share < 1.0:
+        print(f"data contract {table} (ds={ds}): {total} rows, above quality.max_rows="
+              f"{max_rows}: checking the {arrow.num_rows} rows of a stable {share:.1%} sample "
+              "of persons", flush=True)
     frame = arrow_to_pandas(arrow)
     report_dir = report_dir_for(cfg.runs_dir, ds, table)
     result = validate_frame(frame, contract.suite(frame), table=table, ds=ds,
@@ -181,6 +195,8 @@ def _validate_one(table: str, ds: str, cfg: Config, *, data_docs: bool | None,
         "partition": selection.describe(),
         "success": result.success,
         "rows": result.row_count,
+        "rows_total": total,
+        "sample_share": round(share, 6),
         "expectations": len(result.outcomes),
         "failed": result.failed_expectations,
         "warnings": [o.name for o in result.warnings],

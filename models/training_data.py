@@ -16,10 +16,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.dataset as pads
 
-from tailor.sampling import PERSON, keep_mask, person_share
+from tailor.sampling import held_rows
 
 SALT = "training-sample"
 
@@ -42,14 +41,6 @@ def hold(dataset: pads.Dataset, max_rows: int | None, salt: str = SALT
     """The rows of ``dataset`` (a snapshot: ``Lakehouse.dataset``) as pandas — or, above
     ``max_rows`` rows, every row of a stable sample of persons (streamed; see the module).
     ``salt`` names the use (the policy's sample is not the models' one)."""
-    total = dataset.count_rows()
-    share = person_share(total, max_rows)
-    if share >= 1.0:
-        frame = dataset.to_table().to_pandas()
-    else:
-        kept = [batch.filter(keep_mask(batch.column(PERSON), share, salt))
-                for batch in dataset.to_batches()]
-        data = pa.Table.from_batches(kept, schema=dataset.schema) if kept else \
-            dataset.schema.empty_table()
-        frame = data.to_pandas()
+    data, total, share = held_rows(dataset, max_rows, salt)
+    frame = data.to_pandas()
     return frame, Sample(total, len(frame), round(share, 6), max_rows)

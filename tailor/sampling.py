@@ -1,5 +1,6 @@
 """Stable samples of persons, for the steps that hold data on one process (the train job's
-training set, drift's two distributions) and must stay bounded as customers grow.
+training set, drift's two distributions, the data contracts of large tables) and must stay
+bounded as customers grow.
 
 A person is in a ``share`` sample if a hash of their id (and a salt naming the use) falls below
 ``share``: the same persons on every run and every machine, with all of their rows — so a
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as pads
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
@@ -38,3 +40,19 @@ def in_sample(share: float, salt: str, person: str = PERSON) -> Column:
     salt and id; a different hash than :func:`keep_mask`, equally stable)."""
     bits = F.xxhash64(F.lit(salt), F.col(person)).bitwiseAND(F.lit((1 << _BITS) - 1))
     return (bits.cast("double") / float(1 << _BITS)) < F.lit(float(share))
+
+
+def held_rows(dataset: pads.Dataset, max_rows: int | None, salt: str
+              ) -> tuple[pa.Table, int, float]:
+    """(rows, rows in ``dataset``, share of persons kept): all of ``dataset`` up to
+    ``max_rows`` rows, else every row of a stable ``share`` sample of persons, streamed batch by
+    batch (the process never holds more than one batch beyond the sample)."""
+    total = dataset.count_rows()
+    share = person_share(total, max_rows)
+    if share >= 1.0:
+        return dataset.to_table(), total, 1.0
+    kept = [batch.filter(keep_mask(batch.column(PERSON), share, salt))
+            for batch in dataset.to_batches()]
+    data = (pa.Table.from_batches(kept, schema=dataset.schema) if kept
+            else dataset.schema.empty_table())
+    return data, total, share
