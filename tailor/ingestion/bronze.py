@@ -151,17 +151,15 @@ def suspect_ids(lh: Any, rows: DataFrame) -> DataFrame:
     return suspects
 
 
-def tag_duplicates(lh: Any, rows: DataFrame, suspects: DataFrame | None = None,
+def tag_duplicates(lh: Any, rows: DataFrame, suspects: DataFrame,
                    broadcast: bool = False) -> DataFrame:
     """``rows`` + ``_status``: ``new`` (insert), ``duplicate`` (same content already in
     bronze or earlier in this run) or ``conflict`` (same event_id, different content).
 
-    Only the ``suspects`` (:func:`suspect_ids`; computed here if not given) need ranking and
+    Only the ``suspects`` (:func:`suspect_ids` of ``rows``) need ranking and
     fingerprints compared; every other row is ``new``. With ``broadcast`` (the suspects are few,
     the usual case) they are broadcast, so the wide rows are never shuffled.
     """
-    if suspects is None:
-        suspects = suspect_ids(lh, rows)
     side = F.broadcast(suspects) if broadcast else suspects
     single = rows.join(side, "event_id", "left_anti").withColumn("_status", F.lit("new"))
     ranked = _tag_suspects(lh, rows.join(side, "event_id", "left_semi"), broadcast)
@@ -232,8 +230,9 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
                     partition_by=["event_date"], when_matched="ignore").version
             if summary["quarantined"]:
                 bad = _quarantine(parsed.where(F.col("reason").isNotNull()), ds, F.col("reason"))
-                conflicts = _quarantine(_conflict_lines(parsed, tagged, summary), ds,
-                                        F.lit(CONFLICTING_DUPLICATE))
+                conflicts = _quarantine(
+                    _conflict_lines(parsed, tagged, summary["conflicting_duplicates"]), ds,
+                    F.lit(CONFLICTING_DUPLICATE))
                 summary["quarantine_version"] = lh.write(
                     bad.unionByName(conflicts), "bronze.quarantine", mode="merge",
                     keys=["quarantine_id"], partition_by=["ingest_date"],
@@ -257,12 +256,12 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
     return summary
 
 
-def _conflict_lines(parsed: DataFrame, tagged: DataFrame, summary: dict[str, Any]) -> DataFrame:
+def _conflict_lines(parsed: DataFrame, tagged: DataFrame, conflicts: int) -> DataFrame:
     """The landing lines (quarantine_id, landing_file, raw_line) of the conflicting duplicates:
     ``tagged`` does not carry the raw text, ``parsed`` does (a quarantine id names one line of one
     file, so every parsed row with a conflict's id is that line)."""
     ids = tagged.where(F.col("_status") == "conflict").select("quarantine_id").distinct()
-    if summary["conflicting_duplicates"] <= BROADCAST_IDS:
+    if conflicts <= BROADCAST_IDS:
         ids = F.broadcast(ids)
     return parsed.where(F.col("reason").isNull()).join(ids, "quarantine_id", "left_semi")
 
