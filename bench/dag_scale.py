@@ -9,7 +9,10 @@ While the DAG runs, a sampler adds up the resident memory of the whole tree (Air
 the Spark server and its Python workers) every 2 s: ``peak_mb`` is the largest sum seen. A size
 that fails (a task fails, memory runs out) is reported with what happened and the tasks that
 finished; larger sizes still run unless ``--stop-on-failure``. The JSON is rewritten after each
-size, so a run stopped during 1M keeps the smaller sizes.
+size, so a run stopped during 1M keeps the smaller sizes. ``--deadline-s`` bounds one size's DAG:
+when it is reached, the DAG run is stopped (the running task with it) and the size is reported
+``stopped`` with the tasks that finished, their figures and the task that was running, so a run
+that cannot finish in the time there is still says how far it got.
 
 Prints a table per size and, last, one JSON object (also ``bench/results/dag_scale.json``) with
 per size ``users``, ``events``, ``dag_s``, ``peak_mb``, ``tasks`` (task → seconds), ``status``;
@@ -19,6 +22,8 @@ and ``growth_10x`` (DAG time ratio per 10× customers, between consecutive finis
     .venv/bin/python bench/dag_scale.py --sizes 10000 --days 30  # one size
     TAILOR__MODELS__TRAINING_CUTOFFS=6 .venv/bin/python bench/dag_scale.py --sizes 3000 \
         --days 90 --out bench/results/x.json                     # any config, said in the JSON
+    .venv/bin/python bench/dag_scale.py --sizes 1000000 --deadline-s 9000 \
+        --out bench/results/dag_scale_1m.json                    # as far as 2.5 h gets
 """
 from __future__ import annotations
 
@@ -68,6 +73,55 @@ class TreeMemory(threading.Thread):
             self.peak_bytes = max(self.peak_bytes, total)
 
 
+class Deadline:
+    """Stops the DAG run once ``seconds`` have passed: terminates this process's children
+    (``airflow dags test`` and the task it runs; the Spark Connect server, in its own session,
+    is stopped by the caller) and remembers that it did."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds, self.fired = seconds, False
+        self.timer = threading.Timer(seconds, self._stop) if seconds else None
+
+    def __enter__(self) -> "Deadline":
+        if self.timer:
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.timer:
+            self.timer.cancel()
+
+    def _stop(self) -> None:
+        import psutil
+
+        self.fired = True
+        children = psutil.Process().children(recursive=True)
+        for child in children:
+            try:
+                child.terminate()
+            except psutil.Error:
+                pass
+        # not psutil.wait_procs, which would reap children that their own parents wait on
+        end = time.monotonic() + 30
+        while time.monotonic() < end and any(map(_running, children)):
+            time.sleep(0.2)
+        for child in filter(_running, children):
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
+
+
+def _running(proc) -> bool:  # noqa: ANN001 - a psutil.Process
+    import psutil
+
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def _env(world: Path) -> dict[str, str]:
     """The world's own lakehouse, runs, MLflow and Airflow; the repo's conf/ and dags/."""
     from tailor.dagrun import world_env
@@ -75,7 +129,7 @@ def _env(world: Path) -> dict[str, str]:
     return {**world_env(world, REPO / "dags"), "TAILOR__QUALITY__DATA_DOCS": "false"}
 
 
-def run_size(users: int, days: int, seed: int) -> dict:
+def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) -> dict:
     from tailor import spark_connect
     from tailor.config import load_config
     from tailor.dagrun import print_progress, run_dag
@@ -103,15 +157,28 @@ def run_size(users: int, days: int, seed: int) -> dict:
 
         sampler = TreeMemory(server_pids)
         sampler.start()
+        shown, running = print_progress(), []
+
+        def progress(p) -> None:  # noqa: ANN001 - a tailor.dagrun.TaskProgress
+            if p.seconds is None:
+                running.append(p.task_id)
+            elif p.task_id in running:
+                running.remove(p.task_id)
+            shown(p)
+
         t = time.monotonic()
         try:
-            result = run_dag(REPO, ds, world / "airflow-run.log", progress=print_progress())
+            with Deadline(deadline_s) as deadline:
+                result = run_dag(REPO, ds, world / "airflow-run.log", progress=progress)
         finally:
             sampler.done.set()
             spark_connect.stop(cfg)
         out["dag_s"] = round(time.monotonic() - t, 1)
         out["peak_mb"] = round(sampler.peak_bytes / 2**20)
         out["status"] = "ok" if result.ok else f"failed: {result.message}"
+        if deadline.fired:
+            out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
+                             f"{', '.join(running) or 'no task'} ran")
         runs = read_runs(cfg, ds)
         out["tasks"] = {r["task"]: r["wall_seconds"] for r in runs if r["status"] == "success"}
         out["task_detail"] = {r["task"]: {k: r.get(k) for k in (
@@ -145,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--stop-on-failure", action="store_true")
+    parser.add_argument("--deadline-s", type=float, default=None,
+                        help="stop a size's DAG after this many seconds and report how far it got")
     parser.add_argument("--out", type=Path, default=RESULTS / "dag_scale.json",
                         help="where the JSON goes (default bench/results/dag_scale.json)")
     args = parser.parse_args(argv)
@@ -153,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = []
     for users in (int(s) for s in args.sizes.split(",")):
         print(f"\n{users:,} customers x {args.days} days", flush=True)
-        res = run_size(users, args.days, args.seed)
+        res = run_size(users, args.days, args.seed, args.deadline_s)
         sizes.append(res)
         print(f"  {res.get('status')}: DAG {res.get('dag_s', '?')} s, peak {res.get('peak_mb', '?')} MB",
               flush=True)
