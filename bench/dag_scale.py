@@ -43,13 +43,14 @@ DATA = REPO / "bench" / ".data" / "dag_scale"
 
 
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of every process below ``root_pid`` plus those of
-    ``extra()`` (pids, e.g. the Spark Connect server, which runs in its own session)."""
+    """Samples the summed RSS of ``root_pid`` (default: this process) and every process below
+    it — Airflow and the task it runs — plus those of ``extra()`` (pids, e.g. the Spark Connect
+    server, which runs in its own session)."""
 
     def __init__(self, extra, every_s: float = 2.0) -> None:
         super().__init__(daemon=True)
         self.extra, self.every_s = extra, every_s
-        self.root_pid: int | None = None
+        self.root_pid: int | None = os.getpid()
         self.peak_bytes = 0
         self.done = threading.Event()
 
