@@ -43,14 +43,13 @@ DATA = REPO / "bench" / ".data" / "dag_scale"
 
 
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of ``root_pid`` (default: this process) and every process below
-    it — Airflow and the task it runs — plus those of ``extra()`` (pids, e.g. the Spark Connect
-    server, which runs in its own session)."""
+    """Samples the summed RSS of this process and every process below it — Airflow and the task
+    it runs — plus those of ``extra()`` (pids, e.g. the Spark Connect server, which runs in its
+    own session)."""
 
     def __init__(self, extra, every_s: float = 2.0) -> None:
         super().__init__(daemon=True)
         self.extra, self.every_s = extra, every_s
-        self.root_pid: int | None = os.getpid()
         self.peak_bytes = 0
         self.done = threading.Event()
 
@@ -59,7 +58,7 @@ class TreeMemory(threading.Thread):
 
         while not self.done.wait(self.every_s):
             procs = []
-            for pid in ([self.root_pid] if self.root_pid else []) + list(self.extra()):
+            for pid in [os.getpid(), *self.extra()]:
                 try:
                     p = psutil.Process(pid)
                     procs += [p, *p.children(recursive=True)]
@@ -77,10 +76,11 @@ class TreeMemory(threading.Thread):
 class Deadline:
     """Stops the DAG run once ``seconds`` have passed: terminates this process's children
     (``airflow dags test`` and the task it runs; the Spark Connect server, in its own session,
-    is stopped by the caller) and remembers that it did."""
+    is stopped by the caller) and remembers that it did. Not ``tailor.daemons.terminate``: it
+    signals process groups, and ``airflow dags test`` runs in this process's own group."""
 
     def __init__(self, seconds: float | None) -> None:
-        self.seconds, self.fired = seconds, False
+        self.fired = False
         self.timer = threading.Timer(seconds, self._stop) if seconds else None
 
     def __enter__(self) -> "Deadline":
