@@ -134,7 +134,6 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) 
     from tailor import spark_connect
     from tailor.config import load_config
     from tailor.dagrun import print_progress, run_dag
-    from tailor.runlog import read_runs
     from tailor.simulator import simulate
 
     world = DATA / f"{users}x{days}-s{seed}"
@@ -180,11 +179,7 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) 
         if deadline.fired:
             out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
                              f"{', '.join(running) or 'no task'} ran")
-        runs = read_runs(cfg, ds)
-        out["tasks"] = {r["task"]: r["wall_seconds"] for r in runs if r["status"] == "success"}
-        out["task_detail"] = {r["task"]: {k: r.get(k) for k in (
-            "status", "wall_seconds", "cpu_seconds", "peak_rss_mb", "rows_in", "rows_out")}
-            for r in runs}
+        _read_tasks(out, cfg, ds)
     except MemoryError:
         out["status"] = "failed: out of memory (in the bench process)"
     except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
@@ -193,6 +188,138 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) 
         os.environ.clear()
         os.environ.update(saved)
     return out
+
+
+# The DAG's tasks, what each waits for, and their states in the run of ds (Airflow's metadata DB)
+_DAG_STATE = """
+import json, sys
+from airflow.models.dagrun import DagRun
+from airflow.models.serialized_dag import SerializedDagModel
+from airflow.models.taskinstance import TaskInstance
+from airflow.utils.session import create_session
+
+dag_id, ds = sys.argv[1], sys.argv[2]
+with create_session() as session:
+    dag = SerializedDagModel.get(dag_id, session=session).dag
+    upstream = {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}
+    runs = [r for r in session.query(DagRun).filter(DagRun.dag_id == dag_id)
+            if r.logical_date is not None and r.logical_date.date().isoformat() == ds]
+    states = {}
+    if runs:
+        run = max(runs, key=lambda r: r.run_after)
+        states = {t.task_id: (None if t.state is None else str(t.state)) for t in
+                  session.query(TaskInstance).filter(TaskInstance.dag_id == dag_id,
+                                                     TaskInstance.run_id == run.run_id)}
+print("TAILOR_DAG_STATE " + json.dumps({"upstream": upstream, "states": states}))
+"""
+
+
+def unfinished(upstream: dict[str, list[str]], states: dict[str, str | None],
+               setup: str = "spark_start", teardown: str = "spark_stop") -> list[str]:
+    """The tasks a stopped run still owes, in an order the DAG allows: every task that did not
+    succeed, after ``setup`` (the run's shared Spark died with the stop, so it always runs
+    again) and with ``teardown`` last."""
+    from graphlib import TopologicalSorter
+
+    order = [t for t in TopologicalSorter(upstream).static_order() if t not in (setup, teardown)]
+    return [setup, *(t for t in order if states.get(t) != "success"), teardown]
+
+
+def resume_size(users: int, days: int, seed: int, deadline_s: float | None = None) -> dict:
+    """Finish the DAG run of a size that a deadline (or a person) stopped, in a second sitting:
+    the world and its lakehouse are kept (no new simulation), and the tasks the run still owes
+    (:func:`unfinished`) run one by one with ``airflow tasks test``, so each runs the command
+    its Airflow task runs, with ``{{ ds }}`` rendered by Airflow. Airflow does not record their
+    states; ``ops.runs`` does, as for any run. ``dag_s`` is this sitting's wall time."""
+    import subprocess
+
+    from tailor import spark_connect
+    from tailor.config import load_config
+    from tailor.dagrun import DAG_ID, airflow_env
+
+    world = DATA / f"{users}x{days}-s{seed}"
+    if not (world / "world.json").exists():
+        raise SystemExit(f"no world to resume at {world}: run the size without --resume first")
+    saved = dict(os.environ)
+    os.environ.update(_env(world))
+    out: dict = {"users": users, "days": days, "seed": seed}
+    try:
+        cfg = load_config(root=REPO)
+        ds = (date.fromisoformat(cfg.simulator.start_date) + timedelta(days=days - 1)).isoformat()
+        env = airflow_env(REPO, cfg.airflow)
+        read = subprocess.run([sys.executable, "-c", _DAG_STATE, DAG_ID, ds], env=env,
+                              capture_output=True, text=True)
+        line = next((ln for ln in read.stdout.splitlines() if ln.startswith("TAILOR_DAG_STATE ")),
+                    None)
+        if line is None:
+            raise RuntimeError(f"could not read the DAG run of {ds}: {read.stderr.strip()[-800:]}")
+        state = json.loads(line.split(" ", 1)[1])
+        todo = unfinished(state["upstream"], state["states"])
+        out.update(ds=ds, resumed=todo)
+        print(f"  resuming ds={ds}: {', '.join(todo)}", flush=True)
+
+        def server_pids() -> list[int]:
+            server = spark_connect.live(cfg)
+            return [server.pid] if server else []
+
+        sampler = TreeMemory(server_pids)
+        sampler.start()
+        airflow, failed, running = str(Path(sys.executable).with_name("airflow")), None, "no task"
+        t = time.monotonic()
+        try:
+            with Deadline(deadline_s) as deadline, open(world / "airflow-run.log", "a") as log:
+                for task in todo:
+                    running, t_task = task, time.monotonic()
+                    print(f"  {task} ...", flush=True)
+                    rc = subprocess.run([airflow, "tasks", "test", DAG_ID, task, ds], env=env,
+                                        stdout=log, stderr=log).returncode
+                    print(f"  {task} {'ok' if rc == 0 else f'failed (exit {rc})'} in "
+                          f"{time.monotonic() - t_task:.0f} s", flush=True)
+                    if rc != 0:
+                        failed = task
+                        break
+        finally:
+            sampler.done.set()
+            spark_connect.stop(cfg)
+        out["dag_s"] = round(time.monotonic() - t, 1)
+        out["peak_mb"] = round(sampler.peak_bytes / 2**20)
+        out["status"] = "ok" if failed is None else f"failed: {failed} (see {world}/airflow-run.log)"
+        if deadline.fired:
+            out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
+                             f"{running} ran")
+        _read_tasks(out, cfg, ds)
+    except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
+        out["status"] = f"failed: {type(exc).__name__}: {exc}"[:500]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return out
+
+
+def _read_tasks(out: dict, cfg, ds: str) -> None:  # noqa: ANN001 - a tailor.config.Config
+    """Per task, from ``ops.runs``: seconds of its successful run, and every run's figures."""
+    from tailor.runlog import read_runs
+
+    runs = read_runs(cfg, ds)
+    out["tasks"] = {r["task"]: r["wall_seconds"] for r in runs if r["status"] == "success"}
+    out["task_detail"] = {r["task"]: {k: r.get(k) for k in (
+        "status", "wall_seconds", "cpu_seconds", "peak_rss_mb", "rows_in", "rows_out")}
+        for r in runs}
+
+
+def with_sitting(earlier: dict | None, now: dict) -> dict:
+    """A resumed size's entry: this sitting's figures (and the world's ``events``), every
+    sitting's own under ``sittings``, ``dag_s`` their wall times added up (including the attempt
+    a stop cut short) and ``peak_mb`` the largest of them."""
+    if not earlier:
+        return now
+    sittings = [*earlier.get("sittings", [{k: v for k, v in earlier.items()
+                                            if k not in ("tasks", "task_detail", "sittings")}]),
+                {k: v for k, v in now.items() if k not in ("tasks", "task_detail")}]
+    world = {k: earlier[k] for k in ("events", "simulate_s") if k in earlier}
+    return {**world, **now, "sittings": sittings,
+            "dag_s": round(sum(s.get("dag_s") or 0 for s in sittings), 1),
+            "peak_mb": max(s.get("peak_mb") or 0 for s in sittings)}
 
 
 def growth(sizes: list[dict]) -> list[dict]:
@@ -217,13 +344,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop a size's DAG after this many seconds and report how far it got")
     parser.add_argument("--out", type=Path, default=RESULTS / "dag_scale.json",
                         help="where the JSON goes (default bench/results/dag_scale.json)")
+    parser.add_argument("--resume", action="store_true",
+                        help="finish the stopped DAG run of each size on its kept world (no new "
+                             "simulation); --out's entry for the size gains this sitting")
     args = parser.parse_args(argv)
+    earlier = ({s["users"]: s for s in json.loads(args.out.read_text())["sizes"]}
+               if args.resume and args.out.exists() else {})
     # configuration overrides in force (e.g. TAILOR__MODELS__HORIZONS): said with the figures
     config_env = {k: v for k, v in os.environ.items() if k.startswith("TAILOR__")}
     sizes = []
     for users in (int(s) for s in args.sizes.split(",")):
         print(f"\n{users:,} customers x {args.days} days", flush=True)
-        res = run_size(users, args.days, args.seed, args.deadline_s)
+        res = (with_sitting(earlier.get(users), resume_size(users, args.days, args.seed,
+                                                            args.deadline_s))
+               if args.resume else run_size(users, args.days, args.seed, args.deadline_s))
         sizes.append(res)
         print(f"  {res.get('status')}: DAG {res.get('dag_s', '?')} s, peak {res.get('peak_mb', '?')} MB",
               flush=True)
