@@ -12,7 +12,9 @@ finished; larger sizes still run unless ``--stop-on-failure``. The JSON is rewri
 size, so a run stopped during 1M keeps the smaller sizes. ``--deadline-s`` bounds one size's DAG:
 when it is reached, the DAG run is stopped (the running task with it) and the size is reported
 ``stopped`` with the tasks that finished, their figures and the task that was running, so a run
-that cannot finish in the time there is still says how far it got.
+that cannot finish in the time there is still says how far it got; ``--resume`` finishes it
+later on the kept world (the tasks the run still owes, :func:`resume_size`), and the size's
+entry in ``--out`` adds the sittings up.
 
 Prints a table per size and, last, one JSON object (also ``bench/results/dag_scale.json``) with
 per size ``users``, ``events``, ``dag_s``, ``peak_mb``, ``tasks`` (task → seconds), ``status``;
@@ -24,6 +26,8 @@ and ``growth_10x`` (DAG time ratio per 10× customers, between consecutive finis
         --days 90 --out bench/results/x.json                     # any config, said in the JSON
     .venv/bin/python bench/dag_scale.py --sizes 1000000 --deadline-s 9000 \
         --out bench/results/dag_scale_1m.json                    # as far as 2.5 h gets
+    .venv/bin/python bench/dag_scale.py --sizes 1000000 --resume \
+        --out bench/results/dag_scale_1m.json                    # ... and the rest, later
 """
 from __future__ import annotations
 
