@@ -38,6 +38,7 @@ import shutil
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -134,6 +135,37 @@ def _env(world: Path) -> dict[str, str]:
     return {**world_env(world, REPO / "dags"), "TAILOR__QUALITY__DATA_DOCS": "false"}
 
 
+@contextmanager
+def _world_environment(world: Path):
+    """Jobs, Airflow and MLflow see the world's folders while inside; the environment is put back
+    after."""
+    saved = dict(os.environ)
+    os.environ.update(_env(world))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _last_day(cfg, days: int) -> str:  # noqa: ANN001 - a tailor.config.Config
+    """The ds a world of ``days`` days is run for: its last day."""
+    return (date.fromisoformat(cfg.simulator.start_date) + timedelta(days=days - 1)).isoformat()
+
+
+def _memory(cfg) -> TreeMemory:  # noqa: ANN001 - a tailor.config.Config
+    """A started sampler of this process's tree and the shared Spark server's."""
+    from tailor import spark_connect
+
+    def server_pids() -> list[int]:
+        server = spark_connect.live(cfg)
+        return [server.pid] if server else []
+
+    sampler = TreeMemory(server_pids)
+    sampler.start()
+    return sampler
+
+
 def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) -> dict:
     from tailor import spark_connect
     from tailor.config import load_config
@@ -143,54 +175,46 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) 
     world = DATA / f"{users}x{days}-s{seed}"
     shutil.rmtree(world, ignore_errors=True)
     (world / "mlflow").mkdir(parents=True)
-    saved = dict(os.environ)
-    os.environ.update(_env(world))
     out: dict = {"users": users, "days": days, "seed": seed}
-    try:
-        cfg = load_config(root=REPO)
-        ds = (date.fromisoformat(cfg.simulator.start_date) + timedelta(days=days - 1)).isoformat()
-        t = time.monotonic()
-        sim = simulate(users=users, days=days, seed=seed, out_dir=str(world), progress=False)
-        out.update(ds=ds, events=int(sim.get("events", 0)), simulate_s=round(time.monotonic() - t, 1))
-        print(f"  simulated {out['events']:,} events in {out['simulate_s']:.0f} s; DAG for ds={ds}",
-              flush=True)
-
-        def server_pids() -> list[int]:
-            server = spark_connect.live(cfg)
-            return [server.pid] if server else []
-
-        sampler = TreeMemory(server_pids)
-        sampler.start()
-        shown, running = print_progress(), []
-
-        def progress(p) -> None:  # noqa: ANN001 - a tailor.dagrun.TaskProgress
-            if p.seconds is None:
-                running.append(p.task_id)
-            elif p.task_id in running:
-                running.remove(p.task_id)
-            shown(p)
-
-        t = time.monotonic()
+    with _world_environment(world):
         try:
-            with Deadline(deadline_s) as deadline:
-                result = run_dag(REPO, ds, world / "airflow-run.log", progress=progress)
-        finally:
-            sampler.done.set()
-            spark_connect.stop(cfg)
-        out["dag_s"] = round(time.monotonic() - t, 1)
-        out["peak_mb"] = round(sampler.peak_bytes / 2**20)
-        out["status"] = "ok" if result.ok else f"failed: {result.message}"
-        if deadline.fired:
-            out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
-                             f"{', '.join(running) or 'no task'} ran")
-        _read_tasks(out, cfg, ds)
-    except MemoryError:
-        out["status"] = "failed: out of memory (in the bench process)"
-    except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
-        out["status"] = f"failed: {type(exc).__name__}: {exc}"[:500]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+            cfg = load_config(root=REPO)
+            ds = _last_day(cfg, days)
+            t = time.monotonic()
+            sim = simulate(users=users, days=days, seed=seed, out_dir=str(world), progress=False)
+            out.update(ds=ds, events=int(sim.get("events", 0)),
+                       simulate_s=round(time.monotonic() - t, 1))
+            print(f"  simulated {out['events']:,} events in {out['simulate_s']:.0f} s; "
+                  f"DAG for ds={ds}", flush=True)
+
+            sampler = _memory(cfg)
+            shown, running = print_progress(), []
+
+            def progress(p) -> None:  # noqa: ANN001 - a tailor.dagrun.TaskProgress
+                if p.seconds is None:
+                    running.append(p.task_id)
+                elif p.task_id in running:
+                    running.remove(p.task_id)
+                shown(p)
+
+            t = time.monotonic()
+            try:
+                with Deadline(deadline_s) as deadline:
+                    result = run_dag(REPO, ds, world / "airflow-run.log", progress=progress)
+            finally:
+                sampler.done.set()
+                spark_connect.stop(cfg)
+            out["dag_s"] = round(time.monotonic() - t, 1)
+            out["peak_mb"] = round(sampler.peak_bytes / 2**20)
+            out["status"] = "ok" if result.ok else f"failed: {result.message}"
+            if deadline.fired:
+                out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
+                                 f"{', '.join(running) or 'no task'} ran")
+            _read_tasks(out, cfg, ds)
+        except MemoryError:
+            out["status"] = "failed: out of memory (in the bench process)"
+        except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
+            out["status"] = f"failed: {type(exc).__name__}: {exc}"[:500]
     return out
 
 
@@ -216,6 +240,19 @@ with create_session() as session:
                                                      TaskInstance.run_id == run.run_id)}
 print("TAILOR_DAG_STATE " + json.dumps({"upstream": upstream, "states": states}))
 """
+
+
+def _dag_state(env: dict[str, str], dag_id: str, ds: str) -> dict:
+    """``upstream`` (task → the tasks it waits for) and ``states`` (task → state in the run of
+    ``ds``) from Airflow's metadata DB."""
+    import subprocess
+
+    read = subprocess.run([sys.executable, "-c", _DAG_STATE, dag_id, ds], env=env,
+                          capture_output=True, text=True)
+    line = next((ln for ln in read.stdout.splitlines() if ln.startswith("TAILOR_DAG_STATE ")), None)
+    if line is None:
+        raise RuntimeError(f"could not read the DAG run of {ds}: {read.stderr.strip()[-800:]}")
+    return json.loads(line.split(" ", 1)[1])
 
 
 def unfinished(upstream: dict[str, list[str]], states: dict[str, str | None],
@@ -244,59 +281,45 @@ def resume_size(users: int, days: int, seed: int, deadline_s: float | None = Non
     world = DATA / f"{users}x{days}-s{seed}"
     if not (world / "world.json").exists():
         raise SystemExit(f"no world to resume at {world}: run the size without --resume first")
-    saved = dict(os.environ)
-    os.environ.update(_env(world))
     out: dict = {"users": users, "days": days, "seed": seed}
-    try:
-        cfg = load_config(root=REPO)
-        ds = (date.fromisoformat(cfg.simulator.start_date) + timedelta(days=days - 1)).isoformat()
-        env = airflow_env(REPO, cfg.airflow)
-        read = subprocess.run([sys.executable, "-c", _DAG_STATE, DAG_ID, ds], env=env,
-                              capture_output=True, text=True)
-        line = next((ln for ln in read.stdout.splitlines() if ln.startswith("TAILOR_DAG_STATE ")),
-                    None)
-        if line is None:
-            raise RuntimeError(f"could not read the DAG run of {ds}: {read.stderr.strip()[-800:]}")
-        state = json.loads(line.split(" ", 1)[1])
-        todo = unfinished(state["upstream"], state["states"])
-        out.update(ds=ds, resumed=todo)
-        print(f"  resuming ds={ds}: {', '.join(todo)}", flush=True)
-
-        def server_pids() -> list[int]:
-            server = spark_connect.live(cfg)
-            return [server.pid] if server else []
-
-        sampler = TreeMemory(server_pids)
-        sampler.start()
-        airflow, failed, running = str(Path(sys.executable).with_name("airflow")), None, "no task"
-        t = time.monotonic()
+    with _world_environment(world):
         try:
-            with Deadline(deadline_s) as deadline, open(world / "airflow-run.log", "a") as log:
-                for task in todo:
-                    running, t_task = task, time.monotonic()
-                    print(f"  {task} ...", flush=True)
-                    rc = subprocess.run([airflow, "tasks", "test", DAG_ID, task, ds], env=env,
-                                        stdout=log, stderr=log).returncode
-                    print(f"  {task} {'ok' if rc == 0 else f'failed (exit {rc})'} in "
-                          f"{time.monotonic() - t_task:.0f} s", flush=True)
-                    if rc != 0:
-                        failed = task
-                        break
-        finally:
-            sampler.done.set()
-            spark_connect.stop(cfg)
-        out["dag_s"] = round(time.monotonic() - t, 1)
-        out["peak_mb"] = round(sampler.peak_bytes / 2**20)
-        out["status"] = "ok" if failed is None else f"failed: {failed} (see {world}/airflow-run.log)"
-        if deadline.fired:
-            out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
-                             f"{running} ran")
-        _read_tasks(out, cfg, ds)
-    except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
-        out["status"] = f"failed: {type(exc).__name__}: {exc}"[:500]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+            cfg = load_config(root=REPO)
+            ds = _last_day(cfg, days)
+            env = airflow_env(REPO, cfg.airflow)
+            todo = unfinished(**_dag_state(env, DAG_ID, ds))
+            out.update(ds=ds, resumed=todo)
+            print(f"  resuming ds={ds}: {', '.join(todo)}", flush=True)
+
+            sampler = _memory(cfg)
+            airflow = str(Path(sys.executable).with_name("airflow"))
+            failed, running = None, "no task"
+            t = time.monotonic()
+            try:
+                with Deadline(deadline_s) as deadline, open(world / "airflow-run.log", "a") as log:
+                    for task in todo:
+                        running, t_task = task, time.monotonic()
+                        print(f"  {task} ...", flush=True)
+                        rc = subprocess.run([airflow, "tasks", "test", DAG_ID, task, ds], env=env,
+                                            stdout=log, stderr=log).returncode
+                        print(f"  {task} {'ok' if rc == 0 else f'failed (exit {rc})'} in "
+                              f"{time.monotonic() - t_task:.0f} s", flush=True)
+                        if rc != 0:
+                            failed = task
+                            break
+            finally:
+                sampler.done.set()
+                spark_connect.stop(cfg)
+            out["dag_s"] = round(time.monotonic() - t, 1)
+            out["peak_mb"] = round(sampler.peak_bytes / 2**20)
+            out["status"] = ("ok" if failed is None
+                             else f"failed: {failed} (see {world}/airflow-run.log)")
+            if deadline.fired:
+                out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
+                                 f"{running} ran")
+            _read_tasks(out, cfg, ds)
+        except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
+            out["status"] = f"failed: {type(exc).__name__}: {exc}"[:500]
     return out
 
 
