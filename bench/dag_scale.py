@@ -218,40 +218,29 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) 
     return out
 
 
-# The DAG's tasks, what each waits for, and their states in the run of ds (Airflow's metadata DB)
-_DAG_STATE = """
+# What each of the DAG's tasks waits for (its serialised form in Airflow's metadata DB); the
+# tasks' states in a run come from tailor.dagrun.read_run
+_UPSTREAM = """
 import json, sys
-from airflow.models.dagrun import DagRun
 from airflow.models.serialized_dag import SerializedDagModel
-from airflow.models.taskinstance import TaskInstance
 from airflow.utils.session import create_session
 
-dag_id, ds = sys.argv[1], sys.argv[2]
 with create_session() as session:
-    dag = SerializedDagModel.get(dag_id, session=session).dag
-    upstream = {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}
-    runs = [r for r in session.query(DagRun).filter(DagRun.dag_id == dag_id)
-            if r.logical_date is not None and r.logical_date.date().isoformat() == ds]
-    states = {}
-    if runs:
-        run = max(runs, key=lambda r: r.run_after)
-        states = {t.task_id: (None if t.state is None else str(t.state)) for t in
-                  session.query(TaskInstance).filter(TaskInstance.dag_id == dag_id,
-                                                     TaskInstance.run_id == run.run_id)}
-print("TAILOR_DAG_STATE " + json.dumps({"upstream": upstream, "states": states}))
+    dag = SerializedDagModel.get(sys.argv[1], session=session).dag
+    print("TAILOR_UPSTREAM " + json.dumps({t.task_id: sorted(t.upstream_task_ids)
+                                           for t in dag.tasks}))
 """
 
 
-def _dag_state(env: dict[str, str], dag_id: str, ds: str) -> dict:
-    """``upstream`` (task → the tasks it waits for) and ``states`` (task → state in the run of
-    ``ds``) from Airflow's metadata DB."""
+def _upstream(env: dict[str, str], dag_id: str) -> dict[str, list[str]]:
+    """Task → the tasks it waits for, as Airflow has the DAG."""
     import subprocess
 
-    read = subprocess.run([sys.executable, "-c", _DAG_STATE, dag_id, ds], env=env,
+    read = subprocess.run([sys.executable, "-c", _UPSTREAM, dag_id], env=env,
                           capture_output=True, text=True)
-    line = next((ln for ln in read.stdout.splitlines() if ln.startswith("TAILOR_DAG_STATE ")), None)
+    line = next((ln for ln in read.stdout.splitlines() if ln.startswith("TAILOR_UPSTREAM ")), None)
     if line is None:
-        raise RuntimeError(f"could not read the DAG run of {ds}: {read.stderr.strip()[-800:]}")
+        raise RuntimeError(f"could not read the DAG {dag_id}: {read.stderr.strip()[-800:]}")
     return json.loads(line.split(" ", 1)[1])
 
 
@@ -270,13 +259,14 @@ def resume_size(users: int, days: int, seed: int, deadline_s: float | None = Non
     """Finish the DAG run of a size that a deadline (or a person) stopped, in a second sitting:
     the world and its lakehouse are kept (no new simulation), and the tasks the run still owes
     (:func:`unfinished`) run one by one with ``airflow tasks test``, so each runs the command
-    its Airflow task runs, with ``{{ ds }}`` rendered by Airflow. Airflow does not record their
-    states; ``ops.runs`` does, as for any run. ``dag_s`` is this sitting's wall time."""
+    its Airflow task runs, with ``{{ ds }}`` rendered by Airflow. Airflow 3 records the tasks'
+    states (the run's own state stays as the stop left it); ``ops.runs`` has their figures.
+    ``dag_s`` is this sitting's wall time."""
     import subprocess
 
     from tailor import spark_connect
     from tailor.config import load_config
-    from tailor.dagrun import DAG_ID, airflow_env
+    from tailor.dagrun import DAG_ID, airflow_env, read_run
 
     world = DATA / f"{users}x{days}-s{seed}"
     if not (world / "world.json").exists():
@@ -287,7 +277,7 @@ def resume_size(users: int, days: int, seed: int, deadline_s: float | None = Non
             cfg = load_config(root=REPO)
             ds = _last_day(cfg, days)
             env = airflow_env(REPO, cfg.airflow)
-            todo = unfinished(**_dag_state(env, DAG_ID, ds))
+            todo = unfinished(_upstream(env, DAG_ID), read_run(REPO, ds).tasks)
             out.update(ds=ds, resumed=todo)
             print(f"  resuming ds={ds}: {', '.join(todo)}", flush=True)
 
