@@ -11,11 +11,10 @@ replaces the table (older days leave the window; the Delta log keeps every versi
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import reduce
 
 from pyspark.sql import functions as F
 
-from tailor.agents.guardian import consent_state
+from tailor.agents.guardian import consent_state_at
 from tailor.clock import decision_delay, decision_instant
 from tailor.features.assemble import known_markers, person_features_asof
 from tailor.features.labels import numeric_feature_columns
@@ -46,11 +45,11 @@ def run(ctx: JobContext) -> dict:
             "broadcast_max_bytes": cfg.features.pit_broadcast_max_mb * 2**20}
     joined = person_features_asof(lh, points, feature_days, **plan)
 
-    consent_events = events.where(F.col("event_type").isin("consent_change", "unsubscribe")).cache()
-    allowed = reduce(lambda a, b: a.unionByName(b), [
-        consent_state(consent_events, decision_instant(cfg, prev)).withColumn("decision_date",
-                                                                              F.lit(day))
-        for day, prev in zip(days, feature_days)])
+    # the channels consent allowed when each day's decisions were made (one plan for all days)
+    instants = ctx.spark.createDataFrame(
+        [(day, decision_instant(cfg, prev)) for day, prev in zip(days, feature_days)],
+        "decision_date string, known_by timestamp")
+    allowed = consent_state_at(events, instants, "decision_date")
     joined = (joined.join(allowed, ["person_id", "decision_date"], "left")
               .withColumn("allowed_channels",
                           F.coalesce("allowed_channels", F.array().cast("array<string>"))))
@@ -61,7 +60,6 @@ def run(ctx: JobContext) -> dict:
     # the whole table is the run's window: a feature group added to the registry adds columns,
     # so each run replaces the table (its history stays in the Delta log)
     result = lh.write(frame, TABLE, mode="overwrite", partition_by=["decision_date"])
-    consent_events.unpersist()
     stats = {r["source"]: {"rows": r["n"], "usable_for_ope": r["usable"],
                            "without_propensity": r["no_p"], "overridden": r["overridden"],
                            "reward": r["reward"]}
