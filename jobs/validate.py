@@ -10,7 +10,7 @@ plus an index of every report of the day at ``<runs>/<ds>/quality/index.html``, 
 true (the Airflow task fails and downstream tasks do not run).
 
 GX checks a pandas frame, so the selected rows are held on this process. Bound: a selection of
-more than ``quality.max_rows`` rows (default 2,000,000; the training tables grow with customers
+more than ``quality.max_rows`` rows (default 500,000; the training tables grow with customers
 × cutoffs × candidates) with a ``person_id`` column is checked on every row of a stable sample of
 persons (``tailor/sampling.py``), streamed from the snapshot; the summary records ``rows_total``
 and ``sample_share``. Tables without persons (items, ops) are read whole.

@@ -240,7 +240,7 @@ class QualityConfig(_Section):
     fail_on_breach: bool
     max_quarantine_share: float
     data_docs: bool = True
-    max_rows: int | None = Field(default=2_000_000, ge=1000)
+    max_rows: int | None = Field(default=500_000, ge=1000)
 
 
 class ServingApiKeysConfig(_Section):
