@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,7 +43,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench.dag_scale import DATA, RESULTS, _env, _last_day  # noqa: E402
+from bench.dag_scale import DATA, RESULTS, _last_day, _world_environment  # noqa: E402
+from bench.serve import free_port  # noqa: E402
 
 JOBS = "identity,features,training_sets,policy_outcomes,score,decide"
 JFR_EVENTS = "jdk.CPULoad,jdk.CompilerStatistics,jdk.GarbageCollection"
@@ -107,15 +107,49 @@ def spark_window(jobs: list[dict], stages: list[dict], start: float, end: float)
             "executor_run_s": round(sum(s.get("executorRunTime", 0) for s in mine) / 1000, 1)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _rest(port: int, path: str) -> list[dict]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/{path}", timeout=30) as r:
         return json.load(r)
+
+
+def _profile(names: list[str], days: int, java_options: str):
+    """Run the jobs one after another on a shared Spark started with Flight Recorder and the UI
+    → (ds, (job, start, end, rc) per job, the UI's jobs and stages, the JFR events)."""
+    from tailor import spark_connect
+    from tailor.config import load_config
+
+    os.environ.setdefault("TAILOR_HOME", str(REPO))
+    cfg = load_config(root=REPO)
+    ds = _last_day(cfg, days)
+    ui = free_port()
+    java = f"-XX:StartFlightRecording=name=tailor,settings=profile {java_options}".strip()
+    server_cfg = load_config(root=REPO, overrides={"spark": {"conf": {
+        **cfg.spark.conf, "spark.ui.enabled": "true", "spark.ui.port": str(ui),
+        "spark.driver.extraJavaOptions": java, "spark.ui.retainedJobs": "100000",
+        "spark.ui.retainedStages": "100000"}}})
+    tailor = str(Path(sys.executable).with_name("tailor"))
+    server, _ = spark_connect.start(server_cfg)
+    windows = []
+    try:
+        for job in names:
+            start = time.time()
+            proc = subprocess.run([tailor, "run", job, "--ds", ds], capture_output=True, text=True)
+            end = time.time()
+            windows.append((job, start, end, proc.returncode))
+            print(f"  {job:<16} rc={proc.returncode} {end - start:6.1f} s", flush=True)
+            if proc.returncode:
+                print(proc.stderr[-2000:], file=sys.stderr)
+        app = _rest(ui, "applications")[0]["id"]
+        jobs, stages = _rest(ui, f"applications/{app}/jobs"), _rest(ui, f"applications/{app}/stages")
+        with tempfile.TemporaryDirectory() as tmp:
+            dump = Path(tmp) / "tailor.jfr"
+            subprocess.run(["jcmd", str(server.pid), "JFR.dump", "name=tailor",
+                            f"filename={dump}"], check=True, capture_output=True)
+            printed = subprocess.run(["jfr", "print", "--json", "--events", JFR_EVENTS, str(dump)],
+                                     check=True, capture_output=True, text=True).stdout
+    finally:
+        spark_connect.stop(server_cfg)
+    return ds, windows, jobs, stages, json.loads(printed)["recording"]["events"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,47 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     for tool in ("jcmd", "jfr"):
         if not shutil.which(tool):
             parser.error(f"`{tool}` (the JDK's) is not on PATH: install a full JDK 17")
-    from tailor.config import load_config
-    from tailor.spark_connect import live
-
-    env = {**os.environ, **_env(world), "TAILOR_HOME": str(REPO),
-           "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
-    cfg = load_config(environ=env)
-    ds = _last_day(cfg, args.days)
-    ui = _free_port()
-    java = f"-XX:StartFlightRecording=name=tailor,settings=profile {args.java_options}".strip()
-    server_conf = {**cfg.spark.conf, "spark.ui.enabled": "true", "spark.ui.port": str(ui),
-                   "spark.driver.extraJavaOptions": java, "spark.ui.retainedJobs": "100000",
-                   "spark.ui.retainedStages": "100000"}
-    tailor = str(Path(sys.executable).with_name("tailor"))
-    subprocess.run([tailor, "spark", "start"], check=True, capture_output=True,
-                   env={**env, "TAILOR__SPARK__CONF": json.dumps(server_conf)})
-    windows, results = [], []
-    try:
-        server = live(cfg)
-        if server is None:
-            raise SystemExit("the Spark Connect server did not come up: see `tailor spark status`")
-        for job in args.jobs.split(","):
-            start = time.time()
-            proc = subprocess.run([tailor, "run", job, "--ds", ds], env=env, capture_output=True,
-                                  text=True)
-            end = time.time()
-            windows.append((job, start, end, proc.returncode))
-            print(f"  {job:<16} rc={proc.returncode} {end - start:6.1f} s", flush=True)
-            if proc.returncode:
-                print(proc.stderr[-2000:], file=sys.stderr)
-        app = _rest(ui, "applications")[0]["id"]
-        jobs, stages = _rest(ui, f"applications/{app}/jobs"), _rest(ui, f"applications/{app}/stages")
-        with tempfile.TemporaryDirectory() as tmp:
-            dump = Path(tmp) / "tailor.jfr"
-            subprocess.run(["jcmd", str(server.pid), "JFR.dump", "name=tailor",
-                            f"filename={dump}"], check=True, capture_output=True)
-            printed = subprocess.run(["jfr", "print", "--json", "--events", JFR_EVENTS, str(dump)],
-                                     check=True, capture_output=True, text=True).stdout
-        events = json.loads(printed)["recording"]["events"]
-    finally:
-        subprocess.run([tailor, "spark", "stop"], capture_output=True, env=env)
-    cpus = os.cpu_count() or 1
+    with _world_environment(world):   # the jobs and the server see the world's folders
+        ds, windows, jobs, stages, events = _profile(args.jobs.split(","), args.days,
+                                                     args.java_options)
+    cpus, results = os.cpu_count() or 1, []
     print(f"\n{'job':<16} {'wall':>6} {'JVM CPU':>8} {'JIT':>6} {'compiles':>9} {'GC':>5} "
           f"{'jobs':>5} {'stages':>6} {'tasks':>6} {'exec run':>8}")
     for job, start, end, rc in windows:

@@ -35,3 +35,13 @@ def logged(n: int, seed: int = 0) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def logged_rows():
     return logged(6000)
+
+
+def consent_events(spark, rows):
+    """Silver-shaped events from (person_id, event_type, channel, granted, event_ts, ingested_at)
+    rows with timestamps as strings (received = ingested_at: no server stamp)."""
+    return (spark.createDataFrame(rows, "person_id string, event_type string, channel string, "
+                                        "granted boolean, event_ts string, ingested_at string")
+            .selectExpr("person_id", "event_type", "channel", "granted",
+                        "cast(event_ts as timestamp) event_ts",
+                        "cast(ingested_at as timestamp) ingested_at"))

@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 
 from tailor.agents.guardian import consent_state
 
+from .conftest import consent_events
+
 
 def test_latest_consent_wins_and_unsubscribe_revokes(spark):
     rows = [("p1", "consent_change", "email", True, "2026-09-01 00:00:00", "2026-09-01 00:00:00"),
@@ -14,10 +16,7 @@ def test_latest_consent_wins_and_unsubscribe_revokes(spark):
             ("p2", "consent_change", "email", False, "2026-09-01 00:00:00", "2026-09-01 00:00:00"),
             # received after the run's instant: not known to it
             ("p1", "consent_change", "in_app", True, "2026-09-04 00:00:00", "2026-09-09 00:00:00")]
-    df = spark.createDataFrame(rows, "person_id string, event_type string, channel string, "
-                                     "granted boolean, event_ts string, ingested_at string") \
-        .selectExpr("person_id", "event_type", "channel", "granted",
-                    "cast(event_ts as timestamp) event_ts", "cast(ingested_at as timestamp) ingested_at")
+    df = consent_events(spark, rows)
     state = {r.person_id: r.allowed_channels for r in
              consent_state(df, datetime(2026, 9, 5, tzinfo=timezone.utc)).collect()}
     assert state == {"p1": ["email", "push"], "p2": []}

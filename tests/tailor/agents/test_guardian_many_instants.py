@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 from tailor.agents.guardian import consent_state, consent_state_at
 
+from .conftest import consent_events
+
 ROWS = [("p1", "consent_change", "email", True, "2026-09-01 00:00:00", "2026-09-01 00:00:00"),
         ("p1", "consent_change", "sms", True, "2026-09-01 00:00:00", "2026-09-01 00:00:00"),
         ("p1", "unsubscribe", "sms", None, "2026-09-03 00:00:00", "2026-09-03 00:00:00"),
@@ -21,16 +23,8 @@ DAYS = {"2026-09-01": datetime(2026, 9, 1, 12, tzinfo=timezone.utc),
         "2026-09-05": datetime(2026, 9, 5, 0, tzinfo=timezone.utc)}
 
 
-def _events(spark):
-    return (spark.createDataFrame(ROWS, "person_id string, event_type string, channel string, "
-                                        "granted boolean, event_ts string, ingested_at string")
-            .selectExpr("person_id", "event_type", "channel", "granted",
-                        "cast(event_ts as timestamp) event_ts",
-                        "cast(ingested_at as timestamp) ingested_at"))
-
-
 def test_each_instant_matches_consent_as_of_that_instant_alone(spark):
-    events = _events(spark)
+    events = consent_events(spark, ROWS)
     instants = spark.createDataFrame(list(DAYS.items()), "day string, known_by timestamp")
     together = {}
     for r in consent_state_at(events, instants, "day").collect():
