@@ -80,15 +80,20 @@ class TreeMemory(threading.Thread):
 
 class Deadline:
     """Stops the DAG run once ``seconds`` have passed: terminates this process's children
-    (``airflow dags test`` and the task it runs; the Spark Connect server, in its own session,
-    is stopped by the caller) and remembers that it did. Not ``tailor.daemons.terminate``: it
+    started inside it (``airflow dags test`` and the task it runs; the Spark Connect server, in
+    its own session, is stopped by the caller; children that were there before, e.g. a test
+    session's Spark, are left alone) and remembers that it did. Not ``tailor.daemons.terminate``: it
     signals process groups, and ``airflow dags test`` runs in this process's own group."""
 
     def __init__(self, seconds: float | None) -> None:
         self.fired = False
         self.timer = threading.Timer(seconds, self._stop) if seconds else None
+        self.before: set[int] = set()   # children that were there first are not the run's
 
     def __enter__(self) -> "Deadline":
+        import psutil
+
+        self.before = {c.pid for c in psutil.Process().children(recursive=True)}
         if self.timer:
             self.timer.daemon = True
             self.timer.start()
@@ -102,7 +107,8 @@ class Deadline:
         import psutil
 
         self.fired = True
-        children = psutil.Process().children(recursive=True)
+        children = [c for c in psutil.Process().children(recursive=True)
+                    if c.pid not in self.before]
         for child in children:
             try:
                 child.terminate()
