@@ -15,14 +15,13 @@ Each cutoff is one ``cutoff`` partition of training.{ltv,churn,ranker}; a rerun 
 from __future__ import annotations
 
 import logging
-from functools import reduce
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from tailor.clock import decision_delay
 from tailor.features.assemble import candidate_days, person_features_asof
-from tailor.features.candidates import candidates
+from tailor.features.candidates import candidates_days
 from tailor.features.labels import (
     KNOWN,
     asof_group,
@@ -36,6 +35,7 @@ from tailor.features.labels import (
     split_column,
 )
 from tailor.features.registry import GROUPS, person_groups
+from tailor.features.windows import DAY, day_frame
 from tailor.models.catalog import SPECS
 from tailor.models.spec import LABEL
 from tailor.runtime import JobContext, main
@@ -80,7 +80,7 @@ def run(ctx: JobContext) -> dict:
              if c not in ("future_spend", "future_purchases")]
     keep = ["person_id", "cutoff", "split", *feats]
 
-    # Ranker: item groups as of each cutoff (same point-in-time rules), candidates per cutoff.
+    # Ranker: item groups as of each cutoff (same point-in-time rules), candidates at each.
     item_frames = {}
     for name in ("item_stats", "covisitation"):
         if name not in GROUPS:
@@ -91,18 +91,15 @@ def run(ctx: JobContext) -> dict:
         item_frames[name] = (asof_group(ids, table, g, **plan).where(F.col(KNOWN.format(g.name)).isNotNull())
                              .drop("ts", "known_at", KNOWN.format(g.name)))
     def candidate_rows(mine: list[str]) -> DataFrame:
-        per_cutoff = []
-        for c in mine:
-            people = persons.where(F.col("cutoff") == c)
-            covis = item_frames["covisitation"].where(F.col("cutoff") == c) \
-                if "covisitation" in item_frames else None
-            items = item_frames["item_stats"].where(F.col("cutoff") == c)
-            per_cutoff.append(
-                candidates(people, items, events, ctx.day_end(c),
-                           cfg.models.ranker.candidates_per_user, covisitation=covis,
-                           seen=cfg.models.ranker.seen_items)
-                .withColumn("cutoff", F.lit(c)))
-        return reduce(lambda a, b: a.unionByName(b), per_cutoff)
+        """The ranker's candidates at every cutoff of ``mine`` in one plan (keyed by cutoff)."""
+        def by_day(frame: DataFrame) -> DataFrame:
+            return frame.where(F.col("cutoff").isin(mine)).withColumnRenamed("cutoff", DAY)
+        return (candidates_days(
+            by_day(persons), by_day(item_frames["item_stats"]), events,
+            day_frame(spark, dict.fromkeys(mine)), cfg.models.ranker.candidates_per_user,
+            covisitation=by_day(item_frames["covisitation"]) if "covisitation" in item_frames
+            else None, seen=cfg.models.ranker.seen_items)
+            .withColumnRenamed(DAY, "cutoff"))
 
     out = {}
     for name, spec in SPECS.items():
