@@ -3,12 +3,22 @@
 Entry points: ``train_and_register`` (the training job), ``load_champion`` + ``predict`` (the
 scoring job). Each model is a small ``ModelSpec`` in ``models/<name>.py``; the flow is shared.
 """
-from tailor.models.catalog import SPECS, feature_columns, get_spec, predict
-from tailor.models.registry import NoChampionError, load_champion, registered_name
-from tailor.models.spec import ModelSpec
-from tailor.models.training import TrainResult, train_and_register
+from importlib import import_module
+from typing import Any
 
-MODEL_NAMES = tuple(SPECS)
+# name → module that defines it; imported on first use (PEP 562), so a job that only reads the
+# specs (training_sets, the data contracts) does not pay for MLflow and the training code
+_EXPORTS = {"SPECS": "catalog", "feature_columns": "catalog", "get_spec": "catalog",
+            "predict": "catalog", "NoChampionError": "registry", "load_champion": "registry",
+            "registered_name": "registry", "ModelSpec": "spec", "TrainResult": "training",
+            "train_and_register": "training"}
 
-__all__ = ["MODEL_NAMES", "ModelSpec", "NoChampionError", "SPECS", "TrainResult", "feature_columns",
-           "get_spec", "load_champion", "predict", "registered_name", "train_and_register"]
+__all__ = ["MODEL_NAMES", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MODEL_NAMES":
+        return tuple(import_module(f"{__name__}.catalog").SPECS)
+    if name in _EXPORTS:
+        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

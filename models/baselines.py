@@ -14,8 +14,6 @@ from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
 
 from tailor.models.lifetime import CLV_SUMMARY, buyers, clv_summary, fit_population, has_clv
 
@@ -163,6 +161,8 @@ def _fit_recency(train: pd.DataFrame) -> Predictor:
                     RECENCY_COLUMNS[0])
         return named("train_rate", _constant(float(label.mean())))
     fill = float(train[column].max())  # never seen buying = as stale as the stalest known person
+    from sklearn.isotonic import IsotonicRegression  # imported where a baseline is fitted
+
     iso = IsotonicRegression(increasing=True, out_of_bounds="clip", y_min=0.0, y_max=1.0)
     iso.fit(train[column].fillna(fill).to_numpy(float), label)
     return named("recency", lambda test: iso.predict(test[column].fillna(fill).to_numpy(float)))
@@ -196,6 +196,8 @@ def _fit_rfm_logistic(train: pd.DataFrame) -> Predictor:
     x = design(train)
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression().fit((x - mean) / std, label.astype(int))
     return named("rfm_logistic",
                  lambda test: model.predict_proba((design(test) - mean) / std)[:, 1])

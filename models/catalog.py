@@ -1,12 +1,16 @@
 """The known models by name, and scoring with any of them (used by training and the scoring job)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import xgboost as xgb
 
 from tailor.models import churn, ltv, ranker
 from tailor.models.spec import ModelSpec
+
+if TYPE_CHECKING:
+    import xgboost as xgb
 
 SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (ltv.SPEC, churn.SPEC, ranker.SPEC)}
 

@@ -6,8 +6,6 @@ are used as probabilities downstream, so a better ranking with worse calibration
 run also reports log loss and PR-AUC, with a reliability diagram."""
 from __future__ import annotations
 
-import xgboost as xgb
-
 from tailor.models.baselines import churn_baseline
 from tailor.models.metrics import binary_metrics
 from tailor.models.plots import roc_plot
@@ -16,7 +14,7 @@ from tailor.models.spec import ModelSpec, score_probability
 SPEC = ModelSpec(
     name="churn",
     task="binary",
-    estimator=xgb.XGBClassifier,
+    estimator="XGBClassifier",
     params={"objective": "binary:logistic"},
     metrics=lambda cfg: binary_metrics(),
     baseline=churn_baseline,

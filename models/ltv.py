@@ -4,8 +4,6 @@ Its baseline is BG/NBD × Gamma-Gamma over the same horizon (``baselines.ltv_bas
 ``features.clv`` group gives the model the same expectations as inputs."""
 from __future__ import annotations
 
-import xgboost as xgb
-
 from tailor.models.baselines import ltv_baseline
 from tailor.models.metrics import regression_metrics
 from tailor.models.plots import calibration_plot
@@ -14,7 +12,7 @@ from tailor.models.spec import ModelSpec, score_nonnegative
 SPEC = ModelSpec(
     name="ltv",
     task="regression",
-    estimator=xgb.XGBRegressor,
+    estimator="XGBRegressor",
     params={"objective": "reg:squarederror"},  # the gate metric is RMSE, so fit squared error
     metrics=lambda cfg: regression_metrics(),
     baseline=ltv_baseline,

@@ -12,7 +12,6 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 N_BOOT = 200
 CI_LEVEL = 0.95
@@ -75,6 +74,8 @@ def roc_auc(y: np.ndarray, s: np.ndarray) -> float:
     n_neg = positive.size - n_pos
     if n_pos == 0 or n_neg == 0:
         return float("nan")
+    from scipy.stats import rankdata  # imported where a metric is computed
+
     ranks = rankdata(s)
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 

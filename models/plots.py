@@ -6,20 +6,27 @@ registry, so this is safe in Spark drivers, Airflow workers and tests without a 
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from sklearn.metrics import roc_curve
 
 from tailor.models.metrics import brier, hit_rate_per_person, roc_auc
+
+if TYPE_CHECKING:  # imported where a figure is drawn: declaring a model draws none
+    from matplotlib.figure import Figure
+
+
+def _figure(**kwargs) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
 
 
 def calibration_plot(label: np.ndarray, person: np.ndarray, scores: Mapping[str, np.ndarray],
                      top_k: int) -> Figure:
     """LTV: mean actual vs mean predicted spend per predicted decile, for every scorer."""
-    fig = Figure(figsize=(6, 5))
+    fig = _figure(figsize=(6, 5))
     ax = fig.add_subplot()
     top = float(np.max(label)) if len(label) else 1.0
     for name, score in scores.items():
@@ -48,10 +55,12 @@ def roc_plot(label: np.ndarray, person: np.ndarray, scores: Mapping[str, np.ndar
              top_k: int) -> Figure:
     """Churn: ROC curve per scorer (AUC in the legend) and a reliability diagram (observed rate
     vs mean predicted probability per predicted decile, Brier score in the legend)."""
-    fig = Figure(figsize=(10, 5))
+    fig = _figure(figsize=(10, 5))
     ax, rel = fig.subplots(1, 2)
     for name, score in scores.items():
         if np.unique(label).size > 1:
+            from sklearn.metrics import roc_curve
+
             fpr, tpr, _ = roc_curve(label, score)
             ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc(label, score):.3f})")
         if len(score):
@@ -74,7 +83,7 @@ def hit_rate_curve(label: np.ndarray, person: np.ndarray, scores: Mapping[str, n
     """Ranker: hit-rate@k for k = 1..2*top_k per scorer (the chosen top_k is marked)."""
     codes, uniques = pd.factorize(pd.Series(person))
     ks = np.arange(1, 2 * top_k + 1)
-    fig = Figure(figsize=(6, 5))
+    fig = _figure(figsize=(6, 5))
     ax = fig.add_subplot()
     for name, score in scores.items():
         rates = [np.nanmean(hit_rate_per_person(label, score, codes, len(uniques), k)) for k in ks]

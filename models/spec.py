@@ -5,20 +5,23 @@ Everything else (split, fit, evaluate, gate, register) is shared in ``models.tra
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import xgboost as xgb
-from matplotlib.figure import Figure
 
 from tailor.config import Config
 from tailor.models.baselines import Baseline  # fit(train) -> predictor; the gate calls (train, test)
 from tailor.models.metrics import Metric
 
-Plot = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray], int], Figure]
-Score = Callable[[xgb.XGBModel, pd.DataFrame], np.ndarray]
+if TYPE_CHECKING:  # a spec is read by jobs that never fit a model: no xgboost / matplotlib import
+    import xgboost as xgb
+    from matplotlib.figure import Figure
+
+    Plot = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray], int], Figure]
+    Score = Callable[[xgb.XGBModel, pd.DataFrame], np.ndarray]
 
 LABEL = "label"
 ROWS = ("persons", "candidates")
@@ -71,7 +74,7 @@ class ModelSpec:
 
     name: str
     task: str
-    estimator: type[xgb.XGBModel]
+    estimator: str
     metrics: Callable[[Config], tuple[Metric, ...]]
     baseline: Baseline
     plot: Plot
@@ -111,10 +114,14 @@ class ModelSpec:
         return {**cfg.models.xgboost.model_dump(), "random_state": cfg.models.random_seed,
                 "tree_method": "hist", **self.params, **cfg.models.overrides.get(self.name, {})}
 
+    def estimator_class(self) -> type[xgb.XGBModel]:
+        """The xgboost estimator class named by ``estimator`` (imported here, on first use)."""
+        return getattr(importlib.import_module("xgboost"), self.estimator)
+
     def fit(self, train: pd.DataFrame, feature_cols: Sequence[str], cfg: Config) -> xgb.XGBModel:
         """Fit a fresh estimator on the train rows; features stay a DataFrame so the booster
         remembers their names (``predict`` selects columns by those names later)."""
-        model = self.estimator(**self.xgb_params(cfg))
+        model = self.estimator_class()(**self.xgb_params(cfg))
         if self.grouped:
             qid = pd.factorize(query_ids(train))[0]
             order = np.argsort(qid, kind="stable")

@@ -300,14 +300,12 @@ def _outcome(res: Any, sample_size: int, id_column: str | None) -> ExpectationOu
 
 
 def _fresh_suite(suite: "gx.ExpectationSuite") -> "gx.ExpectationSuite":
-    """A copy of ``suite`` without ids, so one suite object can be validated many times."""
+    """A copy of ``suite`` without ids, so one suite object can be validated many times. The
+    expectations are copied shallowly (a deep copy of a 155-expectation suite takes ~0.5 s):
+    only their ``id`` is set on the copy; their kwargs are shared, and GX only reads them."""
     import great_expectations as gx
 
-    expectations = []
-    for exp in suite.expectations:
-        copy = exp.copy(deep=True)
-        copy.id = None
-        expectations.append(copy)
+    expectations = [exp.copy(update={"id": None}) for exp in suite.expectations]
     return gx.ExpectationSuite(name=suite.name, expectations=expectations,
                                meta=dict(suite.meta or {}), notes=suite.notes)
 
