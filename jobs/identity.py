@@ -1,7 +1,8 @@
 """identity: bronze.events → silver.identity_map + silver.events (pseudonymous person ids).
 
 Builds the identity graph (login / identified-event / co-occurrence evidence, connected
-components in Spark, see tailor/identity/resolve.py for the over-merge rule) from all of bronze
+components in Spark, or on the driver for a graph of at most ``identity.local_graph_max_edges``
+edges; see tailor/identity/resolve.py for the over-merge rule) from all of bronze
 on every run (overwrite), so a rerun gives the same tables and a late login re-attributes a
 device's earlier anonymous events to its person. With ``identity.ground_truth`` set (e.g. the
 simulator's ground_truth/identity.parquet) it prints and records precision / recall.
@@ -20,7 +21,8 @@ def run(ctx: JobContext) -> dict:
     lh, privacy, conf = ctx.lakehouse, ctx.cfg.privacy, ctx.cfg.identity
     bronze = lh.read("bronze.events")
     resolution = resolve_identities(bronze, max_iterations=conf.max_iterations,
-                                    identified_events=conf.identified_events)
+                                    identified_events=conf.identified_events,
+                                    local_max_edges=conf.local_graph_max_edges)
     links = resolution.links.persist()
     idmap = lh.write(identity_map(links, privacy.pseudonym_key, privacy.person_id_length),
                      "silver.identity_map", mode="overwrite", partition_by=[])
@@ -31,13 +33,15 @@ def run(ctx: JobContext) -> dict:
                "silver_events_version": events.version, "silver_events": events.rows_written,
                "bronze_version": lh.version("bronze.events"),
                "graph_iterations": resolution.iterations,
+               "graph_method": resolution.graph_method,
                "evidence": {r["evidence"]: r["count"]
                             for r in links.groupBy("evidence").count().collect()}}
     if conf.ground_truth:
         path = ctx.cfg.path(conf.ground_truth)
         if os.path.exists(path) or "://" in path:
             metrics = evaluate_assignments(links, ctx.spark.read.parquet(path),
-                                           linkable_ids(bronze, conf.max_iterations))
+                                           linkable_ids(bronze, conf.max_iterations,
+                                                        conf.local_graph_max_edges))
             summary["identity_quality"] = metrics
             print(f"identity precision={metrics['precision']:.4f} recall={metrics['recall']:.4f} "
                   f"({metrics['correct']} of {metrics['truth']} ground-truth ids correct, "

@@ -232,6 +232,7 @@ class OPEConfig(_Section):
 
 class IdentityConfig(_Section):
     max_iterations: int = 30
+    local_graph_max_edges: int = Field(default=200_000, ge=0)
     identified_events: bool = True
     ground_truth: str | None = None
 

@@ -24,7 +24,8 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 
-def linkable_ids(bronze: DataFrame, max_iterations: int = 30) -> DataFrame:
+def linkable_ids(bronze: DataFrame, max_iterations: int = 30,
+                 local_max_edges: int = 0) -> DataFrame:
     """(id_type, id_value) of every id with an evidence path to some customer: an event
     carrying it and a customer id, or a chain of events sharing an anonymous and a device id
     that reaches one. Every piece of evidence counts (no over-merge rule): an upper bound."""
@@ -38,7 +39,8 @@ def linkable_ids(bronze: DataFrame, max_iterations: int = 30) -> DataFrame:
     shared = co_occurrence(bronze).select(_vertex("anonymous", F.col("anonymous_id")).alias("src"),
                                           _vertex("device", F.col("device_id")).alias("dst"))
     comp = connected_components(to_customer.unionByName(shared).distinct(),
-                                max_iterations=max_iterations).vertices
+                                max_iterations=max_iterations,
+                                local_max_edges=local_max_edges).vertices
     with_customer = (comp.join(to_customer.select(F.col("dst").alias("vertex")).distinct(),
                                "vertex").select("component").distinct())
     ids = occ.select("id_type", "id_value").distinct().withColumn(

@@ -14,13 +14,21 @@ does (a chain of 500 ids converges in a handful of rounds).
 
 Each round's edges are checkpointed (reliable ``checkpoint`` when the SparkContext has a
 checkpoint dir, else ``localCheckpoint``) so the query plan and lineage stay one round long.
+
+A small graph does not need rounds of Spark jobs: with ``local_max_edges`` (the identity job
+passes ``identity.local_graph_max_edges``) a graph of at most that many distinct edges is
+collected to the driver and labelled there by union-find (same labels: the smallest vertex of
+each component). That bounds what the driver holds: ``local_max_edges`` pairs of vertex names
+(~200 bytes each in Python; 200,000 edges ≈ 40 MB). A larger graph never leaves the executors.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.types import StructField, StructType
 
 from tailor.spark import checkpointed
 
@@ -31,10 +39,12 @@ class ConvergenceError(RuntimeError):
 
 @dataclass
 class Components:
-    """``vertices``: (vertex, component); ``iterations``: large/small-star rounds run."""
+    """``vertices``: (vertex, component); ``iterations``: large/small-star rounds run (0 when
+    labelled on the driver); ``method``: ``"spark"`` (rounds of joins) or ``"driver"``."""
 
     vertices: DataFrame
     iterations: int
+    method: str = "spark"
 
 
 def _normalise(edges: DataFrame) -> DataFrame:
@@ -73,15 +83,46 @@ def _is_star_forest(edges: DataFrame) -> bool:
     return roots_with_parents.limit(1).count() == 0
 
 
+def union_find(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, Any]:
+    """Every vertex of ``pairs`` (undirected edges) → the smallest vertex of its component."""
+    parent: dict[Any, Any] = {}
+
+    def root(v: Any) -> Any:
+        top = v
+        while parent[top] != top:
+            top = parent[top]
+        while parent[v] != top:           # path compression
+            parent[v], v = top, parent[v]
+        return top
+
+    for a, b in pairs:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:                      # the smaller root stays a root: roots are minima
+            parent[max(ra, rb)] = min(ra, rb)
+    return {v: root(v) for v in parent}
+
+
 def connected_components(edges: DataFrame, vertices: DataFrame | None = None,
-                         max_iterations: int = 30) -> Components:
+                         max_iterations: int = 30, local_max_edges: int = 0) -> Components:
     """Label every vertex with the smallest vertex of its connected component.
 
     ``edges`` has columns ``src``, ``dst`` (same type); ``vertices`` (column ``vertex``) adds
     isolated vertices, which become their own component. Raises :class:`ConvergenceError` after
-    ``max_iterations`` rounds without convergence.
+    ``max_iterations`` rounds without convergence. ``local_max_edges`` > 0: a graph with at most
+    that many distinct edges is labelled on the driver (module docstring), in one Spark job.
     """
     current = checkpointed(_normalise(edges))
+    if local_max_edges > 0:
+        rows = current.limit(local_max_edges + 1).collect()
+        if len(rows) <= local_max_edges:
+            vertex_type = current.schema["lo"].dataType
+            schema = StructType([StructField("vertex", vertex_type),
+                                 StructField("component", vertex_type)])
+            labels = union_find((r["lo"], r["hi"]) for r in rows)
+            local = current.sparkSession.createDataFrame(list(labels.items()), schema)
+            return Components(_with_isolated(local, vertices), 0, "driver")
     iterations = 0
     while not _is_star_forest(current):
         if iterations >= max_iterations:
@@ -94,9 +135,14 @@ def connected_components(edges: DataFrame, vertices: DataFrame | None = None,
                 .unionByName(current.select(F.col("lo").alias("vertex"),
                                             F.col("lo").alias("component")))
                 .distinct())
-    if vertices is not None:
-        isolated = (vertices.select("vertex").distinct()
-                    .join(labelled, "vertex", "left_anti")
-                    .select("vertex", F.col("vertex").alias("component")))
-        labelled = labelled.unionByName(isolated)
-    return Components(labelled, iterations)
+    return Components(_with_isolated(labelled, vertices), iterations)
+
+
+def _with_isolated(labelled: DataFrame, vertices: DataFrame | None) -> DataFrame:
+    """``labelled`` + every vertex of ``vertices`` on no edge, as its own component."""
+    if vertices is None:
+        return labelled
+    isolated = (vertices.select("vertex").distinct()
+                .join(labelled, "vertex", "left_anti")
+                .select("vertex", F.col("vertex").alias("component")))
+    return labelled.unionByName(isolated)

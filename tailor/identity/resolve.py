@@ -132,6 +132,7 @@ class IdentityResolution:
     links: DataFrame
     iterations: int
     held: tuple[DataFrame, ...] = ()  # aggregates of bronze ``links`` reads, cached once
+    graph_method: str = "spark"       # where the components were labelled (graph.Components)
 
     def release(self) -> None:
         """Drop the cached aggregates (once ``links`` is materialised or no longer needed)."""
@@ -140,8 +141,10 @@ class IdentityResolution:
 
 
 def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
-                       identified_events: bool = True) -> IdentityResolution:
+                       identified_events: bool = True,
+                       local_max_edges: int = 0) -> IdentityResolution:
     """Build the identity graph from ``bronze`` events and assign every id to a person.
+    ``max_iterations`` / ``local_max_edges``: :func:`tailor.identity.graph.connected_components`.
 
     ``links`` has :data:`LINK_COLUMNS`: one row per anonymous / device id seen in ``bronze``,
     ``customer_id`` null for anonymous persons (then ``anon_anchor`` names their anchor id).
@@ -170,7 +173,8 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
              .unionByName(cooc.select(_vertex("anonymous", F.col("anonymous_id")).alias("src"),
                                       _vertex("device", F.col("device_id")).alias("dst"))))
     vertices = seen.select(_vertex(F.col("id_type"), F.col("id_value")).alias("vertex"))
-    cc = connected_components(edges, vertices, max_iterations=max_iterations)
+    cc = connected_components(edges, vertices, max_iterations=max_iterations,
+                              local_max_edges=local_max_edges)
     comp = cc.vertices
 
     ids = (seen.withColumn("vertex", _vertex(F.col("id_type"), F.col("id_value")))
@@ -228,7 +232,7 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
         F.col("component_size").cast("long").alias("component_size"),
         F.coalesce(F.col("customers"), F.lit(0)).cast("long").alias("customers"),
         confidence.cast("double").alias("confidence"))
-    return IdentityResolution(links_df, cc.iterations, held)
+    return IdentityResolution(links_df, cc.iterations, held, cc.method)
 
 
 def identity_links(bronze: DataFrame, max_iterations: int = 30,
