@@ -14,11 +14,14 @@ missing one is backfilled, stamped with today, and so never used for that cutoff
 One pass per group: a group with ``compute_days`` gets all its as-of days at once (each event
 tagged with the days it counts for, ``features/windows.py``), and each table gets one Delta
 commit for all its days. A group without it runs ``compute`` per day, still in one commit.
-The run's report says how long each group's pass took (``seconds``, table → s).
+``features.concurrent_groups`` groups are written at a time (threads sharing the Spark session:
+one group's planning and small stages overlap another's work). The run's report says how long
+each group's pass took (``seconds``, table → s; overlapping when groups run concurrently).
 """
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import reduce
 
@@ -87,25 +90,34 @@ def run(ctx: JobContext) -> dict:
                if keep else {})
     events = lh.read("silver.events").cache()
     written, kept, seconds = {}, {}, {}
-    for group in GROUPS.values():
-        mine = asof_days(ctx, group)
-        todo = [d for d in mine if d not in earlier.get(group.table, ())]
-        kept.update({f"{group.table}@{d}": "written by an earlier run; kept"
-                     for d in mine if d not in todo})
+    live_now = run_instant(cfg, ctx.ds)
+
+    def materialise(group: FeatureGroup) -> dict[str, dict]:
+        """Write ``group``'s missing as-of days (one commit) → its written entries."""
+        todo = [d for d in asof_days(ctx, group) if d not in earlier.get(group.table, ())]
         if not todo:
-            continue
-        live_now = run_instant(cfg, ctx.ds)
+            return {}
         stamps = {d: run_instant(cfg, d) if replay else live_now for d in todo}
         started = time.monotonic()
         result = lh.write(group_frame(group, events, stamps, replay), group.table,
                           mode="overwrite_partitions", partition_by=[DAY],
                           replace_partitions={DAY: todo})
-        # where the job's time goes (the first group's includes reading and caching the events)
+        # where the job's time goes (groups run features.concurrent_groups at a time, so with
+        # more than 1 these overlap; the first ones include reading and caching the events)
         seconds[group.table] = round(time.monotonic() - started, 1)
-        for d in todo:
-            written[f"{group.table}@{d}"] = {
-                "version": result.version, "written_at": stamps[d].isoformat(),
-                "rows": lh.count(group.table, version=result.version, partitions={DAY: d})}
+        return {f"{group.table}@{d}": {
+            "version": result.version, "written_at": stamps[d].isoformat(),
+            "rows": lh.count(group.table, version=result.version, partitions={DAY: d})}
+            for d in todo}
+
+    for group in GROUPS.values():
+        kept.update({f"{group.table}@{d}": "written by an earlier run; kept"
+                     for d in asof_days(ctx, group) if d in earlier.get(group.table, ())})
+    # each group is its own table and commit: a failed group fails the job, and a rerun
+    # rewrites the same partitions (the other groups' commits are as valid as before)
+    with ThreadPoolExecutor(max_workers=cfg.features.concurrent_groups) as pool:
+        for entries in pool.map(materialise, GROUPS.values()):
+            written.update(entries)
     events.unpersist()
     return {"clock": cfg.clock.mode, "asof_days": days, "written": written,
             "kept": kept, "seconds": seconds,

@@ -70,6 +70,7 @@ class FeaturesConfig(_Section):
     # Point-in-time join plan (features/pit.py): auto = broadcast small entity sides, else window.
     pit_strategy: Literal["auto", "window", "broadcast"] = "auto"
     pit_broadcast_max_mb: int = Field(default=64, ge=0)
+    concurrent_groups: int = Field(default=2, ge=1)
 
 
 class ClockConfig(_Section):
