@@ -14,14 +14,13 @@ missing one is backfilled, stamped with today, and so never used for that cutoff
 One pass per group: a group with ``compute_days`` gets all its as-of days at once (each event
 tagged with the days it counts for, ``features/windows.py``), and each table gets one Delta
 commit for all its days. A group without it runs ``compute`` per day, still in one commit.
-``features.concurrent_groups`` groups are written at a time (threads sharing the Spark session:
-one group's planning and small stages overlap another's work). The run's report says how long
-each group's pass took (``seconds``, table → s; overlapping when groups run concurrently).
+``spark.concurrent_writes`` groups are written at a time (``tailor.spark.concurrently``). The
+run's report says how long each group's pass took (``seconds``, table → s; overlapping when
+groups run concurrently).
 """
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import reduce
 
@@ -34,6 +33,7 @@ from tailor.features.outcomes import context_days
 from tailor.features.registry import GROUPS, FeatureGroup, check_lock
 from tailor.features.windows import DAY, day_frame
 from tailor.runtime import JobContext, main
+from tailor.spark import concurrently
 
 
 def asof_days(ctx: JobContext, group: FeatureGroup | None = None) -> list[str]:
@@ -102,7 +102,7 @@ def run(ctx: JobContext) -> dict:
         result = lh.write(group_frame(group, events, stamps, replay), group.table,
                           mode="overwrite_partitions", partition_by=[DAY],
                           replace_partitions={DAY: todo})
-        # where the job's time goes (groups run features.concurrent_groups at a time, so with
+        # where the job's time goes (groups run spark.concurrent_writes at a time, so with
         # more than 1 these overlap; the first ones include reading and caching the events)
         seconds[group.table] = round(time.monotonic() - started, 1)
         return {f"{group.table}@{d}": {
@@ -115,9 +115,8 @@ def run(ctx: JobContext) -> dict:
                      for d in asof_days(ctx, group) if d in earlier.get(group.table, ())})
     # each group is its own table and commit: a failed group fails the job, and a rerun
     # rewrites the same partitions (the other groups' commits are as valid as before)
-    with ThreadPoolExecutor(max_workers=cfg.features.concurrent_groups) as pool:
-        for entries in pool.map(materialise, GROUPS.values()):
-            written.update(entries)
+    for entries in concurrently(materialise, GROUPS.values(), cfg.spark.concurrent_writes):
+        written.update(entries)
     events.unpersist()
     return {"clock": cfg.clock.mode, "asof_days": days, "written": written,
             "kept": kept, "seconds": seconds,

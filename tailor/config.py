@@ -45,6 +45,7 @@ class SparkConfig(_Section):
     driver_memory: str
     conf: dict[str, str] = {}
     remote: str = ""              # sc://host:port of a Connect server every job must use
+    concurrent_writes: int = Field(default=2, ge=1)
     connect: SparkConnectConfig = SparkConnectConfig()
 
 
@@ -70,7 +71,6 @@ class FeaturesConfig(_Section):
     # Point-in-time join plan (features/pit.py): auto = broadcast small entity sides, else window.
     pit_strategy: Literal["auto", "window", "broadcast"] = "auto"
     pit_broadcast_max_mb: int = Field(default=64, ge=0)
-    concurrent_groups: int = Field(default=2, ge=1)
 
 
 class ClockConfig(_Section):

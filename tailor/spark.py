@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable, TypeVar
 
 from pyspark.sql import SparkSession
 
@@ -99,6 +101,22 @@ def get_spark(cfg: Config, app_name: str | None = None) -> SparkSession:
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def concurrently(fn: Callable[[T], R], items: Iterable[T], workers: int) -> list[R]:
+    """``[fn(x) for x in items]``, up to ``workers`` at a time from threads sharing the job's
+    Spark session (``spark.concurrent_writes``): Spark runs the queries side by side, so one
+    query's driver-side planning and small stages overlap another's work. Results in the
+    order of ``items``; the first failure is raised once the running calls have ended."""
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, items))
 
 
 def checkpointed(df):
