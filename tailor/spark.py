@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Callable, Iterable, TypeVar
 
 from pyspark.sql import SparkSession
@@ -111,12 +111,21 @@ def concurrently(fn: Callable[[T], R], items: Iterable[T], workers: int) -> list
     """``[fn(x) for x in items]``, up to ``workers`` at a time from threads sharing the job's
     Spark session (``spark.concurrent_writes``): Spark runs the queries side by side, so one
     query's driver-side planning and small stages overlap another's work. Results in the
-    order of ``items``; the first failure is raised once the running calls have ended."""
+    order of ``items``. On a failure the calls not yet started are cancelled and the failure
+    is raised once the running ones have ended (their writes are whole commits either way)."""
     items = list(items)
     if workers <= 1 or len(items) <= 1:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, items))
+        futures = [pool.submit(fn, x) for x in items]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        errors = [f.exception() for f in futures if f.done() and not f.cancelled()]
+        error = next((e for e in errors if e is not None), None)
+        if error is not None:
+            for f in futures:
+                f.cancel()
+            raise error
+        return [f.result() for f in futures]
 
 
 def checkpointed(df):

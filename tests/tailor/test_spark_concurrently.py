@@ -1,6 +1,7 @@
 """``tailor.spark.concurrently`` (independent writes of one job side by side): results come back
 in the order of the items whatever order the calls end in, no more than ``workers`` run at once,
-a failure is raised to the job, and ``workers=1`` runs them one after another in order."""
+a failure is raised to the job and cancels the calls not yet started, and ``workers=1`` runs
+them one after another in order."""
 import threading
 import time
 
@@ -26,14 +27,19 @@ def test_order_kept_and_at_most_workers_at_once():
     assert peak == 2
 
 
-def test_failure_reaches_the_caller():
+def test_failure_reaches_the_caller_and_cancels_what_has_not_started():
+    started = []
+
     def boom(x):
+        started.append(x)
         if x == 1:
             raise ValueError("group 1 failed")
+        time.sleep(0.3)
         return x
 
     with pytest.raises(ValueError, match="group 1 failed"):
-        concurrently(boom, [0, 1, 2], workers=2)
+        concurrently(boom, range(6), workers=2)
+    assert {0, 1} <= set(started) and not {3, 4, 5} & set(started)
 
 
 def test_one_worker_runs_in_order_on_the_calling_thread():
