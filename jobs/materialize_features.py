@@ -91,10 +91,16 @@ def run(ctx: JobContext) -> dict:
     events = lh.read("silver.events").cache()
     written, kept, seconds = {}, {}, {}
     live_now = run_instant(cfg, ctx.ds)
+    missing: dict[str, list[str]] = {}   # group → its as-of days no earlier run kept
+    for group in GROUPS.values():
+        mine = asof_days(ctx, group)
+        missing[group.name] = [d for d in mine if d not in earlier.get(group.table, ())]
+        kept.update({f"{group.table}@{d}": "written by an earlier run; kept"
+                     for d in mine if d not in missing[group.name]})
 
     def materialise(group: FeatureGroup) -> dict[str, dict]:
         """Write ``group``'s missing as-of days (one commit) → its written entries."""
-        todo = [d for d in asof_days(ctx, group) if d not in earlier.get(group.table, ())]
+        todo = missing[group.name]
         if not todo:
             return {}
         stamps = {d: run_instant(cfg, d) if replay else live_now for d in todo}
@@ -110,9 +116,6 @@ def run(ctx: JobContext) -> dict:
             "rows": lh.count(group.table, version=result.version, partitions={DAY: d})}
             for d in todo}
 
-    for group in GROUPS.values():
-        kept.update({f"{group.table}@{d}": "written by an earlier run; kept"
-                     for d in asof_days(ctx, group) if d in earlier.get(group.table, ())})
     # each group is its own table and commit: a failed group fails the job, and a rerun
     # rewrites the same partitions (the other groups' commits are as valid as before)
     for entries in concurrently(materialise, GROUPS.values(), cfg.spark.concurrent_writes):

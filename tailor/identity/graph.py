@@ -111,18 +111,17 @@ def connected_components(edges: DataFrame, vertices: DataFrame | None = None,
     ``edges`` has columns ``src``, ``dst`` (same type); ``vertices`` (column ``vertex``) adds
     isolated vertices, which become their own component. Raises :class:`ConvergenceError` after
     ``max_iterations`` rounds without convergence. ``local_max_edges`` > 0: a graph with at most
-    that many distinct edges is labelled on the driver (module docstring), in one Spark job.
+    that many distinct edges is labelled on the driver (module docstring), after counting and
+    collecting its checkpointed edges (no rounds).
     """
     current = checkpointed(_normalise(edges))
-    if local_max_edges > 0:
-        rows = current.limit(local_max_edges + 1).collect()
-        if len(rows) <= local_max_edges:
-            vertex_type = current.schema["lo"].dataType
-            schema = StructType([StructField("vertex", vertex_type),
-                                 StructField("component", vertex_type)])
-            labels = union_find((r["lo"], r["hi"]) for r in rows)
-            local = current.sparkSession.createDataFrame(list(labels.items()), schema)
-            return Components(_with_isolated(local, vertices), 0, "driver")
+    if 0 < local_max_edges and current.count() <= local_max_edges:  # a larger graph stays put
+        vertex_type = current.schema["lo"].dataType
+        schema = StructType([StructField("vertex", vertex_type),
+                             StructField("component", vertex_type)])
+        labels = union_find((r["lo"], r["hi"]) for r in current.collect())
+        local = current.sparkSession.createDataFrame(list(labels.items()), schema)
+        return Components(_with_isolated(local, vertices), 0, "driver")
     iterations = 0
     while not _is_star_forest(current):
         if iterations >= max_iterations:
