@@ -122,9 +122,22 @@ def parse_lines(lines: DataFrame, root: str, arrival: Column | None,
     """(value, landing_file) lines → PARSED_SCHEMA rows; ``arrival`` is each line's
     ``ingested_at`` (:func:`tailor.clock.arrival_column`; default: now)."""
     arrived = F.current_timestamp() if arrival is None else arrival
-    return (lines.select("value", "landing_file", F.unix_micros(arrived).alias("arrived_us"))
-            .mapInPandas(line_parser(root, max_future_skew), PARSED_SCHEMA)
+    lines = lines.select("value", "landing_file", F.unix_micros(arrived).alias("arrived_us"))
+    return (identified_lines(lines, root)
+            .select("value", "landing_file", "quarantine_id", "arrived_us")
+            .mapInArrow(line_parser(max_future_skew), PARSED_SCHEMA)
             .withColumn("ingested_at", F.timestamp_micros("arrived_us")).drop("arrived_us"))
+
+
+def identified_lines(lines: DataFrame, root: str) -> DataFrame:
+    """``lines`` with ``landing_file`` relative to ``root`` (as :func:`relative_path`) and each
+    line's ``quarantine_id`` (as :func:`tailor.ingestion.parse.quarantine_id`), natively."""
+    prefix = root.rstrip("/") + "/"
+    path = F.col("landing_file")
+    relative = F.when(path.startswith(prefix), path.substr(F.lit(len(prefix) + 1), F.length(path)))
+    relative = relative.otherwise(path)
+    return (lines.withColumn("landing_file", relative)
+            .withColumn("quarantine_id", F.sha1(F.concat("landing_file", F.lit("\n"), "value"))))
 
 
 def bronze_rows(parsed: DataFrame) -> DataFrame:
@@ -154,7 +167,8 @@ def suspect_ids(lh: Any, rows: DataFrame) -> DataFrame:
 def tag_duplicates(lh: Any, rows: DataFrame, suspects: DataFrame,
                    broadcast: bool = False) -> DataFrame:
     """``rows`` + ``_status``: ``new`` (insert), ``duplicate`` (same content already in
-    bronze or earlier in this run) or ``conflict`` (same event_id, different content).
+    bronze or earlier in this run) or ``conflict`` (same event_id, different content); at most
+    one ``new`` row per event_id, so bronze's merge skips its own dedupe pass.
 
     Only the ``suspects`` (:func:`suspect_ids` of ``rows``) need ranking and
     fingerprints compared; every other row is ``new``. With ``broadcast`` (the suspects are few,
@@ -220,18 +234,19 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
         tagged = None
         try:
             broadcast = suspects.count() <= BROADCAST_IDS
-            tagged = tag_duplicates(lh, rows, suspects, broadcast).cache()
+            tagged = tag_duplicates(lh, rows, suspects, broadcast)
             per_file, counts = _count(parsed, tagged)
             summary.update(counts)
             if summary["events"]:
                 bronze_version = lh.write(
                     tagged.where(F.col("_status") == "new").select(*BRONZE_COLUMNS),
                     "bronze.events", mode="merge", keys=["event_id"],
-                    partition_by=["event_date"], when_matched="ignore").version
+                    partition_by=["event_date"], when_matched="ignore",
+                    unique_keys=True).version  # one "new" row per event id (tag_duplicates)
             if summary["quarantined"]:
                 bad = _quarantine(parsed.where(F.col("reason").isNotNull()), ds, F.col("reason"))
                 conflicts = _quarantine(
-                    _conflict_lines(parsed, tagged, summary["conflicting_duplicates"]), ds,
+                    _conflict_lines(lines, root, tagged, summary["conflicting_duplicates"]), ds,
                     F.lit(CONFLICTING_DUPLICATE))
                 summary["quarantine_version"] = lh.write(
                     bad.unionByName(conflicts), "bronze.quarantine", mode="merge",
@@ -256,14 +271,17 @@ def ingest_files(lh: Any, spark: SparkSession, lines: DataFrame | None, plan: Fi
     return summary
 
 
-def _conflict_lines(parsed: DataFrame, tagged: DataFrame, conflicts: int) -> DataFrame:
+def _conflict_lines(lines: DataFrame, root: str, tagged: DataFrame, conflicts: int
+                    ) -> DataFrame:
     """The landing lines (quarantine_id, landing_file, raw_line) of the conflicting duplicates:
-    ``tagged`` does not carry the raw text, ``parsed`` does (a quarantine id names one line of one
-    file, so every parsed row with a conflict's id is that line)."""
+    parsed good rows do not carry their raw text, so the lines are read again (without parsing)
+    and found by quarantine id — a quarantine id names one line of one file. Runs only when a
+    run has conflicts."""
     ids = tagged.where(F.col("_status") == "conflict").select("quarantine_id").distinct()
     if conflicts <= BROADCAST_IDS:
         ids = F.broadcast(ids)
-    return parsed.where(F.col("reason").isNull()).join(ids, "quarantine_id", "left_semi")
+    return (identified_lines(lines, root).join(ids, "quarantine_id", "left_semi")
+            .select("quarantine_id", "landing_file", F.col("value").alias("raw_line")))
 
 
 def _count(parsed: DataFrame, tagged: DataFrame) -> tuple[dict[str, tuple[int, int]], dict]:

@@ -1,11 +1,18 @@
 """Pure parsing of landing lines into typed bronze rows or quarantine rows with a reason.
 
-Runs inside Spark (``mapInPandas``) but is plain pandas so it is tested on a handful of lines.
+Runs inside Spark (``mapInArrow``) but is plain Python so it is tested on a handful of lines.
 Besides :func:`tailor.events.validate_event`'s reasons, a line is quarantined as ``future_ts``
 when its event is dated more than ``ingest.max_future_skew_seconds`` after it was received: the
 server's ``received_at`` if it has one, else the landing file's arrival (``ingested_at``, the
 pipeline clock's: in replay, the end of the file's day, so replayed history is judged against
 its own time, not today's wall clock).
+
+The Spark side (:func:`tailor.ingestion.bronze.parse_lines`) names each line's landing file
+relative to the landing root and computes its quarantine id natively (``sha1`` of the same
+text as :func:`quarantine_id`); this module only decodes and validates. A parsed row keeps the
+raw text only when the line is quarantined (a good line later found to be a conflicting
+duplicate is looked up again by its quarantine id), so the wide text never rides along with
+the millions of good rows.
 """
 from __future__ import annotations
 
@@ -14,10 +21,9 @@ import json
 from collections.abc import Callable
 from typing import Any, Iterator
 
-import pandas as pd
+import pyarrow as pa
 
 from tailor.events import EVENT_FIELDS, SERVER_FIELDS, is_future, parse_ts, validate_event
-from tailor.ingestion.landing import relative_path
 
 # Spark DDL of a parsed line: every event field, then bookkeeping.
 PARSED_SCHEMA = ", ".join([
@@ -35,6 +41,12 @@ FIELD_NAMES = [f.split()[0] for f in PARSED_SCHEMA.split(", ")]
 _FLOAT = {"price", "discount", "propensity", "policy_propensity", "shadow_propensity"}
 _INT = {"quantity", "send_hour"}
 _COPIED = [*EVENT_FIELDS, *SERVER_FIELDS]
+_ARROW_TYPES = {"string": pa.string(), "double": pa.float64(), "int": pa.int32(),
+                "boolean": pa.bool_(), "long": pa.int64()}
+ARROW_SCHEMA = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in
+                          (f.split() for f in PARSED_SCHEMA.split(", "))])
+# what the Spark side passes through untouched (in: value, landing_file, quarantine_id, arrived_us)
+_PASSED = ("landing_file", "quarantine_id", "arrived_us")
 FUTURE_TS = "future_ts"
 
 
@@ -43,61 +55,76 @@ def quarantine_id(landing_file: str, line: str) -> str:
     return hashlib.sha1(f"{landing_file}\n{line}".encode()).hexdigest()
 
 
-def parse_line(line: str, landing_file: str, arrived: float | None = None,
-               max_future_skew: float | None = None) -> dict[str, Any]:
-    """One landing line → a row; ``reason`` is None for a good event.
+def parse_event(line: str, arrived: float | None = None, max_future_skew: float | None = None
+                ) -> tuple[dict[str, Any] | None, str | None]:
+    """One landing line → (its event, None) or (None, the reason it is quarantined).
 
     ``arrived`` (epoch seconds): when the line's file arrived; with ``max_future_skew`` an
     event dated further after its receipt (``received_at``, else ``arrived``) is ``future_ts``.
-    Every row keeps its raw text and quarantine id (a good line can still be quarantined later
-    as a conflicting duplicate).
     """
-    row: dict[str, Any] = {name: None for name in FIELD_NAMES}
-    row["landing_file"] = landing_file
-    row["raw_line"] = line
-    row["quarantine_id"] = quarantine_id(landing_file, line)
     try:
         event = json.loads(line)
     except (json.JSONDecodeError, TypeError):
-        event, reason = None, "invalid_json"
-    else:
-        reason = validate_event(event)
-    if reason is None and max_future_skew is not None:
-        received = parse_ts(event.get("received_at"))
-        base = received if received is not None else arrived
+        return None, "invalid_json"
+    reason = validate_event(event)
+    if reason is not None:
+        return None, reason
+    if max_future_skew is not None:
+        received = event.get("received_at")  # valid when present (validate_event)
+        base = parse_ts(received) if received is not None else arrived
         if base is not None and is_future(event["ts"], base, max_future_skew):
-            reason = FUTURE_TS
-    if reason is None:
-        for key in _COPIED:
-            value = event.get(key)
-            if value is None:
-                continue
-            row[key] = float(value) if key in _FLOAT else int(value) if key in _INT else value
-        return row
-    row["reason"] = reason
+            return None, FUTURE_TS
+    return event, None
+
+
+def _typed(key: str, value: Any) -> Any:
+    return float(value) if key in _FLOAT else int(value) if key in _INT else value
+
+
+def parse_line(line: str, landing_file: str, arrived: float | None = None,
+               max_future_skew: float | None = None) -> dict[str, Any]:
+    """One landing line → a row of PARSED_SCHEMA (without ``arrived_us``); ``reason`` is None
+    for a good event. Every row here keeps its raw text and quarantine id."""
+    row: dict[str, Any] = {name: None for name in FIELD_NAMES}
+    row.update(landing_file=landing_file, raw_line=line,
+               quarantine_id=quarantine_id(landing_file, line))
+    event, row["reason"] = parse_event(line, arrived, max_future_skew)
+    for key in _COPIED if event is not None else ():
+        if event.get(key) is not None:
+            row[key] = _typed(key, event[key])
     return row
 
 
-def line_parser(root: str, max_future_skew: float | None
-                ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
-    """A ``mapInPandas`` body: columns (value, landing_file, arrived_us: the file's arrival in
-    epoch microseconds) → parsed rows (PARSED_SCHEMA, arrived_us passed through), landing files
-    named relative to the landing ``root``. (Microseconds, not a timestamp: pandas' nanosecond
-    timestamps end in 2262, replayed worlds may not.)"""
+def parse_batch(batch: pa.RecordBatch, max_future_skew: float | None) -> pa.RecordBatch:
+    """(value, landing_file, quarantine_id, arrived_us: the file's arrival in epoch
+    microseconds) → ARROW_SCHEMA rows, one per line, built column by column. (Microseconds, not
+    a timestamp: replayed worlds may lie past what nanosecond timestamps hold.)"""
+    lines = batch.column("value").to_pylist()
+    arrived = batch.column("arrived_us").to_pylist()
+    columns: dict[str, list[Any]] = {key: [None] * len(lines) for key in _COPIED}
+    reasons: list[str | None] = [None] * len(lines)
+    for i, (line, at) in enumerate(zip(lines, arrived)):
+        event, reasons[i] = parse_event(line, None if at is None else at / 1e6, max_future_skew)
+        for key, value in event.items() if event is not None else ():
+            column = columns.get(key)  # unknown fields are ignored
+            if column is not None:
+                column[i] = value
+    for key in _FLOAT | _INT:
+        columns[key] = [None if v is None else _typed(key, v) for v in columns[key]]
+    columns["reason"] = reasons
+    columns["raw_line"] = [None if r is None else line for line, r in zip(lines, reasons)]
+    arrays = [batch.column(name) if name in _PASSED else
+              pa.array(columns[name], type=ARROW_SCHEMA.field(name).type)
+              for name in ARROW_SCHEMA.names]
+    return pa.RecordBatch.from_arrays(arrays, schema=ARROW_SCHEMA)
 
-    def parse(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for pdf in frames:
-            arrived = pdf["arrived_us"]
-            rows = [parse_line(v, relative_path(f, root), None if pd.isna(a) else a / 1e6,
-                               max_future_skew)
-                    for v, f, a in zip(pdf["value"], pdf["landing_file"], arrived)]
-            out = pd.DataFrame(rows, columns=FIELD_NAMES)
-            out["arrived_us"] = arrived.to_numpy()
-            for col in _INT:
-                out[col] = out[col].astype("Int32")
-            for col in _FLOAT:
-                out[col] = out[col].astype("float64")
-            out["granted"] = out["granted"].astype("boolean")
-            yield out
+
+def line_parser(max_future_skew: float | None
+                ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """A ``mapInArrow`` body: :func:`parse_batch` over each batch."""
+
+    def parse(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield parse_batch(batch, max_future_skew)
 
     return parse

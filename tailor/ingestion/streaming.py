@@ -3,8 +3,8 @@
 A file-source stream over the landing dir, drained with ``trigger(availableNow=True)`` (process
 every file present at start in micro-batches of ``nearline.max_files_per_trigger`` files, then
 stop), checkpointed under the lakehouse. Each micro-batch goes through ``foreachBatch`` into the
-same parse (:func:`tailor.ingestion.parse.parse_frames`) and the same idempotent writes
-(:func:`tailor.ingestion.bronze.write_parsed`) as the daily batch ingest.
+same parse (:func:`tailor.ingestion.bronze.parse_lines`) and the same idempotent writes
+(:func:`tailor.ingestion.bronze.ingest_files`) as the daily batch ingest.
 
 Exactly once per landing file, also across a kill:
 

@@ -113,17 +113,20 @@ class Lakehouse:
     def write(self, df: Any, name: str, mode: WriteMode | str = WriteMode.APPEND,
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
-              when_matched: str = "update") -> WriteResult:
+              when_matched: str = "update", unique_keys: bool = False) -> WriteResult:
         """Write a Spark DataFrame as one Delta transaction; returns the committed version.
 
         ``overwrite_partitions`` replaces exactly the partitions present in ``df`` (plus any named
         in ``replace_partitions``, so an empty rerun of a day still clears it); ``merge`` upserts
-        on ``keys`` (``when_matched="ignore"`` keeps existing rows: insert-only dedupe).
+        on ``keys`` (``when_matched="ignore"`` keeps existing rows: insert-only dedupe); a merge
+        first keeps one row per key of ``df``, unless the caller says its rows are already
+        ``unique_keys`` (that pass shuffles every row).
         """
         conform(name, df.dtypes)
         self._add_declared_columns(name)
         result = self.engine.write(df, self.uri(name), mode, partition_by=partition_by, keys=keys,
-                                   replace_partitions=replace_partitions, when_matched=when_matched)
+                                   replace_partitions=replace_partitions, when_matched=when_matched,
+                                   unique_keys=unique_keys)
         return WriteResult(name, result.version, result.mode, result.files_added,
                            result.files_removed, result.rows_written, result.extra)
 

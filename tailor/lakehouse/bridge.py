@@ -98,7 +98,7 @@ class BridgeEngine:
     def write(self, df: DataFrame, uri: str, mode: WriteMode | str,
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
-              when_matched: str = "update") -> WriteResult:
+              when_matched: str = "update", unique_keys: bool = False) -> WriteResult:
         """Write ``df`` to the Delta table at ``uri``; returns the committed version."""
         mode = WriteMode(mode)
         part_cols = list(partition_by or [])
@@ -123,13 +123,15 @@ class BridgeEngine:
             if not keys:
                 raise ValueError("merge needs keys=[...] to match rows on")
             if read_dt is not None:
-                merged, replace = self._merge_frame(df, uri, read_dt, list(keys), part_cols,
-                                                    when_matched)
+                merged, replace = self._merge_frame(
+                    df if unique_keys else df.dropDuplicates(list(keys)), uri, read_dt,
+                    list(keys), part_cols, when_matched)
                 if merged is None:
                     return WriteResult(uri, read_dt.version(), mode.value)
                 df = merged
                 return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace)
-            df = df.dropDuplicates(list(keys))
+            if not unique_keys:
+                df = df.dropDuplicates(list(keys))
         return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace_partitions)
 
     def _check_schema(self, uri: str, dt: DeltaTable, new: pa.Schema) -> None:
@@ -143,11 +145,11 @@ class BridgeEngine:
                 f"(columns differing: {sorted({n for n, _ in diff})}); write with "
                 "mode='overwrite' to replace the schema, or fix the job's output")
 
-    def _merge_frame(self, df: DataFrame, uri: str, dt: DeltaTable, keys: list[str],
+    def _merge_frame(self, new: DataFrame, uri: str, dt: DeltaTable, keys: list[str],
                      part_cols: list[str], when_matched: str
                      ) -> tuple[DataFrame | None, dict[str, Any] | None]:
-        """Rows to write for a merge, and the partitions they replace (None = whole table)."""
-        new = df.dropDuplicates(keys)
+        """Rows to write for a merge of ``new`` (one row per key), and the partitions they
+        replace (None = whole table)."""
         replace: dict[str, Any] | None = None
         if part_cols:
             combos = [r.asDict() for r in new.select(*part_cols).distinct().collect()]

@@ -78,12 +78,13 @@ class NativeEngine:
     def write(self, df: DataFrame, uri: str, mode: WriteMode | str,
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
-              when_matched: str = "update") -> WriteResult:
+              when_matched: str = "update", unique_keys: bool = False) -> WriteResult:
         mode = WriteMode(mode)
         parts = list(partition_by or [])
         if mode == WriteMode.MERGE and self.exists(uri):
             cond = " AND ".join(f"t.`{k}` = s.`{k}`" for k in keys or [])
-            merge = self._table(uri).alias("t").merge(df.dropDuplicates(list(keys or [])).alias("s"), cond)
+            source = df if unique_keys else df.dropDuplicates(list(keys or []))
+            merge = self._table(uri).alias("t").merge(source.alias("s"), cond)
             if when_matched == "update":
                 merge = merge.whenMatchedUpdateAll()
             merge.whenNotMatchedInsertAll().execute()

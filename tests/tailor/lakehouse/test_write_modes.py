@@ -71,3 +71,20 @@ def test_append_with_other_schema_is_refused_with_a_clear_error(spark, lakehouse
         lakehouse.write(spark.createDataFrame([(1, 2, "d1")], "id long, v long, ds string"),
                         "gold.t", mode="append")
     assert lakehouse.version("gold.t") == 0
+
+
+def test_merge_of_rows_said_unique_skips_the_dedupe(spark, lakehouse):
+    """A merge keeps one row per key of its input unless the caller says the keys are unique
+    (bronze ingest, whose new rows are unique by construction): then the rows go in as given."""
+    lakehouse.write(spark.createDataFrame([(1, "a", "d1")], SCHEMA), "bronze.t",
+                    mode="merge", keys=["id"], partition_by=["ds"])
+    batch = spark.createDataFrame([(1, "changed", "d1"), (2, "b", "d1"), (2, "b", "d1")], SCHEMA)
+    lakehouse.write(batch, "bronze.t", mode="merge", keys=["id"], when_matched="ignore")
+    assert rows(lakehouse, "bronze.t") == [(1, "a", "d1"), (2, "b", "d1")]
+    unique = spark.createDataFrame([(1, "changed", "d1"), (3, "c", "d2")], SCHEMA)
+    lakehouse.write(unique, "bronze.t", mode="merge", keys=["id"], when_matched="ignore",
+                    unique_keys=True)
+    assert rows(lakehouse, "bronze.t") == [(1, "a", "d1"), (2, "b", "d1"), (3, "c", "d2")]
+    lakehouse.write(spark.createDataFrame([(4, "d", "d1"), (4, "d", "d1")], SCHEMA), "bronze.n",
+                    mode="merge", keys=["id"], partition_by=["ds"], unique_keys=True)
+    assert rows(lakehouse, "bronze.n") == [(4, "d", "d1"), (4, "d", "d1")]  # taken at its word
