@@ -57,10 +57,12 @@ def run(ctx: JobContext) -> dict:
     windows: dict[int, DataFrame] = {}
 
     def future(horizon: int, mine: list[str]) -> DataFrame:
-        """Label windows [cutoff, cutoff + horizon) of a model's cutoffs (one per horizon)."""
+        """Label windows [cutoff, cutoff + horizon) of a model's cutoffs (one per horizon).
+        Not cached: an in-memory copy of every event column cost more than the label readers'
+        own column-pruned scans (100k × 30: the job 239.6 → 213.5 s, same rows)."""
         if horizon not in windows:
             windows[horizon] = label_windows(events, cut.where(F.col("cutoff").isin(mine)),
-                                             horizon).cache()
+                                             horizon)
         return windows[horizon]
 
     plan = {"strategy": cfg.features.pit_strategy,
@@ -124,8 +126,6 @@ def run(ctx: JobContext) -> dict:
         out[name] = {"version": res.version, "rows": res.rows_written, "cutoffs": mine,
                      "horizon_days": horizon}
     persons.unpersist()
-    for frame in windows.values():
-        frame.unpersist()
     empty = [c for c in cutoffs if coverage.get(c, {}).get("persons", 0) -
              coverage.get(c, {}).get("without_" + base.name, 0) == 0]
     if empty:
