@@ -66,6 +66,7 @@ EVENT_TYPES = tuple(REQUIRED_BY_TYPE)
 _REQUIRED_OPTIONS = {etype: [req if isinstance(req, tuple) else (req,) for req in reqs]
                      for etype, reqs in REQUIRED_BY_TYPE.items()}
 CHANNELS = ("email", "push", "sms", "in_app")
+INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1   # integer fields (quantity, send_hour) are int32
 
 
 def validate_event(event: Any) -> str | None:
@@ -94,6 +95,8 @@ def validate_event(event: Any) -> str | None:
             return f"bad_type:{key}"
         if expected == (int, float) and isinstance(value, int) and value.bit_length() > 1023:
             return f"bad_value:{key}"  # no float holds it (the checks below would raise)
+        if expected is int and isinstance(value, (int, float)) and not INT_MIN <= value <= INT_MAX:
+            return f"bad_value:{key}"  # integer fields are 32-bit in bronze
     etype = event["event_type"]
     if etype not in REQUIRED_BY_TYPE:
         return f"unknown_event_type:{etype}"

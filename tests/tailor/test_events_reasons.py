@@ -28,6 +28,9 @@ VIEW = {"event_id": "e", "event_type": "view", "ts": "2026-09-01T00:00:00Z", "an
     ({"received_at": "soon"}, "bad_value:received_at"),
     ({"channel": "fax"}, "bad_value:channel"),
     ({"price": -1}, "bad_value:price"),
+    ({"quantity": 2 ** 31}, "bad_value:quantity"),         # bronze holds 32-bit integers
+    ({"quantity": -(2 ** 31)}, None),
+    ({"quantity": 1e300}, "bad_value:quantity"),               # an integral float, too large
     ({"item_id": 5, "price": -1}, "bad_type:item_id"),   # types are checked before values
 ])
 def test_reason(change, reason):

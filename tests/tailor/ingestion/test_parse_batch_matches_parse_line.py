@@ -58,8 +58,11 @@ def test_hand_checked_batch():
                        "extra": [1]})
     future = json.dumps({"event_id": "e2", "event_type": "view", "ts": "2026-09-02T00:00:00Z",
                          "anonymous_id": "a", "item_id": "I"})
-    rows = parse_batch(_batch([good, "{broken", future]), SKEW).to_pylist()
-    assert [r["reason"] for r in rows] == [None, "invalid_json", "future_ts"]
+    huge = json.dumps({"event_id": "e3", "event_type": "purchase", "ts": "2026-08-30T09:00:00Z",
+                       "customer_id": "C1", "item_id": "I", "price": 1, "quantity": 10 ** 12})
+    rows = parse_batch(_batch([good, "{broken", future, huge]), SKEW).to_pylist()
+    assert [r["reason"] for r in rows] == [None, "invalid_json", "future_ts",
+                                           "bad_value:quantity"]  # quarantined, not a crash
     assert (rows[0]["price"], rows[0]["quantity"], rows[0]["raw_line"]) == (10.0, 2, None)
     assert rows[1]["raw_line"] == "{broken" and rows[2]["raw_line"] == future
     assert rows[1]["event_id"] is None and rows[2]["item_id"] is None
