@@ -51,6 +51,7 @@ from pyspark.sql.functions import pandas_udf
 from tailor.catalog import table
 from tailor.identity.graph import connected_components
 from tailor.privacy import pseudonymise
+from tailor.spark import checkpointed
 
 SILVER_COLUMNS = table("silver.events").column_names
 
@@ -131,13 +132,7 @@ class IdentityResolution:
 
     links: DataFrame
     iterations: int
-    held: tuple[DataFrame, ...] = ()  # aggregates of bronze ``links`` reads, cached once
     graph_method: str = "spark"       # where the components were labelled (graph.Components)
-
-    def release(self) -> None:
-        """Drop the cached aggregates (once ``links`` is materialised or no longer needed)."""
-        for frame in self.held:
-            frame.unpersist()
 
 
 def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
@@ -155,8 +150,10 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
         F.count("*").alias("events"))
     own = owners(customer_evidence(bronze, identified_events))
     cooc = co_occurrence(bronze)
-    # each is read several times below (graph edges, ownership, neighbours): one pass over bronze
-    held = (seen.persist(), own.persist(), cooc.persist())
+    # each is read several times below (graph edges, ownership, neighbours): computed once, and
+    # checkpointed rather than cached, so the plans below start from three one-node inputs
+    # instead of re-analysing these aggregations of bronze in every query
+    seen, own, cooc = (checkpointed(frame) for frame in (seen, own, cooc))
 
     # Over-merge rule, step 2: no co-occurrence edge between ids owned by different customers.
     anon_own = own.where(F.col("id_type") == "anonymous").select(
@@ -232,7 +229,7 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
         F.col("component_size").cast("long").alias("component_size"),
         F.coalesce(F.col("customers"), F.lit(0)).cast("long").alias("customers"),
         confidence.cast("double").alias("confidence"))
-    return IdentityResolution(links_df, cc.iterations, held, cc.method)
+    return IdentityResolution(links_df, cc.iterations, cc.method)
 
 
 def identity_links(bronze: DataFrame, max_iterations: int = 30,
