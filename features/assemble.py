@@ -13,7 +13,7 @@ instants instead: :func:`person_features_asof` point-in-time joins every group t
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -91,16 +91,11 @@ def candidate_days(days: Iterable[str], ttl_days: int) -> list[str]:
 
 
 def person_features_asof(lakehouse, entities: DataFrame, days: Iterable[str],
-                         ts_col: str = "known_at",
-                         step: Callable[[DataFrame], DataFrame] | None = None,
-                         **plan: Any) -> DataFrame:
+                         ts_col: str = "known_at", **plan: Any) -> DataFrame:
     """``entities`` (person_id, ``ts_col``, ...) + every person group's values known at each
     row's ``ts_col`` (point in time), + a ``__known_<group>`` marker per group. Groups after the
     first get their declared fills. ``days``: the as-of days the instants fall on (prunes the
-    reads); ``plan``: the point-in-time join plan (``strategy``, ``broadcast_max_bytes``);
-    ``step``: applied to the frame after each group (e.g. :func:`tailor.spark.checkpointed`, which
-    keeps each query's plan one group long: six groups' joins make a plan too deep for Spark
-    Connect to checkpoint in one piece)."""
+    reads); ``plan``: the point-in-time join plan (``strategy``, ``broadcast_max_bytes``)."""
     days = list(days)
     groups = person_groups()
     tables = {g.name: lakehouse.read(g.table, partitions={"ds": candidate_days(days, g.ttl_days)})
@@ -111,8 +106,6 @@ def person_features_asof(lakehouse, entities: DataFrame, days: Iterable[str],
         out = asof_group(out, tables[g.name], g, ts_col=ts_col, **plan)
         if i:
             out = fill(out, g)
-        if step is not None:
-            out = step(out)
     return out
 
 

@@ -20,7 +20,6 @@ from tailor.features.assemble import known_markers, person_features_asof
 from tailor.features.labels import numeric_feature_columns
 from tailor.features.outcomes import decision_days, decision_points, outcomes, with_reward
 from tailor.runtime import JobContext, main
-from tailor.spark import checkpointed
 
 TABLE = "training.policy"
 
@@ -44,7 +43,7 @@ def run(ctx: JobContext) -> dict:
     feature_days = [(date.fromisoformat(d) - timedelta(days=1)).isoformat() for d in days]
     plan = {"strategy": cfg.features.pit_strategy,
             "broadcast_max_bytes": cfg.features.pit_broadcast_max_mb * 2**20}
-    joined = person_features_asof(lh, points, feature_days, step=checkpointed, **plan)
+    joined = person_features_asof(lh, points, feature_days, **plan)
 
     # the channels consent allowed when each day's decisions were made (one plan for all days)
     instants = ctx.spark.createDataFrame(

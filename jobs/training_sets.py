@@ -39,7 +39,6 @@ from tailor.features.windows import DAY, day_frame
 from tailor.models.catalog import SPECS
 from tailor.models.spec import LABEL
 from tailor.runtime import JobContext, main
-from tailor.spark import checkpointed
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +69,7 @@ def run(ctx: JobContext) -> dict:
             "broadcast_max_bytes": cfg.features.pit_broadcast_max_mb * 2**20}
     groups = person_groups()
     base = groups[0]
-    # computed once, group by group, each step's lineage cut (checkpointed): the coverage count
-    # and every training table plan over a one-node input instead of six groups' as-of joins
-    persons = person_features_asof(lh, known_persons(events, cut), cutoffs, step=checkpointed,
-                                   **plan)
+    persons = person_features_asof(lh, known_persons(events, cut), cutoffs, **plan).cache()
     known = F.col(KNOWN.format(base.name)).isNotNull()
     coverage = {r["cutoff"]: {"persons": r["n"], "without_" + base.name: r["n"] - r["k"],
                               **{f"with_{g.name}": r[g.name] for g in groups}}
@@ -129,6 +125,7 @@ def run(ctx: JobContext) -> dict:
                        partition_by=["cutoff"], replace_partitions={"cutoff": mine})
         out[name] = {"version": res.version, "rows": res.rows_written, "cutoffs": mine,
                      "horizon_days": horizon}
+    persons.unpersist()
     empty = [c for c in cutoffs if coverage.get(c, {}).get("persons", 0) -
              coverage.get(c, {}).get("without_" + base.name, 0) == 0]
     if empty:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ENV_PREFIX = "TAILOR__"
 
@@ -47,6 +47,25 @@ class SparkConfig(_Section):
     remote: str = ""              # sc://host:port of a Connect server every job must use
     concurrent_writes: int = Field(default=2, ge=1)
     connect: SparkConnectConfig = SparkConnectConfig()
+
+    @field_validator("conf", mode="before")
+    @classmethod
+    def _spark_strings(cls, conf: Any) -> Any:
+        """Spark settings are strings; YAML (and TAILOR__SPARK__CONF__spark.x=true) gives
+        ``true`` / ``4`` as a bool / number: passed on as Spark spells them ("true", "4")."""
+        if not isinstance(conf, dict):
+            return conf
+        out = {}
+        for key, value in conf.items():
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif isinstance(value, (int, float)):
+                value = str(value)
+            elif value is not None and not isinstance(value, str):
+                raise ValueError(f"spark.conf.{key}: expected a string, number or true/false "
+                                 f"(Spark takes every setting as a string), got {value!r}")
+            out[key] = value
+        return out
 
 
 class LakehouseConfig(_Section):
