@@ -143,6 +143,8 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
 
     ``links`` has :data:`LINK_COLUMNS`: one row per anonymous / device id seen in ``bronze``,
     ``customer_id`` null for anonymous persons (then ``anon_anchor`` names their anchor id).
+    Runs Spark jobs when called: three aggregates of ``bronze`` are checkpointed (and the graph
+    labelled); ``links`` itself stays lazy.
     """
     occ = id_occurrences(bronze)
     seen = occ.groupBy("id_type", "id_value").agg(
