@@ -55,17 +55,17 @@ class SparkConfig(_Section):
         ``true`` / ``4`` as a bool / number: passed on as Spark spells them ("true", "4")."""
         if not isinstance(conf, dict):
             return conf
-        out = {}
-        for key, value in conf.items():
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            elif isinstance(value, (int, float)):
-                value = str(value)
-            elif value is not None and not isinstance(value, str):
-                raise ValueError(f"spark.conf.{key}: expected a string, number or true/false "
-                                 f"(Spark takes every setting as a string), got {value!r}")
-            out[key] = value
-        return out
+        return {key: _spark_string(key, value) for key, value in conf.items()}
+
+
+def _spark_string(key: str, value: Any) -> str:
+    """One ``spark.conf`` value as Spark spells it; anything but a scalar is refused."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise ValueError(f"spark.conf.{key}: expected a string, number or true/false "
+                     f"(Spark takes every setting as a string), got {value!r}")
 
 
 class LakehouseConfig(_Section):
