@@ -160,12 +160,14 @@ def _last_day(cfg, days: int) -> str:  # noqa: ANN001 - a tailor.config.Config
 
 
 def _memory(cfg) -> TreeMemory:  # noqa: ANN001 - a tailor.config.Config
-    """A started sampler of this process's tree and the shared Spark server's."""
+    """A started sampler of this process's tree and those of the shared Spark server and job
+    host (the jobs run in children of the host)."""
     from tailor import spark_connect
+    from tailor.jobhost import service
 
     def server_pids() -> list[int]:
-        server = spark_connect.live(cfg)
-        return [server.pid] if server else []
+        server, host = spark_connect.live(cfg), service.live(cfg)
+        return [p.pid for p in (server, host) if p]
 
     sampler = TreeMemory(server_pids)
     sampler.start()
@@ -173,9 +175,8 @@ def _memory(cfg) -> TreeMemory:  # noqa: ANN001 - a tailor.config.Config
 
 
 def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) -> dict:
-    from tailor import spark_connect
     from tailor.config import load_config
-    from tailor.dagrun import print_progress, run_dag
+    from tailor.dagrun import print_progress, run_dag, stop_shared
     from tailor.simulator import simulate
 
     world = DATA / f"{users}x{days}-s{seed}"
@@ -209,7 +210,7 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) 
                     result = run_dag(REPO, ds, world / "airflow-run.log", progress=progress)
             finally:
                 sampler.done.set()
-                spark_connect.stop(cfg)
+                stop_shared(cfg)
             out["dag_s"] = round(time.monotonic() - t, 1)
             out["peak_mb"] = round(sampler.peak_bytes / 2**20)
             out["status"] = "ok" if result.ok else f"failed: {result.message}"
@@ -270,9 +271,8 @@ def resume_size(users: int, days: int, seed: int, deadline_s: float | None = Non
     ``dag_s`` is this sitting's wall time."""
     import subprocess
 
-    from tailor import spark_connect
     from tailor.config import load_config
-    from tailor.dagrun import DAG_ID, airflow_env, read_run
+    from tailor.dagrun import DAG_ID, airflow_env, read_run, stop_shared
 
     world = DATA / f"{users}x{days}-s{seed}"
     if not (world / "world.json").exists():
@@ -305,7 +305,7 @@ def resume_size(users: int, days: int, seed: int, deadline_s: float | None = Non
                             break
             finally:
                 sampler.done.set()
-                spark_connect.stop(cfg)
+                stop_shared(cfg)
             out["dag_s"] = round(time.monotonic() - t, 1)
             out["peak_mb"] = round(sampler.peak_bytes / 2**20)
             out["status"] = ("ok" if failed is None

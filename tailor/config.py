@@ -38,6 +38,16 @@ class SparkConnectConfig(_Section):
     start_timeout_s: int = 180    # how long start waits for the server to accept sessions
 
 
+class JobHostConfig(_Section):
+    """One warm Python for many jobs (tailor/jobhost/): libraries imported once, a fork per job."""
+    per_run: bool = True          # the daily DAG starts a host first and stops it last
+    preload: list[str] = []       # modules the host imports before serving (see conf/base.yaml)
+    start_timeout_s: int = 60     # how long `tailor host start` waits for the host to listen
+    idle_timeout_s: int = 3600    # a host with no job for this long stops itself (0: never)
+    stop_grace_s: float = 10.0    # SIGTERM → SIGKILL for a job whose caller went away; how
+                                  # long `tailor host stop` waits for the host to exit
+
+
 class SparkConfig(_Section):
     master: str
     app_name: str
@@ -440,6 +450,7 @@ class Config(_Section):
     root: str = "."
     paths: PathsConfig
     spark: SparkConfig
+    jobhost: JobHostConfig = JobHostConfig()
     lakehouse: LakehouseConfig
     privacy: PrivacyConfig
     ingest: IngestConfig = IngestConfig()

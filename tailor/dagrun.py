@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from tailor.daemons import launch, terminate
 
 if TYPE_CHECKING:
-    from tailor.config import AirflowConfig
+    from tailor.config import AirflowConfig, Config
 
 DAG_ID = "personalization_daily"
 
@@ -301,3 +301,13 @@ def read_run(root: Path, ds: str, dag_id: str = DAG_ID) -> DagRunResult:
 def dag_run_state(root: Path, ds: str, dag_id: str = DAG_ID) -> str:
     """The state Airflow recorded for the DAG run of ``ds`` ("missing" if none)."""
     return read_run(root, ds, dag_id).state
+
+
+def stop_shared(cfg: Config) -> None:
+    """Stop what a DAG run's tasks share — the job host and the Spark Connect server — as the
+    run's teardown task does; for callers whose run may have died before it (tests, benches)."""
+    from tailor import spark_connect
+    from tailor.jobhost import service
+
+    service.stop(cfg)
+    spark_connect.stop(cfg)

@@ -2,9 +2,11 @@
 
 DAG files in ``dags/`` only wire these together. Each task shells out to ``tailor run JOB --ds
 {{ ds }}`` (the same command a person runs; see ``DAILY_DS`` for runs without a logical date),
-so a task is idempotent for its ds and retried by Airflow on failure. A DAG run shares one Spark:
-``spark_tasks`` start a Spark Connect server first and stop it last (tailor/spark_connect.py);
-every task opens a session on it, or starts its own Spark if it finds none.
+so a task is idempotent for its ds and retried by Airflow on failure. A DAG run shares one Spark
+and one Python: ``spark_tasks`` start a Spark Connect server (tailor/spark_connect.py) and a job
+host (tailor/jobhost/) first and stop them last; every task's job runs in a child the host
+forks and opens a session on the server, or imports its own libraries / starts its own Spark if
+it finds none.
 
 Nothing here reads Tailor's configuration: the scheduler parses DAG files every few seconds, and
 the jobs load ``conf/`` when they run. Retries are Airflow's own settings
@@ -52,13 +54,22 @@ def job_task(job: str, ds: str = DAILY_DS, **kwargs) -> BashOperator:
 
 
 def spark_tasks(**kwargs) -> tuple[BashOperator, BashOperator]:
-    """(start, stop) of the run's shared Spark (``tailor spark start|stop --per-run``, a no-op
-    unless ``spark.connect.per_run``): wire ``start`` before the first job and ``stop`` after the
-    last. ``stop`` is a teardown: it runs whatever the jobs' outcome, and does not decide the
-    run's state. A task retried after the server is gone starts its own Spark."""
-    start = BashOperator(task_id="spark_start", bash_command=f"{TAILOR_BIN} spark start --per-run",
+    """(start, stop) of what the run's tasks share: one Spark (``tailor spark start|stop
+    --per-run``) and one job host (``tailor host start|stop --per-run``, the libraries imported
+    once; tailor/jobhost/), each a no-op unless its ``per_run`` is on. Wire ``start`` before the
+    first job and ``stop`` after the last. The host is launched first, imports while the Spark
+    JVM starts, and is waited for last (usually listening by then). ``stop`` is a teardown: it
+    runs whatever the jobs' outcome, stops both even if one fails, and does not decide the
+    run's state. A task retried after they are gone starts its own Spark and imports its own
+    libraries."""
+    start = BashOperator(task_id="spark_start",
+                         bash_command=(f"{TAILOR_BIN} host start --per-run --no-wait && "
+                                       f"{TAILOR_BIN} spark start --per-run && "
+                                       f"{TAILOR_BIN} host start --per-run"),
                          env=_env(), append_env=True, **kwargs)
-    stop = BashOperator(task_id="spark_stop", bash_command=f"{TAILOR_BIN} spark stop --per-run",
+    stop = BashOperator(task_id="spark_stop",
+                        bash_command=(f"{TAILOR_BIN} host stop --per-run; "
+                                      f"{TAILOR_BIN} spark stop --per-run"),
                         env=_env(), append_env=True, **kwargs)
     return start, stop.as_teardown(setups=start)
 

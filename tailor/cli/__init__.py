@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from tailor.config import ConfigError
 
+# The environment this command started with, before the libraries a command imports set their
+# own variables (polars, MLflow, xgboost do): what a job host compares and passes on.
+ENVIRONMENT = dict(os.environ)
+
 # module name in tailor.cli -> registered in this order in --help
 COMMANDS = ("simulate", "importing", "run", "tables", "features", "sql", "serve", "publish", "cost",
-            "models", "spark", "cluster", "postgres")
+            "models", "spark", "host", "cluster", "postgres")
 
 DESCRIPTION = """\
 Tailor: every customer their own decision-maker.
@@ -45,7 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, host: bool = True) -> int:
+    """The ``tailor`` command. A ``tailor run`` goes to the project's job host when one is up
+    (``tailor host start``; :func:`tailor.jobhost.service.run_on_host`), which runs this same
+    function with ``host=False`` in a child it forks; otherwise, it runs here."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if host and argv[:1] == ["run"]:
+        from tailor.jobhost.service import run_on_host
+
+        code = run_on_host(argv, ENVIRONMENT)
+        if code is not None:
+            return code
     parser = build_parser()
     # `tailor run JOB` passes everything after the job name on to the job's own parser
     args, rest = parser.parse_known_args(argv)

@@ -64,11 +64,15 @@ def test_maintenance_runs_once_a_day_alone(dagbag):
 
 def test_daily_run_shares_one_spark_started_first_and_stopped_last(dagbag):
     """spark_start precedes every job; spark_stop follows every job and is a teardown (it runs
-    whatever happened and does not decide the run's state)."""
+    whatever happened and does not decide the run's state); they start / stop the run's Spark
+    and its job host, and the stop stops both whatever the first stop did (`;`, not `&&`)."""
     dag = dagbag.dags["personalization_daily"]
     jobs = set(dag.task_ids) - {"spark_start", "spark_stop"}
     assert upstream_closure(dag, "spark_stop") >= jobs | {"spark_start"}
     assert all("spark_start" in upstream_closure(dag, t) for t in jobs)
     stop = dag.get_task("spark_stop")
     assert stop.is_teardown and dag.get_task("spark_start").is_setup
-    assert stop.bash_command.split()[1:] == ["spark", "stop", "--per-run"]
+    commands = [c.split()[1:] for c in stop.bash_command.split(";")]
+    assert commands == [["host", "stop", "--per-run"], ["spark", "stop", "--per-run"]]
+    start = [c.split()[1:] for c in dag.get_task("spark_start").bash_command.split("&&")]
+    assert ["spark", "start", "--per-run"] in start and ["host", "start", "--per-run"] == start[-1]

@@ -104,8 +104,9 @@ def _postgres_env(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """(local config, cluster config, the master's status after the cluster run)."""
-    from tailor import postgres, spark_connect
+    from tailor import postgres
     from tailor.config import load_config
+    from tailor.dagrun import stop_shared
 
     local_work, cluster_work = tmp_path_factory.mktemp("local"), tmp_path_factory.mktemp("cluster")
     common = {"TAILOR__SPARK__CONNECT__PORT": CONNECT_PORT, "TAILOR__PRIVACY__PSEUDONYM_KEY": KEY}
@@ -113,7 +114,7 @@ def runs(tmp_path_factory):
         try:
             local = simulate_and_run(local_work, USERS, DAYS, SEED, START)
         finally:
-            spark_connect.stop(load_config(root=REPO))
+            stop_shared(load_config(root=REPO))
     # PostgreSQL runs as the 'postgres' user when we are root: its folder must be reachable
     # (pytest's own tmp folders are private to root)
     pg_folder = Path(tempfile.mkdtemp(prefix="tailor-pg-"))
@@ -130,7 +131,7 @@ def runs(tmp_path_factory):
             status = json.loads(_cluster_cli("status", "--json").stdout)
             master = spark_cluster.master_status(status["ui_url"]) or {}
         finally:
-            spark_connect.stop(cfg)
+            stop_shared(cfg)
             stopped = _cluster_cli("stop")
             postgres.stop(cfg)
             shutil.rmtree(pg_folder, ignore_errors=True)

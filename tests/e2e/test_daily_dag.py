@@ -40,10 +40,10 @@ def world(tmp_path_factory):
         try:
             yield simulate_and_run(work, USERS, DAYS, SEED, START), work
         finally:
-            from tailor import spark_connect
             from tailor.config import load_config
+            from tailor.dagrun import stop_shared
 
-            spark_connect.stop(load_config(root=REPO))   # the DAG's teardown did, unless it died
+            stop_shared(load_config(root=REPO))   # the DAG's teardown did, unless it died
 
 
 def _counts(cfg) -> dict[str, int]:
@@ -66,6 +66,23 @@ def test_tables_exist_with_versions(world):
     provenance = {k: json.loads(decision[k]) for k in ("model_versions", "feature_versions", "data_versions")}
     assert set(provenance["model_versions"]) == {"ltv", "churn", "ranker"}
     assert provenance["data_versions"]["silver.events"] == lh.version("silver.events")
+
+
+def test_every_job_of_the_run_forked_from_the_runs_job_host(world):
+    """The DAG's first task started a job host, every job task's `tailor run` was served by it
+    (none refused for another environment), and the teardown stopped it."""
+    import re
+
+    cfg, _ = world
+    from tailor.jobhost import service
+
+    log = (Path(cfg.runs_dir) / "jobhost" / "host.log").read_text()
+    served = set(re.findall(r"job \d+: tailor run (\w+)", log))
+    assert served >= {"ingest", "identity", "features", "training_sets", "policy_outcomes",
+                      "train", "train_policy", "score", "decide", "validate", "publish",
+                      "drift", "incrementality", "policy_report", "quality_report"}, log
+    assert "refused" not in log and re.search(r"stopped after \d+ job", log), log
+    assert service.live(cfg) is None
 
 
 def test_every_written_table_is_declared_and_matches_its_declaration(world):
