@@ -18,6 +18,7 @@ import logging
 import os
 from dataclasses import asdict
 
+from tailor.catalog import table as declared
 from tailor.drift import assert_trainable
 from tailor.features.labels import cutoffs_for
 from tailor.models.registry import attach_report
@@ -41,7 +42,7 @@ def run(ctx: JobContext) -> dict:
         table = f"training.{name}"
         version = lh.version(table)
         frame, sample = hold(lh.dataset(table, version=version, partitions={"cutoff": cutoffs}),
-                             ctx.cfg.models.max_training_rows)
+                             ctx.cfg.models.max_training_rows, keys=declared(table).keys)
         if frame.empty:
             raise ValueError(f"{table} has no rows for cutoffs {cutoffs}: run training_sets first")
         feature_cols = [c for c in frame.columns if c not in KEYS]

@@ -58,7 +58,7 @@ def run(ctx: JobContext) -> dict:
     version = lh.version(SOURCE)
     if version is not None:
         rows, sample = hold(lh.dataset(SOURCE, version=version, partitions={"decision_date": days}),
-                            learn.max_rows, salt="policy-sample")
+                            learn.max_rows, salt="policy-sample", keys=table(SOURCE).keys)
     if version is None or not (rows["action_id"] != "no_message").any():
         why = (f"no logged message decisions in {SOURCE} for {days[-1]}..{days[0]} (the data "
                "holds no decision log: simulator sends, server decisions or imported campaigns); "

@@ -13,7 +13,7 @@ trains on the same rows. The MLflow run records the share (``sample_*`` params).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 import pyarrow.dataset as pads
@@ -36,11 +36,17 @@ class Sample:
         return {f"sample_{k}": v for k, v in asdict(self).items()}
 
 
-def hold(dataset: pads.Dataset, max_rows: int | None, salt: str = SALT
-         ) -> tuple[pd.DataFrame, Sample]:
+def hold(dataset: pads.Dataset, max_rows: int | None, salt: str = SALT,
+         keys: Sequence[str] = ()) -> tuple[pd.DataFrame, Sample]:
     """The rows of ``dataset`` (a snapshot: ``Lakehouse.dataset``) as pandas — or, above
     ``max_rows`` rows, every row of a stable sample of persons (streamed; see the module).
-    ``salt`` names the use (the policy's sample is not the models' one)."""
+    ``salt`` names the use (the policy's sample is not the models' one). ``keys`` (the table's
+    declared keys) puts the rows in their order: XGBoost's row subsampling and the ranker's
+    candidate lists follow the row order, and the order Spark writes rows in is not fixed (on
+    a cluster it follows which shuffle blocks arrive first), so without it the same rows can
+    train another model."""
     data, total, share = held_rows(dataset, max_rows, salt)
+    if keys:
+        data = data.sort_by([(k, "ascending") for k in keys])
     frame = data.to_pandas()
     return frame, Sample(total, len(frame), round(share, 6), max_rows)

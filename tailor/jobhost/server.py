@@ -28,7 +28,6 @@ import os
 import selectors
 import signal
 import socket
-import struct
 import sys
 import threading
 import time
@@ -37,12 +36,14 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from tailor.jobhost import wire
+from tailor.jobhost.client import peer_uid
 
 # Set by the shell for each command, not by the person or the task: ignored when comparing.
 IGNORED_ENV = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
-# Airflow's per-task context (task id, try number...) and its task supervisor's channel
-# (``__AIRFLOW_SUPERVISOR_FD``): they differ between the tasks of one run.
-TASK_ENV_PREFIXES = ("AIRFLOW_CTX_", "__AIRFLOW_")
+# Airflow's per-task context (task id, try number...), its task supervisor's channel
+# (``__AIRFLOW_SUPERVISOR_FD``) and, under an executor, the task its worker parses for
+# (``_AIRFLOW_PARSING_CONTEXT_*``): they differ between the tasks of one run.
+TASK_ENV_PREFIXES = ("AIRFLOW_CTX_", "__AIRFLOW_", "_AIRFLOW_PARSING_CONTEXT_")
 READ_TIMEOUT_S = 5.0       # a caller sends its request at once; a silent one is dropped
 PR_SET_PDEATHSIG = 1
 
@@ -170,10 +171,9 @@ class Host:
             return None
         fds: list[int] = []
         try:
-            pid, uid, _gid = struct.unpack("3i", conn.getsockopt(
-                socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+            uid = peer_uid(conn)
             if uid != os.getuid():
-                raise wire.WireError(f"caller pid {pid} runs as uid {uid}, the host as {os.getuid()}")
+                raise wire.WireError(f"a caller runs as uid {uid}, the host as {os.getuid()}")
             conn.settimeout(READ_TIMEOUT_S)
             message, fds = wire.receive(conn, with_fds=True)
             request = Request.parse(message, fds)

@@ -50,6 +50,10 @@ def socket_path(cfg: Config) -> str:
         return path
     folder = Path(tempfile.gettempdir(), f"tailor-{os.getuid()}")
     folder.mkdir(mode=0o700, exist_ok=True)
+    mode = folder.stat()
+    if mode.st_uid != os.getuid() or mode.st_mode & 0o077:
+        raise JobHostError(f"{folder} belongs to another user or is open to others: remove it, "
+                           "or shorten paths.runs so the socket fits in runs/jobhost/")
     return str(folder / (hashlib.sha256(path.encode()).hexdigest()[:16] + ".sock"))
 
 
@@ -67,9 +71,13 @@ def _alive(host: RecordedHost) -> bool:
 def live(cfg: Config) -> RecordedHost | None:
     """The host recorded for this project if it is running and listening."""
     host = _recorded(cfg)
-    if host is None or not _alive(host) or not os.path.exists(host.socket):
+    if host is None or not _alive(host):
         return None
-    return host
+    try:
+        owner = os.stat(host.socket).st_uid
+    except OSError:                   # not listening (yet, or any more)
+        return None
+    return host if owner == os.getuid() else None
 
 
 def command(cfg: Config) -> list[str]:

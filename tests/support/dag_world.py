@@ -65,3 +65,17 @@ def simulate_and_run(work: Path, users: int, days: int, seed: int, start: str,
     run = run_dag(REPO, last_day(start, days), log)
     assert run.ok, f"DAG run {run.state}: {run.message}; log tail:\n" + log.read_text()[-6000:]
     return cfg
+
+
+# every job task of the daily DAG, as `tailor run <job>` names it (the contracts are `validate`)
+DAILY_JOBS = {"ingest", "identity", "features", "training_sets", "policy_outcomes", "train",
+              "train_policy", "score", "decide", "validate", "publish", "drift",
+              "incrementality", "policy_report", "quality_report"}
+
+
+def host_served(cfg) -> tuple[set[str], str]:  # noqa: ANN001 - a tailor.config.Config
+    """(the jobs the run's job host ran, its log): from ``runs/jobhost/host.log``."""
+    import re
+
+    log = (Path(cfg.runs_dir) / "jobhost" / "host.log").read_text()
+    return set(re.findall(r"job \d+: tailor run (\w+)", log)), log

@@ -21,8 +21,9 @@ def test_a_variable_added_removed_or_changed_is_named_without_its_value():
 def test_shell_bookkeeping_and_airflows_per_task_variables_do_not_count():
     caller = {**HOST, "PWD": "/elsewhere", "OLDPWD": "/p", "SHLVL": "3", "_": "/usr/bin/env",
               "AIRFLOW_CTX_TASK_ID": "score", "AIRFLOW_CTX_TRY_NUMBER": "2",
-              "__AIRFLOW_SUPERVISOR_FD": "7"}
-    host = {**HOST, "AIRFLOW_CTX_TASK_ID": "spark_start", "__AIRFLOW_SUPERVISOR_FD": "5"}
+              "__AIRFLOW_SUPERVISOR_FD": "7", "_AIRFLOW_PARSING_CONTEXT_TASK_ID": "score"}
+    host = {**HOST, "AIRFLOW_CTX_TASK_ID": "spark_start", "__AIRFLOW_SUPERVISOR_FD": "5",
+            "_AIRFLOW_PARSING_CONTEXT_TASK_ID": "spark_start"}
     assert env_differences(host, caller) == []
 
 
