@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from tailor.cli.services import service_parser
+
 HELP = "start / stop / inspect a local Spark standalone cluster (a master and N workers)"
 DESCRIPTION = """\
 Starts a real Spark standalone cluster from the pyspark wheel, bound to 127.0.0.1: a master
@@ -21,16 +23,12 @@ Examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("cluster", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("start", "stop", "status"))
+    p = service_parser(subparsers, "cluster", HELP, DESCRIPTION, run)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--cores", type=int, default=1, help="cores per worker")
     p.add_argument("--memory", default="3g", help="memory per worker (executors live in it)")
     p.add_argument("--port", type=int, default=7077, help="the master's port")
     p.add_argument("--ui-port", type=int, default=8090, help="the master's status page")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from tailor.cli.services import service_parser
+
 HELP = "start / stop / inspect the job host (libraries imported once, a fork per `tailor run`)"
 DESCRIPTION = """\
 Every `tailor run JOB` is a new Python that imports its libraries before any work: 1-4 s per job
@@ -28,16 +30,12 @@ Examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("host", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("start", "stop", "status"))
+    p = service_parser(subparsers, "host", HELP, DESCRIPTION, run)
     p.add_argument("--per-run", action="store_true",
                    help="start/stop only if jobhost.per_run is on (the DAG's tasks)")
     p.add_argument("--no-wait", action="store_true",
                    help="start: return once launched; jobs run in their own process until the "
                         "host listens")
-    p.add_argument("--json", action="store_true", help="status as one JSON object")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

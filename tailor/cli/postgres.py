@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from tailor.cli.services import service_parser
+
 HELP = "start / stop / inspect a local PostgreSQL for the metadata stores (Airflow, MLflow)"
 DESCRIPTION = """\
 SQLite is the zero-setup default for Airflow's metadata DB and MLflow's tracking store. For
@@ -23,11 +25,7 @@ Examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("postgres", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("start", "stop", "status"))
-    p.add_argument("--json", action="store_true", help="status as one JSON object")
-    p.set_defaults(func=run)
+    service_parser(subparsers, "postgres", HELP, DESCRIPTION, run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from tailor.cli.services import service_parser
+
 HELP = "start / stop / inspect the Spark Connect server jobs share (one JVM for many jobs)"
 DESCRIPTION = """\
 Every `tailor run JOB` starts its own Spark unless a Spark Connect server is up: then it opens
@@ -23,13 +25,9 @@ Examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("spark", help=HELP, description=DESCRIPTION,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("start", "stop", "status"))
+    p = service_parser(subparsers, "spark", HELP, DESCRIPTION, run)
     p.add_argument("--per-run", action="store_true",
                    help="start/stop only if spark.connect.per_run is on (the DAG's tasks)")
-    p.add_argument("--json", action="store_true", help="status as one JSON object")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,15 +31,8 @@ import pytest
 
 from tailor import spark_cluster
 from tailor.features.registry import GROUPS
-from tests.support.dag_world import (
-    DAILY_JOBS,
-    REPO,
-    environment,
-    host_served,
-    last_day,
-    simulate_and_run,
-    world_environment,
-)
+from tests.support import dag_world
+from tests.support.dag_world import REPO, environment, last_day, simulate_and_run, world_environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 
@@ -164,8 +157,8 @@ def test_parallel_tasks_forked_from_one_job_host(runs):
     """Under the LocalExecutor, whose workers run tasks side by side, every job task of the
     cluster run was still served by the run's job host (none refused)."""
     _, cluster, _ = runs
-    served, log = host_served(cluster)
-    assert served >= DAILY_JOBS and "refused" not in log, log
+    served, log = dag_world.host_served(cluster)
+    assert served >= dag_world.DAILY_JOBS and "refused" not in log, log
 
 
 @pytest.mark.parametrize("name", TABLES)

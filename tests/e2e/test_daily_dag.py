@@ -15,15 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tailor.features.registry import GROUPS
-from tests.support.dag_world import (
-    DAILY_JOBS,
-    REPO,
-    environment,
-    host_served,
-    last_day,
-    simulate_and_run,
-    world_environment,
-)
+from tests.support import dag_world
+from tests.support.dag_world import REPO, environment, last_day, simulate_and_run, world_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -84,8 +77,8 @@ def test_every_job_of_the_run_forked_from_the_runs_job_host(world):
     cfg, _ = world
     from tailor.jobhost import service
 
-    served, log = host_served(cfg)
-    assert served >= DAILY_JOBS, log
+    served, log = dag_world.host_served(cfg)
+    assert served >= dag_world.DAILY_JOBS, log
     assert "refused" not in log and re.search(r"stopped after \d+ job", log), log
     assert service.live(cfg) is None
 
