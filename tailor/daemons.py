@@ -4,12 +4,16 @@ started them; a task's process-group kill does not reach them), their output app
 and stopped as a group (the JVM and everything it forked), politely first."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import time
+from dataclasses import asdict
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence, TypeVar
+
+T = TypeVar("T")
 
 
 def launch(args: Sequence[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -17,6 +21,23 @@ def launch(args: Sequence[str], log: Path, env: dict[str, str]) -> subprocess.Po
     with open(log, "ab") as out:
         return subprocess.Popen(list(args), stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+
+
+def record(path: Path, state: Any) -> None:
+    """Write ``state`` (a dataclass: what was started, its pid...) to ``path`` as JSON, whole
+    or not at all (a reader never sees half a record)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(state), indent=2))
+    tmp.replace(path)
+
+
+def recorded(path: Path, kind: type[T]) -> T | None:
+    """The ``kind`` that :func:`record` wrote at ``path``; None if there is none (or it is not
+    one)."""
+    try:
+        return kind(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def start_ticks(pid: int) -> int | None:

@@ -20,11 +20,12 @@ import os
 import sys
 import time
 import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tailor.config import Config
-from tailor.daemons import launch, terminate
+from tailor.daemons import launch, record, terminate
+from tailor.daemons import recorded as recorded_state
 
 HOST = "127.0.0.1"
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
@@ -69,10 +70,7 @@ def alive_workers(ui_url: str) -> int:
 
 
 def recorded(cfg: Config) -> Cluster | None:
-    try:
-        return Cluster(**json.loads(state_path(cfg).read_text()))
-    except (OSError, ValueError, TypeError):
-        return None
+    return recorded_state(state_path(cfg), Cluster)
 
 
 def start(cfg: Config, workers: int = 2, cores: int = 1, memory: str = "3g",
@@ -106,7 +104,7 @@ def start(cfg: Config, workers: int = 2, cores: int = 1, memory: str = "3g",
             raise ClusterError(f"{alive_workers(ui_url)} of {workers} workers registered with "
                                f"{master_url} within {timeout_s:.0f} s; logs: {folder}")
         time.sleep(1)
-    state_path(cfg).write_text(json.dumps(asdict(cluster), indent=2))
+    record(state_path(cfg), cluster)
     return cluster, True
 
 

@@ -16,16 +16,15 @@ in parallel on one server are each charged the whole server meanwhile.
 """
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from tailor.config import Config
-from tailor.daemons import launch, start_ticks, terminate
+from tailor.daemons import launch, record, recorded, start_ticks, terminate
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 HOST = "127.0.0.1"
@@ -65,10 +64,7 @@ def _port(url: str) -> int:
 
 def _recorded(cfg: Config) -> Server | None:
     """The server :func:`start` recorded for this project (alive or not), if any."""
-    try:
-        return Server(**json.loads(state_path(cfg).read_text()))
-    except (OSError, ValueError, TypeError):
-        return None
+    return recorded(state_path(cfg), Server)
 
 
 def live(cfg: Config) -> Server | None:
@@ -141,9 +137,7 @@ def start(cfg: Config) -> tuple[Server, bool]:
                     start_ticks=start_ticks(proc.pid) or 0,
                     started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     log=str(log_path))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(server), indent=2))
-    tmp.replace(path)
+    record(path, server)
     return server, True
 
 

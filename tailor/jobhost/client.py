@@ -34,8 +34,7 @@ def peer_uid(sock: socket.socket) -> int:
     return int(uid)
 
 
-def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None,
-           announce: bool = True) -> int | None:
+def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None) -> int | None:
     """Run ``tailor <argv>`` on the host listening at ``path`` with ``env`` (default: this
     process's environment) → its exit status, or ``None`` if the host did not take it (run it
     here)."""
@@ -60,9 +59,8 @@ def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None,
         sock.close()
         return None
     sock.settimeout(None)
-    if announce:
-        print(f"tailor: running on the job host as pid {reply.get('pid')} (tailor host status)",
-              file=sys.stderr, flush=True)
+    print(f"tailor: running on the job host as pid {reply.get('pid')} (tailor host status)",
+          file=sys.stderr, flush=True)
     return _wait(sock)
 
 

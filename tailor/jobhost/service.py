@@ -8,18 +8,17 @@ Spark Connect server; ``tailor/daemons.py``) with ``jobhost.preload``, records i
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from tailor.config import Config
-from tailor.daemons import launch, start_ticks, terminate
+from tailor.daemons import launch, record, recorded, start_ticks, terminate
 
 STATE = "jobhost/host.json"      # under paths.runs
 MAX_SOCKET_PATH = 100            # sun_path holds 108 bytes; longer paths go under the temp dir
@@ -58,10 +57,7 @@ def socket_path(cfg: Config) -> str:
 
 
 def _recorded(cfg: Config) -> RecordedHost | None:
-    try:
-        return RecordedHost(**json.loads(state_path(cfg).read_text()))
-    except (OSError, ValueError, TypeError):
-        return None
+    return recorded(state_path(cfg), RecordedHost)
 
 
 def _alive(host: RecordedHost) -> bool:
@@ -80,9 +76,9 @@ def live(cfg: Config) -> RecordedHost | None:
     return host if owner == os.getuid() else None
 
 
-def command(cfg: Config) -> list[str]:
+def command(cfg: Config, socket: str) -> list[str]:
     jh = cfg.jobhost
-    return [sys.executable, "-m", "tailor.jobhost.server", "--socket", socket_path(cfg),
+    return [sys.executable, "-m", "tailor.jobhost.server", "--socket", socket,
             "--preload", ",".join(jh.preload), "--idle-timeout-s", str(jh.idle_timeout_s),
             "--stop-grace-s", str(jh.stop_grace_s)]
 
@@ -104,13 +100,11 @@ def start(cfg: Config, wait: bool = True,
     if os.path.exists(sock):           # left by a host that was killed
         os.unlink(sock)
     log = path.with_name("host.log")
-    proc = launch(command(cfg), log, dict(os.environ if env is None else env))
+    proc = launch(command(cfg, sock), log, dict(os.environ if env is None else env))
     host = RecordedHost(pid=proc.pid, start_ticks=start_ticks(proc.pid) or 0, socket=sock,
                         started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                         log=str(log))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(host), indent=2))
-    tmp.replace(path)
+    record(path, host)
     if wait:
         _wait_listening(cfg, host)
     return host, True
