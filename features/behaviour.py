@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from tailor.config import get_config
@@ -66,29 +66,41 @@ def _rows(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
         *aggs,
         capped(F.min(since)).alias("hours_since_last_event"),
         capped(F.min(F.when(view, since))).alias("hours_since_last_view"),
-        capped(F.min(F.when(order, since))).alias("hours_since_last_purchase"),
-        F.countDistinct(F.when(view, F.col("item_id"))).alias("items_viewed_7d"),
-        F.countDistinct(F.when(order & F.col("item_id").isNotNull(), F.col("item_id")))
-        .alias("items_bought_7d"))
-    return (counts
-            .join(recent_items(ev, view, "last_viewed_items", keys=keys), by, "left")
-            .join(recent_items(ev, order, "last_bought_items", keys=keys), by, "left")
+        capped(F.min(F.when(order, since))).alias("hours_since_last_purchase"))
+    # the distinct items and the newest ones, both from one row per (person, item): no
+    # distinct aggregate over the events (Spark would copy every event once per distinct column)
+    items = (latest_items(ev, {"viewed": view, "bought": order}, keys).groupBy(*by).agg(
+        F.count("viewed").alias("items_viewed_7d"), F.count("bought").alias("items_bought_7d"),
+        newest("viewed").alias("last_viewed_items"), newest("bought").alias("last_bought_items")))
+    return (counts.join(items, by, "left")
+            .fillna({"items_viewed_7d": 0, "items_bought_7d": 0})
             .withColumn("last_viewed_items", F.coalesce("last_viewed_items", _empty()))
             .withColumn("last_bought_items", F.coalesce("last_bought_items", _empty())))
+
+
+def latest_items(ev: DataFrame, kinds: dict[str, Column], keys: Sequence[str] = ()) -> DataFrame:
+    """(``keys``, person_id, item_id, one column per kind): the time of the person's latest
+    interaction with the item matching that kind's condition (null: none)."""
+    return (ev.where(is_interaction()).groupBy(*keys, "person_id", "item_id")
+            .agg(*[F.max(F.when(cond, F.col("event_ts"))).alias(kind)
+                   for kind, cond in kinds.items()]))
+
+
+def newest(latest: str, n: int = RECENT_ITEMS) -> Column:
+    """Aggregate over :func:`latest_items` rows: up to ``n`` items whose ``latest`` time is set,
+    newest first (ties on the timestamp → item id)."""
+    ranked = F.sort_array(F.collect_list(F.when(
+        F.col(latest).isNotNull(),
+        F.struct((-F.unix_micros(latest)).alias("newest"), F.col("item_id").alias("item_id")))))
+    return F.transform(F.slice(ranked, 1, n), lambda r: r["item_id"])
 
 
 def recent_items(ev: DataFrame, cond: Column, name: str, n: int = RECENT_ITEMS,
                  keys: Sequence[str] = ()) -> DataFrame:
     """(``keys``, person_id, ``name``): up to ``n`` distinct items matching ``cond``, newest
-    first (ties on the timestamp → item id)."""
-    by = [*keys, "person_id"]
-    latest = (ev.where(cond & is_interaction()).groupBy(*by, "item_id")
-              .agg(F.max("event_ts").alias("last_ts")))
-    order = Window.partitionBy(*by).orderBy(F.col("last_ts").desc(), F.col("item_id"))
-    top = latest.withColumn("r", F.row_number().over(order)).where(F.col("r") <= n)
-    return top.groupBy(*by).agg(
-        F.sort_array(F.collect_list(F.struct("r", "item_id"))).alias("ranked")) \
-        .select(*by, F.col("ranked.item_id").alias(name))
+    first (ties on the timestamp → item id); persons with no such item have no row."""
+    return (latest_items(ev.where(cond), {name: F.lit(True)}, keys)
+            .groupBy(*keys, "person_id").agg(newest(name, n).alias(name)))
 
 
 def _empty() -> Column:

@@ -33,14 +33,20 @@ def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
 
 def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
     by = [*keys, "person_id"]
-    sends = (ev.where(F.col("event_type") == "message_sent").dropDuplicates([*keys, "message_id"])
-             .select(*by, "message_id",
-                     F.coalesce("discount", F.lit(0.0)).cast("double").alias("discount"))
+    # one row per sent message: its send (of one ``message_sent`` row, if duplicated) and
+    # whether any conversion names it; the events are read once for both
+    sent = F.col("event_type") == "message_sent"
+    sends = (ev.where(F.col("message_id").isNotNull()
+                      & F.col("event_type").isin("message_sent", "conversion"))
+             .groupBy(*keys, "message_id").agg(
+                 F.first(F.when(sent, F.struct("person_id", "discount")), ignorenulls=True)
+                 .alias("send"),
+                 F.max((F.col("event_type") == "conversion").cast("int")).alias("converted"))
+             .where(F.col("send").isNotNull())
+             .select(*keys, "send.person_id", "message_id", "converted",
+                     F.coalesce("send.discount", F.lit(0.0)).cast("double").alias("discount"))
              .withColumn("discounted", F.col("discount") > 0))
-    conv = (ev.where(F.col("event_type") == "conversion").select(*keys, "message_id").distinct()
-            .withColumn("converted", F.lit(1)))
-    per = (sends.join(conv, [*keys, "message_id"], "left").fillna({"converted": 0})
-           .groupBy(*by).agg(
+    per = (sends.groupBy(*by).agg(
                count_if(F.col("discounted")).alias("discounted_sends"),
                count_if(~F.col("discounted")).alias("full_price_sends"),
                F.sum(F.when(F.col("discounted"), F.col("converted")).otherwise(0)).alias("conv_d"),

@@ -99,12 +99,13 @@ def category_affinity(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
     total = Window.partitionBy(*by)
     ranked = Window.partitionBy(*by).orderBy(F.col("count").desc(), F.col("category"))
     scored = (cats.withColumn("share", F.col("count") / F.sum("count").over(total))
+              .withColumn("categories_seen", F.count("*").over(total))
               .withColumn("r", F.row_number().over(ranked)))
+    # every person keeps its first-ranked category, so each has a row here
     top = scored.where(F.col("r") <= TOP_CATEGORIES).groupBy(*by).agg(
         F.sort_array(F.collect_list(F.struct("r", "category"))).alias("ranked"),
         F.max(F.when(F.col("r") == 1, F.col("category"))).alias("favourite_category"),
-        F.max(F.when(F.col("r") == 1, F.col("share"))).alias("favourite_category_share"))
-    counts = cats.groupBy(*by).agg(F.count("*").alias("categories_seen"))
-    return (top.join(counts, by)
-            .select(*by, "favourite_category", "favourite_category_share",
-                    F.col("ranked.category").alias("top_categories"), "categories_seen"))
+        F.max(F.when(F.col("r") == 1, F.col("share"))).alias("favourite_category_share"),
+        F.max("categories_seen").alias("categories_seen"))
+    return top.select(*by, "favourite_category", "favourite_category_share",
+                      F.col("ranked.category").alias("top_categories"), "categories_seen")
