@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import struct
 import sys
 from typing import Any, Mapping
 
@@ -27,13 +26,6 @@ def exit_status(code: int) -> int:
     return 128 - code if code < 0 else code
 
 
-def peer_uid(sock: socket.socket) -> int:
-    """The user id of the process at the other end of a connected Unix socket."""
-    _pid, uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                          struct.calcsize("3i")))
-    return int(uid)
-
-
 def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None) -> int | None:
     """Run ``tailor <argv>`` on the host listening at ``path`` with ``env`` (default: this
     process's environment) → its exit status, or ``None`` if the host did not take it (run it
@@ -42,7 +34,7 @@ def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None) 
     try:
         sock.settimeout(CONNECT_TIMEOUT_S)
         sock.connect(path)
-        if peer_uid(sock) != os.getuid():   # never hand our environment to another user
+        if wire.peer_uid(sock) != os.getuid():   # never hand our environment to another user
             raise wire.WireError("the socket's process runs as another user")
         umask = os.umask(0)
         os.umask(umask)

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from tailor.jobhost import wire
-from tailor.jobhost.client import peer_uid
 
 # Set by the shell for each command, not by the person or the task: ignored when comparing.
 IGNORED_ENV = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
@@ -171,7 +170,7 @@ class Host:
             return None
         fds: list[int] = []
         try:
-            uid = peer_uid(conn)
+            uid = wire.peer_uid(conn)
             if uid != os.getuid():
                 raise wire.WireError(f"a caller runs as uid {uid}, the host as {os.getuid()}")
             conn.settimeout(READ_TIMEOUT_S)

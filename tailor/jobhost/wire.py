@@ -22,6 +22,13 @@ class WireError(ConnectionError):
     """The other side closed the connection, or sent something that is not a message."""
 
 
+def peer_uid(sock: socket.socket) -> int:
+    """The user id of the process at the other end of a connected Unix socket."""
+    _pid, uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                          struct.calcsize("3i")))
+    return int(uid)
+
+
 def send(sock: socket.socket, message: dict[str, Any], fds: tuple[int, ...] = ()) -> None:
     data = json.dumps(message).encode()
     payload = HEADER.pack(len(data)) + data

@@ -4,6 +4,7 @@ home under one folder; the environment is set for the run and restored after."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -75,7 +76,5 @@ DAILY_JOBS = {"ingest", "identity", "features", "training_sets", "policy_outcome
 
 def host_served(cfg) -> tuple[set[str], str]:  # noqa: ANN001 - a tailor.config.Config
     """(the jobs the run's job host ran, its log): from ``runs/jobhost/host.log``."""
-    import re
-
     log = (Path(cfg.runs_dir) / "jobhost" / "host.log").read_text()
     return set(re.findall(r"job \d+: tailor run (\w+)", log)), log
