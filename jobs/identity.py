@@ -12,7 +12,12 @@ from __future__ import annotations
 import os
 
 from tailor.identity.evaluation import evaluate_assignments, linkable_ids
-from tailor.identity.resolve import identity_map, resolve_events, resolve_identities
+from tailor.identity.resolve import (
+    attribute_events,
+    event_persons,
+    identity_map,
+    resolve_identities,
+)
 from tailor.runtime import JobContext, main
 from tailor.spark import checkpointed
 
@@ -29,11 +34,18 @@ def run(ctx: JobContext) -> dict:
     links = checkpointed(resolution.links)
     idmap = lh.write(identity_map(links, privacy.pseudonym_key, privacy.person_id_length),
                      "silver.identity_map", mode="overwrite", partition_by=[])
-    events = lh.write(resolve_events(bronze, links, privacy.pseudonym_key, privacy.person_id_length),
+    # each distinct id triple's person, computed once; broadcast to the event scan when there are
+    # few enough (identity.broadcast_max_triples), so the events are shuffled once (for the write)
+    persons = checkpointed(event_persons(bronze, links, privacy.pseudonym_key,
+                                         privacy.person_id_length))
+    triples = persons.count()
+    broadcast = 0 < triples <= conf.broadcast_max_triples
+    events = lh.write(attribute_events(bronze, persons, broadcast),
                       "silver.events", mode="overwrite", partition_by=["event_date"])
     summary = {"identity_map_version": idmap.version, "identity_links": idmap.rows_written,
                "silver_events_version": events.version, "silver_events": events.rows_written,
                "bronze_version": lh.version("bronze.events"),
+               "id_triples": triples, "events_join": "broadcast" if broadcast else "shuffle",
                "graph_iterations": resolution.iterations,
                "graph_method": resolution.graph_method,
                "evidence": {r["evidence"]: r["count"]

@@ -274,14 +274,28 @@ def resolve_events(bronze: DataFrame, links: DataFrame, key: str, length: int) -
     not know yet gets ``anon-`` + HMAC of itself (what the batch job gives a new lone id).
 
     An event's person depends only on its (customer_id, anonymous_id, device_id), so the persons
-    are resolved once per distinct triple (far fewer than events) and the events join them once,
-    null-safe on the three ids.
+    are resolved once per distinct triple (far fewer than events, :func:`event_persons`) and the
+    events join them once (:func:`attribute_events`).
     """
+    return attribute_events(bronze, event_persons(bronze, links, key, length))
+
+
+def event_persons(bronze: DataFrame, links: DataFrame, key: str, length: int) -> DataFrame:
+    """The distinct (customer_id, anonymous_id, device_id) triples of ``bronze``'s events, each
+    with its ``person_id`` (:func:`resolve_triples`)."""
     keys = ["customer_id", *ID_COLUMNS.values()]
-    triples = resolve_triples(bronze.select(*keys).distinct(), links, key, length)
-    side = triples.select(*[F.col(c).alias(f"_t_{c}") for c in keys], "person_id")
+    return resolve_triples(bronze.select(*keys).distinct(), links, key, length)
+
+
+def attribute_events(bronze: DataFrame, persons: DataFrame, broadcast: bool = False) -> DataFrame:
+    """Every bronze event with the ``person_id`` of its triple in ``persons``
+    (:func:`event_persons`), joined null-safe on the three ids, as silver rows. ``broadcast``:
+    every task gets the whole of ``persons`` (held by the driver while it is sent), so the events
+    are not shuffled for the join; without it both sides are shuffled on the ids."""
+    keys = ["customer_id", *ID_COLUMNS.values()]
+    side = persons.select(*[F.col(c).alias(f"_t_{c}") for c in keys], "person_id")
     on = [F.col(c).eqNullSafe(F.col(f"_t_{c}")) for c in keys]
-    return bronze.join(side, on).select(*SILVER_COLUMNS)
+    return bronze.join(F.broadcast(side) if broadcast else side, on).select(*SILVER_COLUMNS)
 
 
 def resolve_triples(triples: DataFrame, links: DataFrame, key: str, length: int) -> DataFrame:
