@@ -57,12 +57,23 @@ def candidate_pairs(people: DataFrame, items: DataFrame, events: DataFrame, at: 
     sources kept once with its best (position, source), until ``per_user`` distinct items — so a
     pool is never short while the catalog holds enough items."""
     keys = list(keys)
-    pairs = proposals(people, items, events, at, per_user, covisitation, seen, covis_scores,
-                      touches, keys)
+    return interleave(proposals(people, items, events, at, per_user, covisitation, seen,
+                                covis_scores, touches, keys), per_user, keys)
+
+
+def interleave(pairs: DataFrame, per_user: int, keys: Sequence[str] = ()) -> DataFrame:
+    """(``keys``, person_id, item_id, source, position) proposals → each person's pool: every
+    item once, with its best (position, source in :data:`SOURCES` order), the ``per_user`` best
+    of them in (position, source, item) order."""
+    keys = list(keys)
     priority = F.array_position(F.array(*[F.lit(s) for s in SOURCES]), F.col("source"))
-    best = Window.partitionBy(*keys, "person_id", "item_id").orderBy("position", priority)
+    # Both windows are per person, so the proposals are shuffled once: sorted by item, an item's
+    # best proposal is the first of its run; then the kept ones are sorted into the pool's order.
+    by_item = Window.partitionBy(*keys, "person_id").orderBy("item_id", "position", priority)
     fill = Window.partitionBy(*keys, "person_id").orderBy("position", priority, "item_id")
-    return (pairs.withColumn("__best", F.row_number().over(best)).where(F.col("__best") == 1)
+    again = ((F.row_number().over(by_item) > 1)
+             & F.lag("item_id").over(by_item).eqNullSafe(F.col("item_id")))
+    return (pairs.withColumn("__again", again).where(~F.col("__again"))
             .withColumn("__slot", F.row_number().over(fill)).where(F.col("__slot") <= per_user)
             .select(*keys, "person_id", "item_id", "source", "position"))
 
