@@ -265,7 +265,7 @@ GROUPS: dict[str, FeatureGroup] = {g.name: g for g in [
         compute_days=activity.compute_days, fills=_ACTIVITY_FILLS,
         bounds={"active_hour": (0.0, 24.0)}),  # a circular mean: [0, 24)
     FeatureGroup(
-        name="clv", version=1, entity="person_id", owner="growth-data",
+        name="clv", version=2, entity="person_id", owner="growth-data",
         description="BG/NBD × Gamma-Gamma per buyer: repeat purchase days, recency and age in "
                     "days, mean repeat spend; P(alive), expected purchase days in 30 / 90 days, "
                     "expected spend per purchase day and 90-day value (population fitted per "
