@@ -28,6 +28,14 @@ and ``growth_10x`` (DAG time ratio per 10× customers, between consecutive finis
         --out bench/results/dag_scale_1m.json                    # as far as 2.5 h gets
     .venv/bin/python bench/dag_scale.py --sizes 1000000 --resume \
         --out bench/results/dag_scale_1m.json                    # ... and the rest, later
+    .venv/bin/python bench/dag_scale.py --sizes 100000 --next-day \
+        --out bench/results/x.json                               # + the day after, on its lakehouse
+
+``--next-day`` simulates one day more and holds that day's landing files back from the first run;
+then it delivers them and runs the DAG for that day on the lakehouse the first run left (the
+size's ``next_day`` entry, same figures): the first run ingests, resolves and featurises the
+whole history, the next one is what an operator then pays each day. Both runs keep the feature
+days an earlier run wrote (``TAILOR__CLOCK__REPLAY_KEEP_WRITTEN=true``), as the live clock does.
 """
 from __future__ import annotations
 
@@ -142,11 +150,11 @@ def _env(world: Path) -> dict[str, str]:
 
 
 @contextmanager
-def _world_environment(world: Path):
-    """Jobs, Airflow and MLflow see the world's folders while inside; the environment is put back
-    after."""
+def _world_environment(world: Path, extra: dict[str, str] | None = None):
+    """Jobs, Airflow and MLflow see the world's folders (and ``extra`` settings) while inside;
+    the environment is put back after."""
     saved = dict(os.environ)
-    os.environ.update(_env(world))
+    os.environ.update({**_env(world), **(extra or {})})
     try:
         yield
     finally:
@@ -174,54 +182,94 @@ def _memory(cfg) -> TreeMemory:  # noqa: ANN001 - a tailor.config.Config
     return sampler
 
 
-def run_size(users: int, days: int, seed: int, deadline_s: float | None = None) -> dict:
+def run_size(users: int, days: int, seed: int, deadline_s: float | None = None,
+             next_day: bool = False) -> dict:
+    """Simulate the world and run the DAG for its last day. With ``next_day`` the world has one
+    day more, whose landing files are held back from that first run and delivered after it; the
+    DAG then runs for that day on the lakehouse the first run left (``out["next_day"]``): what an
+    operator pays each day once the history is in, beside what the first run over it cost.
+    Both runs keep the feature days an earlier run wrote (``clock.replay_keep_written``), as the
+    live clock does."""
     from tailor.config import load_config
-    from tailor.dagrun import print_progress, run_dag, stop_shared
     from tailor.simulator import simulate
 
-    world = DATA / f"{users}x{days}-s{seed}"
+    world = DATA / (f"{users}x{days}-s{seed}" + ("-next" if next_day else ""))
     shutil.rmtree(world, ignore_errors=True)
     (world / "mlflow").mkdir(parents=True)
     out: dict = {"users": users, "days": days, "seed": seed}
-    with _world_environment(world):
+    extra = {"TAILOR__CLOCK__REPLAY_KEEP_WRITTEN": "true"} if next_day else {}
+    with _world_environment(world, extra):
         try:
             cfg = load_config(root=REPO)
             ds = _last_day(cfg, days)
             t = time.monotonic()
-            sim = simulate(users=users, days=days, seed=seed, out_dir=str(world), progress=False)
+            sim = simulate(users=users, days=days + (1 if next_day else 0), seed=seed, out_dir=str(world),
+                           progress=False)
             out.update(ds=ds, events=int(sim.get("events", 0)),
                        simulate_s=round(time.monotonic() - t, 1))
+            held = _hold_back(world, _last_day(cfg, days + 1)) if next_day else []
             print(f"  simulated {out['events']:,} events in {out['simulate_s']:.0f} s; "
-                  f"DAG for ds={ds}", flush=True)
-
-            sampler = _memory(cfg)
-            shown, running = print_progress(), []
-
-            def progress(p) -> None:  # noqa: ANN001 - a tailor.dagrun.TaskProgress
-                if p.seconds is None:
-                    running.append(p.task_id)
-                elif p.task_id in running:
-                    running.remove(p.task_id)
-                shown(p)
-
-            t = time.monotonic()
-            try:
-                with Deadline(deadline_s) as deadline:
-                    result = run_dag(REPO, ds, world / "airflow-run.log", progress=progress)
-            finally:
-                sampler.done.set()
-                stop_shared(cfg)
-            out["dag_s"] = round(time.monotonic() - t, 1)
-            out["peak_mb"] = round(sampler.peak_bytes / 2**20)
-            out["status"] = "ok" if result.ok else f"failed: {result.message}"
-            if deadline.fired:
-                out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
-                                 f"{', '.join(running) or 'no task'} ran")
-            _read_tasks(out, cfg, ds)
+                  f"DAG for ds={ds}" + (f" ({len(held)} files of the next day held back)"
+                                        if next_day else ""), flush=True)
+            out.update(_measured_run(cfg, ds, world, deadline_s))
+            if next_day and out["status"] == "ok":
+                for path in held:
+                    path.rename(world / "landing" / path.name)
+                following = _last_day(cfg, days + 1)
+                print(f"  next day: {len(held)} landing files delivered; DAG for ds={following}",
+                      flush=True)
+                out["next_day"] = {"ds": following, "files": len(held),
+                                   "config_env": extra,
+                                   **_measured_run(cfg, following, world, deadline_s)}
         except MemoryError:
             out["status"] = "failed: out of memory (in the bench process)"
         except Exception as exc:  # noqa: BLE001 - a size that fails is a result, not a crash
             out["status"] = f"failed: {type(exc).__name__}: {exc}"[:500]
+    return out
+
+
+def _hold_back(world: Path, day: str) -> list[Path]:
+    """Move the landing files of ``day`` aside (``world/held``) → where they are now."""
+    held = world / "held"
+    held.mkdir()
+    moved = []
+    for path in sorted((world / "landing").glob(f"events-{day}-*.jsonl")):
+        moved.append(path.rename(held / path.name))
+    if not moved:
+        raise RuntimeError(f"the simulator wrote no landing file for {day} under {world}/landing")
+    return moved
+
+
+def _measured_run(cfg, ds: str, world: Path, deadline_s: float | None) -> dict:  # noqa: ANN001
+    """Run the DAG for ``ds`` on the world, sampling memory → dag_s, peak_mb, status and the
+    tasks' figures from ops.runs."""
+    from tailor.dagrun import print_progress, run_dag, stop_shared
+
+    out: dict = {}
+    sampler = _memory(cfg)
+    shown, running = print_progress(), []
+
+    def progress(p) -> None:  # noqa: ANN001 - a tailor.dagrun.TaskProgress
+        if p.seconds is None:
+            running.append(p.task_id)
+        elif p.task_id in running:
+            running.remove(p.task_id)
+        shown(p)
+
+    t = time.monotonic()
+    try:
+        with Deadline(deadline_s) as deadline:
+            result = run_dag(REPO, ds, world / "airflow-run.log", progress=progress)
+    finally:
+        sampler.done.set()
+        stop_shared(cfg)
+    out["dag_s"] = round(time.monotonic() - t, 1)
+    out["peak_mb"] = round(sampler.peak_bytes / 2**20)
+    out["status"] = "ok" if result.ok else f"failed: {result.message}"
+    if deadline.fired:
+        out["status"] = (f"stopped: the deadline of {deadline_s:.0f} s was reached while "
+                         f"{', '.join(running) or 'no task'} ran")
+    _read_tasks(out, cfg, ds)
     return out
 
 
@@ -345,6 +393,13 @@ def with_sitting(earlier: dict | None, now: dict) -> dict:
             "peak_mb": max(s.get("peak_mb") or 0 for s in sittings)}
 
 
+def _print_tasks(res: dict) -> None:
+    for task, d in res.get("task_detail", {}).items():
+        print(f"    {task:<26} {d['status']:<8} {d['wall_seconds'] or 0:8.1f} s "
+              f"{d['cpu_seconds'] or 0:9.1f} CPU-s {d['peak_rss_mb'] or 0:8.0f} MB "
+              f"in {d['rows_in'] or '-'} out {d['rows_out'] or '-'}")
+
+
 def growth(sizes: list[dict]) -> list[dict]:
     """DAG time ratio per 10× customers between consecutive finished sizes."""
     import math
@@ -367,6 +422,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop a size's DAG after this many seconds and report how far it got")
     parser.add_argument("--out", type=Path, default=RESULTS / "dag_scale.json",
                         help="where the JSON goes (default bench/results/dag_scale.json)")
+    parser.add_argument("--next-day", action="store_true",
+                        help="simulate one day more, hold its landing files back from the first "
+                             "run, then deliver them and run the DAG for that day too (the daily "
+                             "cost once the history is in: the size's next_day entry)")
     parser.add_argument("--resume", action="store_true",
                         help="finish the stopped DAG run of each size on its kept world (no new "
                              "simulation); --out's entry for the size gains this sitting")
@@ -380,14 +439,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{users:,} customers x {args.days} days", flush=True)
         res = (with_sitting(earlier.get(users), resume_size(users, args.days, args.seed,
                                                             args.deadline_s))
-               if args.resume else run_size(users, args.days, args.seed, args.deadline_s))
+               if args.resume else run_size(users, args.days, args.seed, args.deadline_s,
+                                            args.next_day))
         sizes.append(res)
         print(f"  {res.get('status')}: DAG {res.get('dag_s', '?')} s, peak {res.get('peak_mb', '?')} MB",
               flush=True)
-        for task, d in res.get("task_detail", {}).items():
-            print(f"    {task:<26} {d['status']:<8} {d['wall_seconds'] or 0:8.1f} s "
-                  f"{d['cpu_seconds'] or 0:9.1f} CPU-s {d['peak_rss_mb'] or 0:8.0f} MB "
-                  f"in {d['rows_in'] or '-'} out {d['rows_out'] or '-'}")
+        _print_tasks(res)
+        if "next_day" in res:
+            nxt = res["next_day"]
+            print(f"  next day ds={nxt['ds']}: {nxt.get('status')}: DAG {nxt.get('dag_s', '?')} s, "
+                  f"peak {nxt.get('peak_mb', '?')} MB", flush=True)
+            _print_tasks(nxt)
         summary = {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "days": args.days,
                    "config_env": config_env, "sizes": sizes, "growth_10x": growth(sizes)}
         args.out.parent.mkdir(parents=True, exist_ok=True)   # after every size: a stopped run keeps it
