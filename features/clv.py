@@ -18,12 +18,11 @@ paper counts purchase *days*):
 
 People who never bought have no row (the models say nothing about them): the registry's fills
 give them 0 everywhere, and ``clv_age`` = 0 marks them (every buyer's is ≥ 1). A day whose
-buyers cannot identify the model (no repeat purchase at all, a Gamma-Gamma q ≤ 1, or a fit
-that scores some of its own buyers with a non-finite value) has no rows either: its buyers get
-the same fills, which the data contract and the models accept. (v2: v1 wrote ±inf 90-day
-expectations on days fitted at the boundary a → 0 — six of the default world's nine as-of days,
-whose first weeks have few repeat buyers — because scipy's 2F1 beyond z = -1 fails there;
-``models/clv/bgnbd.expected_purchases`` now evaluates it on (0, 1) instead.)
+buyers cannot identify the model (no repeat purchase at all, or a Gamma-Gamma q ≤ 1) has no
+rows either: its buyers get the same fills, which the data contract and the models accept.
+(v2: v1 wrote ±inf 90-day expectations on days fitted at the boundary a → 0 — six of the
+default world's nine as-of days, whose first weeks have few repeat buyers — because scipy's 2F1
+beyond z = -1 fails there; ``models/clv/bgnbd.expected_purchases`` now evaluates it on (0, 1).)
 
 The LTV baseline (``models/baselines.py``: ``bgnbd_gg``) refits BG/NBD × GG on the training
 rows' summaries and predicts spend over the model's own horizon, which need not be 30 or 90.
@@ -115,26 +114,13 @@ def _fit(summaries: DataFrame, keys: list[str]) -> DataFrame:
         try:
             model = ClvModel.fit(summary)
             model.gamma_gamma.population_mean  # noqa: B018  raises when q <= 1
-            finite = _scores_finite(model, summary)
         except (ValueError, ArithmeticError):   # not identified on this day: no rows (fills)
-            finite = False
-        if not finite:
             return pd.DataFrame(columns=[*keys, *PARAMS])
         params = model.params()
         return pd.DataFrame([{**{k: frame[k].iloc[0] for k in keys},
                               **{p: float(params[p]) for p in PARAMS}}])
 
     return sample.groupBy(*keys).applyInPandas(fit, schema)
-
-
-def _scores_finite(model, summary: pd.DataFrame) -> bool:  # noqa: ANN001 - a ClvModel
-    """Whether the fitted model scores every buyer it was fitted on with finite values (a guard:
-    no infinity or NaN may reach the training sets, whose contracts refuse them)."""
-    import numpy as np
-
-    scores = [model.p_alive(summary), model.expected_spend(summary),
-              *(model.expected_purchases(summary, h) for h in HORIZONS)]
-    return bool(all(np.isfinite(s).all() for s in scores))
 
 
 def _score(rows: DataFrame, keys: list[str]) -> DataFrame:

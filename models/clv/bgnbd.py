@@ -116,14 +116,15 @@ def expected_purchases(params: BgNbdParams, t, frequency, recency, age) -> np.nd
     z = -t / (alpha + big_t)
     hyp = np.asarray(hyp2f1(r + x, a - 1, c, z), float)
     # Beyond z = -1 scipy continues 2F1 analytically, which returns ±inf when a - 1 is close to
-    # -1 (a fit at the boundary a → 0, e.g. a few weeks of history); there the other Pfaff
-    # transformation, 2F1(A, B; C; z) = (1 - z)^(-B) 2F1(C - A, B; C; z / (z - 1)), evaluates
-    # the same value as a series on (0, 1).
-    far = np.broadcast_to(z < -1.0, np.broadcast(hyp, z).shape)
-    if far.any():
+    # -1 (a fit at the boundary a → 0, e.g. a few weeks of history); there, and only there, the
+    # other Pfaff transformation, 2F1(A, B; C; z) = (1 - z)^(-B) 2F1(C - A, B; C; z / (z - 1)),
+    # evaluates the same value as a series on (0, 1). Finite values are left as they were.
+    lost = np.broadcast_to((z < -1.0) & ~np.isfinite(hyp), np.broadcast(hyp, z).shape)
+    if lost.any():
         w = z / (z - 1.0)
-        pfaff = (1.0 - z) ** (1.0 - a) * hyp2f1(c - r - x, a - 1, c, w)
-        hyp = np.where(far, pfaff, hyp)
+        with np.errstate(invalid="ignore", over="ignore"):
+            pfaff = (1.0 - z) ** (1.0 - a) * hyp2f1(c - r - x, a - 1, c, w)
+        hyp = np.where(lost, pfaff, hyp)
     return c / (a - 1) * (1.0 - hyp) * p_alive(params, x, t_x, big_t)
 
 
