@@ -201,13 +201,13 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None,
     with _world_environment(world, extra):
         try:
             cfg = load_config(root=REPO)
-            ds = _last_day(cfg, days)
+            ds, following = _last_day(cfg, days), _last_day(cfg, days + 1)
             t = time.monotonic()
-            sim = simulate(users=users, days=days + (1 if next_day else 0), seed=seed, out_dir=str(world),
-                           progress=False)
+            sim = simulate(users=users, days=days + (1 if next_day else 0), seed=seed,
+                           out_dir=str(world), progress=False)
             out.update(ds=ds, events=int(sim.get("events", 0)),
                        simulate_s=round(time.monotonic() - t, 1))
-            held = _hold_back(world, _last_day(cfg, days + 1)) if next_day else []
+            held = _hold_back(world, following) if next_day else []
             print(f"  simulated {out['events']:,} events in {out['simulate_s']:.0f} s; "
                   f"DAG for ds={ds}" + (f" ({len(held)} files of the next day held back)"
                                         if next_day else ""), flush=True)
@@ -215,7 +215,6 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None,
             if next_day and out["status"] == "ok":
                 for path in held:
                     path.rename(world / "landing" / path.name)
-                following = _last_day(cfg, days + 1)
                 print(f"  next day: {len(held)} landing files delivered; DAG for ds={following}",
                       flush=True)
                 out["next_day"] = {"ds": following, "files": len(held),

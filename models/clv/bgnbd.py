@@ -119,7 +119,7 @@ def expected_purchases(params: BgNbdParams, t, frequency, recency, age) -> np.nd
     # -1 (a fit at the boundary a → 0, e.g. a few weeks of history); there, and only there, the
     # other Pfaff transformation, 2F1(A, B; C; z) = (1 - z)^(-B) 2F1(C - A, B; C; z / (z - 1)),
     # evaluates the same value as a series on (0, 1). Finite values are left as they were.
-    lost = np.broadcast_to((z < -1.0) & ~np.isfinite(hyp), np.broadcast(hyp, z).shape)
+    lost = (z < -1.0) & ~np.isfinite(hyp)   # hyp already has the broadcast shape
     if lost.any():
         w = z / (z - 1.0)
         with np.errstate(invalid="ignore", over="ignore"):
