@@ -1,8 +1,9 @@
 """Shared rules of the training-set contracts (``training.ltv``, ``.churn``, ``.ranker``).
 
 Which partitions: training sets are partitioned by ``cutoff``; the run for ``ds`` writes
-several cutoffs (``ds - models.label_horizon_days``, then one every ``models.cutoff_step_days``
-further back, ``models.training_cutoffs`` in all). :func:`cutoffs_for` asks the job itself
+several cutoffs (the latest at or before ``ds - models.label_horizon_days``, on the calendar
+grid of ``models.cutoff_anchor``, then one every ``models.cutoff_step_days`` further back,
+``models.training_cutoffs`` in all). :func:`cutoffs_for` asks the job itself
 (``features.labels.cutoffs_for``, which the jobs use), so the contract checks
 exactly the partitions that run wrote, all at once (the one-split-per-person rule then also
 holds across cutoffs: splits are a stable hash of the person).

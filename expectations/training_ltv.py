@@ -1,7 +1,8 @@
 """Contract of ``training.ltv``: one example per person per cutoff, label = spend after it.
 
 Checked on every cutoff partition the run for ``ds`` writes, at once
-(``features.labels.cutoffs_for``: ds - label horizon, then every cutoff_step_days back).
+(``features.labels.cutoffs_for``: at or before ds - label horizon, then every cutoff_step_days
+back).
 
 - The partitions are not empty; person_id, cutoff, split, label exist and are never null.
 - ``(person_id, cutoff)`` is unique; ``cutoff`` is 'YYYY-MM-DD'.

@@ -17,6 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf
 
 from tailor.clock import day_end
+from tailor.features.asof import Anchor, series
 from tailor.features.pit import pit_join
 from tailor.features.windows import ORDER, is_order, order_value, sum_if, with_order_key
 from tailor.privacy import stable_share
@@ -27,14 +28,15 @@ EVENT_TS = "__asof_ts"            # end of the row's ds day: the instant its val
 KNOWN = "__known_{}"              # marker: the group had a usable row for this entity row
 
 
-def training_cutoffs(ds: str, horizon_days: int, count: int, step_days: int) -> list[str]:
-    """The cutoff days of a training run for ``ds``, newest first: ds - horizon, then one every
-    ``step_days`` further back (``count`` in all). Labels of each are fully observed by ds."""
-    if count < 1 or step_days < 1 or horizon_days < 0:
-        raise ValueError(f"training cutoffs need count >= 1, step_days >= 1, horizon >= 0 "
-                         f"(got {count}, {step_days}, {horizon_days})")
-    last = date.fromisoformat(ds) - timedelta(days=horizon_days)
-    return [(last - timedelta(days=k * step_days)).isoformat() for k in range(count)]
+def training_cutoffs(ds: str, horizon_days: int, count: int, step_days: int,
+                     anchor: Anchor = "calendar") -> list[str]:
+    """The cutoff days of a training run for ``ds``, newest first, ``count`` in all, one every
+    ``step_days``: the newest is the latest day of the calendar grid at or before ds - horizon
+    (``anchor="calendar"``, ``features/asof.py``) or ds - horizon itself (``"ds"``). Labels of
+    each are fully observed by ds."""
+    if horizon_days < 0:
+        raise ValueError(f"training cutoffs need horizon >= 0 (got {horizon_days})")
+    return series(date.fromisoformat(ds) - timedelta(days=horizon_days), count, step_days, anchor)
 
 
 def cutoffs_for(ds: str, cfg, model: str | None = None) -> list[str]:
@@ -45,7 +47,8 @@ def cutoffs_for(ds: str, cfg, model: str | None = None) -> list[str]:
     horizons = ({m.horizon(model)} if model is not None
                 else {m.label_horizon_days, *m.horizons.values()})
     days = {c for h in horizons
-            for c in training_cutoffs(ds, int(h), m.training_cutoffs, m.cutoff_step_days)}
+            for c in training_cutoffs(ds, int(h), m.training_cutoffs, m.cutoff_step_days,
+                                      m.cutoff_anchor)}
     return sorted(days, reverse=True)
 
 

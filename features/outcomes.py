@@ -32,6 +32,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from tailor.agents.actions import NO_MESSAGE
+from tailor.features.asof import series
 
 DECISION_EVENTS = ("decision_served", "message_sent")
 POINT_COLUMNS = ("person_id", "decision_id", "decided_at", "decision_date", "source",
@@ -47,11 +48,15 @@ def decision_days(ds: str, lookback_days: int, attribution_hours: float) -> list
 
 
 def context_days(ds: str, settings) -> list[str]:
-    """The as-of days (the day before a decision) the features job materialises for the decision
-    days of ``ds``, every ``settings.feature_step_days`` (``policy.outcomes``), newest first."""
+    """The as-of days the features job materialises for the decision days of ``ds`` (their
+    contexts are as of the day before a decision), newest first: one every
+    ``settings.feature_step_days`` (``policy.outcomes``), as many as the window needs, the newest
+    at or before the day before the newest decision day — on the calendar grid
+    (``settings.context_anchor``, ``features/asof.py``) or that day itself."""
     days = decision_days(ds, settings.lookback_days, settings.attribution_hours)
-    before = [(date.fromisoformat(d) - timedelta(days=1)).isoformat() for d in days]
-    return before[::max(1, settings.feature_step_days)]
+    step = max(1, settings.feature_step_days)
+    return series(date.fromisoformat(days[0]) - timedelta(days=1), math.ceil(len(days) / step),
+                  step, settings.context_anchor)
 
 
 def decision_points(events: DataFrame, start_date: str, end_date: str) -> DataFrame:

@@ -9,7 +9,9 @@ by that day's write instant and stamped with it, so a rerun writes identical row
 day-by-day replays). Live clock:
 ds is (re)written now; a past cutoff day whose partition a earlier run already wrote is kept as
 it is (rewriting it would stamp it with today and make it unusable for its own cutoff), and a
-missing one is backfilled, stamped with today, and so never used for that cutoff.
+missing one is backfilled, stamped with today, and so never used for that cutoff. Cutoffs and
+context days lie on a calendar grid (``features/asof.py``), so the next day's run asks for the
+days yesterday's asked for and, keeping them, computes ds only (six days in seven).
 
 One pass per group: a group with ``compute_days`` gets all its as-of days at once (each event
 tagged with the days it counts for, ``features/windows.py``), and each table gets one Delta

@@ -2,7 +2,8 @@
 cutoff, for many cutoffs at once.
 
 Cutoffs, per model: ``models.training_cutoffs`` days, ``models.cutoff_step_days`` apart, the
-latest at ds - the model's horizon (``models.horizons``, else ``models.label_horizon_days``), so
+latest at or before ds - the model's horizon (``models.horizons``, else
+``models.label_horizon_days``; on the calendar grid of ``features/asof.py`` by default), so
 every label window is fully observed by ds. Entity rows
 are (person, cutoff) for everyone with an event before the cutoff; every person-entity feature
 group in the registry is point-in-time joined to them (``features.pit.pit_join``: the latest

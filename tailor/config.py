@@ -166,8 +166,10 @@ class ModelsConfig(_Section):
     # BG/NBD (models/lifetime.py); equal to horizon('ltv') serves the model's own horizon
     ltv_lifetime_days: int = 365
     # training sets: this many cutoffs, cutoff_step_days apart, the latest at ds - horizon
+    # (anchor "ds") or the latest calendar-grid day at or before it ("calendar", features/asof.py)
     training_cutoffs: int = 4
     cutoff_step_days: int = 7
+    cutoff_anchor: Literal["calendar", "ds"] = "calendar"
     # the train job holds a training set in its process: above this many rows, a stable sample
     # of persons (models/training_data.py; the share is logged in MLflow). null = no cap
     max_training_rows: int | None = Field(default=2_000_000, ge=1000)
@@ -201,6 +203,7 @@ class OutcomesConfig(_Section):
     lookback_days: int = 28           # decision days kept (the newest has a complete window)
     feature_step_days: int = 7        # the features job materialises the decisions' context days
                                       # this far apart (1 = every day: fresh contexts, more work)
+    context_anchor: Literal["calendar", "ds"] = "calendar"   # as models.cutoff_anchor
 
 
 class HeuristicConfig(_Section):

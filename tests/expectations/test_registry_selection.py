@@ -15,6 +15,8 @@ def test_each_kind_of_table_selects_its_rows_for_ds(cfg):
     from tailor.features.labels import cutoffs_for
 
     cutoffs = cutoffs_for(ds, cfg)  # every cutoff the training_sets run for ds writes
-    assert cutoffs[0] == shift_ds(ds, -horizon) and len(cutoffs) == cfg.models.training_cutoffs
+    # the latest on the calendar grid at or before ds - horizon (features/asof.py: a Sunday)
+    assert shift_ds(ds, -horizon - 6) <= cutoffs[0] <= shift_ds(ds, -horizon) == "2026-10-01"
+    assert cutoffs[0] == "2026-09-27" and len(cutoffs) == cfg.models.training_cutoffs
     for table in ["training.ltv", "training.churn", "training.ranker"]:
         assert get_contract(table).selection(ds, cfg).partitions == {"cutoff": cutoffs}

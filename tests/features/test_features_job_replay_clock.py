@@ -21,7 +21,7 @@ def test_late_event_stays_out_of_earlier_days_and_rerun_is_identical(spark, cfg_
     from tailor.lakehouse import Lakehouse
 
     cfg = cfg_with(clock={"mode": "replay", "run_delay_minutes": 60},
-                   models={"training_cutoffs": 2})
+                   models={"training_cutoffs": 2, "cutoff_anchor": "ds"})
     lh = Lakehouse(cfg, spark)
     on_time = ("p1", "purchase", ts(9, 8), "i1", "hats", 10.0, 1, None, None, None, None, ts(9, 9, 0))
     # happened on 09-08 but reached the lakehouse on 09-20: unknown to the 09-09 and 09-16 runs
@@ -57,7 +57,7 @@ def test_replay_keep_written_keeps_earlier_days_and_computes_the_new_ones(spark,
     from tailor.lakehouse import Lakehouse
 
     cfg = cfg_with(clock={"mode": "replay", "run_delay_minutes": 60, "replay_keep_written": True},
-                   models={"training_cutoffs": 2},      # as-of days: ds and 09-16, 09-09 only
+                   models={"training_cutoffs": 2, "cutoff_anchor": "ds"},  # as-of: ds, 09-16, 09-09
                    policy={"outcomes": {"lookback_days": 1, "feature_step_days": 7}})
     lh = Lakehouse(cfg, spark)
     first = ("p1", "purchase", ts(9, 8), "i1", "hats", 10.0, 1, None, None, None, None, ts(9, 9, 0))

@@ -25,7 +25,8 @@ BUYERS = [(f"b{n}", "purchase", ts(1 + n % 7 + 6 * j, month=8), "i1", "shoes", 1
 def test_every_group_written_with_written_at_and_idempotent(spark, cfg_with, as_table):
     from tailor.lakehouse import Lakehouse
 
-    cfg = cfg_with(clock={"mode": "live"}, models={"training_cutoffs": 1, "label_horizon_days": 1})
+    cfg = cfg_with(clock={"mode": "live"}, models={"training_cutoffs": 1, "label_horizon_days": 1,
+                                                          "cutoff_anchor": "ds"})
     lakehouse = Lakehouse(cfg, spark)
     rows = [("p1", "view", ts(8), "i1", "shoes", 30.0, None, None, None, None, None),
             ("p1", "view", ts(8, 12, 5), "i2", "hats", 10.0, None, None, None, None, None),

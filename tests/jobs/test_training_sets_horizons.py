@@ -23,7 +23,7 @@ EVENTS = [ev("p1", "view", at(2)), ev("p1", "purchase", at(3), price=20.0),
 def horizons_cfg(cfg):
     return cfg.model_copy(update={"models": cfg.models.model_copy(update={
         "label_horizon_days": 7, "horizons": {"ltv": 14}, "training_cutoffs": 1,
-        "cutoff_step_days": 7})})
+        "cutoff_step_days": 7, "cutoff_anchor": "ds"})})
 
 
 def test_cutoffs_per_model_and_their_union(cfg):

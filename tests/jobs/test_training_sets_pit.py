@@ -25,7 +25,8 @@ PARTITIONS = {"2026-09-09": end(9), "2026-09-16": end(16), "2026-09-23": end(25)
 
 def test_multi_cutoff_point_in_time(spark, cfg, lakehouse, as_table):
     cfg = cfg.model_copy(update={"models": cfg.models.model_copy(update={
-        "label_horizon_days": 7, "training_cutoffs": 2, "cutoff_step_days": 7})})
+        "label_horizon_days": 7, "training_cutoffs": 2, "cutoff_step_days": 7,
+        "cutoff_anchor": "ds"})})
     assert cutoffs_for(DS, cfg) == ["2026-09-23", "2026-09-16"]
     events = spark.createDataFrame(EVENTS, SCHEMA)
     lakehouse.write(as_table(events, "silver.events"), "silver.events", mode="overwrite")
