@@ -10,8 +10,9 @@ model's training population, e.g. churn: persons with a purchase).
 ``warn``: logged and listed in the summary, the task succeeds. ``block``: the task still succeeds
 (it measured what it should); ``tailor.drift.assert_trainable`` in the train job refuses to train.
 No champion yet: nothing to compare with, the job says so and writes nothing. The same holds
-for a champion trained for this ds or a later one (its latest training cutoff is at or after
-this ds's): a rerun of the day (whose first run promoted it) or a backfill. Drift is the
+for a champion trained by the run for this ds or a later day's (the ``ds`` its MLflow run
+logged; for runs that did not log it, its latest training cutoff at or after this ds's): a
+rerun of the day (whose first run promoted it) or a backfill. Drift is the
 distance travelled since a model learned; measuring a same-day champion would make a rerun
 refuse training where the first run trained — reruns must do what the first run did.
 
@@ -68,7 +69,8 @@ def champion_reference(name: str, cfg: Any) -> dict[str, Any] | None:
         features = None
     return {"champion_version": str(mv.version), "table": table,
             "version": int(versions[table]), "cutoff_min": params.get("cutoff_min"),
-            "cutoff_max": params.get("cutoff_max"), "features": features}
+            "cutoff_max": params.get("cutoff_max"), "trained_ds": params.get("ds"),
+            "features": features}
 
 
 def reference_cutoffs(lh: Any, ref: dict[str, Any]) -> list[str] | None:
@@ -103,6 +105,17 @@ def todays_features(ctx: JobContext, max_rows: int | None = None) -> pd.DataFram
     return frame.toPandas()
 
 
+def same_day_or_later(ref: dict[str, Any], ds: str, latest_cutoff: str) -> bool:
+    """Was the champion trained by the run for ``ds`` or a later day's (a rerun or backfill)?
+    Its run logs its ``ds`` (``jobs/train.py``); a run from before that is judged by its latest
+    cutoff against today's. The cutoff alone cannot tell: on the calendar grid
+    (``features/asof.py``) consecutive days share their cutoffs, and yesterday's champion is
+    time passed."""
+    if ref.get("trained_ds"):
+        return ref["trained_ds"] >= ds
+    return bool(ref.get("cutoff_max")) and ref["cutoff_max"] >= latest_cutoff
+
+
 def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(rows for ops.feature_drift, per-model notes) without writing anything."""
     from tailor.features.labels import cutoffs_for
@@ -117,10 +130,11 @@ def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]
         if ref_info is None:
             notes[name] = "skipped: no champion yet (nothing was trained on a reference)"
             continue
-        if ref_info["cutoff_max"] and ref_info["cutoff_max"] >= latest_cutoff:
+        if same_day_or_later(ref_info, ctx.ds, latest_cutoff):
             notes[name] = (f"skipped: champion v{ref_info['champion_version']} was trained for "
-                           f"this ds or a later one (latest cutoff {ref_info['cutoff_max']} >= "
-                           f"{latest_cutoff}): a rerun or backfill, not time passed")
+                           f"this ds or a later one (run of {ref_info['trained_ds']}, latest cutoff "
+                           f"{ref_info['cutoff_max']}; today {ctx.ds}, {latest_cutoff}): a rerun "
+                           f"or backfill, not time passed")
             continue
         cutoffs = reference_cutoffs(lh, ref_info)
         partitions = {"cutoff": cutoffs} if cutoffs else None

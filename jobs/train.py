@@ -47,8 +47,9 @@ def run(ctx: JobContext) -> dict:
             raise ValueError(f"{table} has no rows for cutoffs {cutoffs}: run training_sets first")
         feature_cols = [c for c in frame.columns if c not in KEYS]
         try:
+            # ds: which day's run trained it (the drift job tells a rerun from a later day)
             result = train_and_register(name, frame, feature_cols, {table: version}, ctx.cfg,
-                                        extra_params=sample.params())
+                                        extra_params={"ds": ctx.ds, **sample.params()})
         except NotTrainable as exc:
             log.warning("train: %s not trained: %s", name, exc)
             results[name] = {"trained": False, "version": None, "promoted": False,

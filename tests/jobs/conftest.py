@@ -43,7 +43,8 @@ def validate_cfg(tmp_path):
 
 @pytest.fixture
 def drift_world(cfg):
-    """``make(cutoff, ds)``: a churn champion trained on ``training.churn`` v0 at ``cutoff`` (v1
+    """``make(cutoff, ds, trained_ds)``: a churn champion trained (by the run for ``trained_ds``,
+    if given) on ``training.churn`` v0 at ``cutoff`` (v1
     is a later, different snapshot: drift must read v0 by time travel) and today's profile
     features at ``ds`` where recency is unchanged (ok), some frequency mass moved (PSI ~0.15:
     warn) and basket moved 1.5 sigma (block). Returns the config."""
@@ -64,7 +65,7 @@ def drift_world(cfg):
                              "frequency": rng.poisson(3, n).astype(float) + 1,
                              "basket": rng.normal(50, 10, n)})
 
-    def make(cutoff: str, ds: str):
+    def make(cutoff: str, ds: str, trained_ds: str | None = None):
         rng = np.random.default_rng(11)
         ref = people(rng, "p")
         # basket (not an RFM input) matters most: the model beats the RFM-logistic baseline
@@ -77,8 +78,10 @@ def drift_world(cfg):
                         partition_by=["cutoff"])
         later = ref.assign(basket=ref["basket"] + 100)
         write_deltalake(uri, pa.Table.from_pandas(later, preserve_index=False), mode="overwrite")
+        # trained_ds: the run that trained it logged its ds (jobs/train.py); None: an older run
         result = train_and_register("churn", ref, ["recency_days", "frequency", "basket"],
-                                    {"training.churn": 0}, cfg)
+                                    {"training.churn": 0}, cfg,
+                                    extra_params={"ds": trained_ds} if trained_ds else None)
         assert result.promoted, result.reason
 
         today = people(np.random.default_rng(12), "q")
