@@ -131,10 +131,11 @@ def measure(ctx: JobContext, settings: DriftConfig) -> tuple[list[dict[str, Any]
             notes[name] = "skipped: no champion yet (nothing was trained on a reference)"
             continue
         if same_day_or_later(ref_info, ctx.ds, latest_cutoff):
+            trained = (f"by the run of {ref_info['trained_ds']}" if ref_info["trained_ds"]
+                       else f"with latest cutoff {ref_info['cutoff_max']} >= {latest_cutoff}")
             notes[name] = (f"skipped: champion v{ref_info['champion_version']} was trained for "
-                           f"this ds or a later one (run of {ref_info['trained_ds']}, latest cutoff "
-                           f"{ref_info['cutoff_max']}; today {ctx.ds}, {latest_cutoff}): a rerun "
-                           f"or backfill, not time passed")
+                           f"this ds or a later one ({trained}): a rerun or backfill, not time "
+                           f"passed")
             continue
         cutoffs = reference_cutoffs(lh, ref_info)
         partitions = {"cutoff": cutoffs} if cutoffs else None
