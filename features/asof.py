@@ -16,7 +16,7 @@ day of the series moves with ds and every run computes all of them.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 Anchor = Literal["calendar", "ds"]
 
@@ -31,7 +31,7 @@ def series(newest: date, count: int, step_days: int, anchor: Anchor) -> list[str
     if count < 1 or step_days < 1:
         raise ValueError(f"an as-of series needs count >= 1 and step_days >= 1 "
                          f"(got {count}, {step_days})")
-    if anchor not in ("calendar", "ds"):
-        raise ValueError(f"as-of anchor must be 'calendar' or 'ds' (got {anchor!r})")
+    if anchor not in get_args(Anchor):
+        raise ValueError(f"as-of anchor must be one of {get_args(Anchor)} (got {anchor!r})")
     first = on_grid(newest, step_days) if anchor == "calendar" else newest
     return [(first - timedelta(days=k * step_days)).isoformat() for k in range(count)]

@@ -29,7 +29,7 @@ KNOWN = "__known_{}"              # marker: the group had a usable row for this 
 
 
 def training_cutoffs(ds: str, horizon_days: int, count: int, step_days: int,
-                     anchor: Anchor = "calendar") -> list[str]:
+                     anchor: Anchor) -> list[str]:
     """The cutoff days of a training run for ``ds``, newest first, ``count`` in all, one every
     ``step_days``: the newest is the latest day of the calendar grid at or before ds - horizon
     (``anchor="calendar"``, ``features/asof.py``) or ds - horizon itself (``"ds"``). Labels of
