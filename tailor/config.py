@@ -569,12 +569,27 @@ def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+# Free-form maps whose keys are spelled by someone else (Spark's settings are camelCase:
+# spark.eventLog.enabled): an environment override below them keeps its key's case.
+_VERBATIM_MAPS = {("spark", "conf")}
+
+
+def _env_keys(name: str) -> list[str]:
+    """``TAILOR__SECTION__KEY`` → ["section", "key"]: lower case, except a key inside a
+    verbatim map (``TAILOR__SPARK__CONF__spark.eventLog.enabled`` → its key as written)."""
+    keys: list[str] = []
+    for part in (k for k in name[len(ENV_PREFIX):].split("__") if k):
+        verbatim = any(tuple(keys[:len(m)]) == m for m in _VERBATIM_MAPS)
+        keys.append(part if verbatim else part.lower())
+    return keys
+
+
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for name, raw in environ.items():
         if not name.startswith(ENV_PREFIX):
             continue
-        keys = [k.lower() for k in name[len(ENV_PREFIX):].split("__") if k]
+        keys = _env_keys(name)
         node = overrides
         for key in keys[:-1]:
             node = node.setdefault(key, {})

@@ -22,6 +22,19 @@ def test_booleans_and_numbers_become_spark_strings():
     assert off.spark.conf["spark.ui.enabled"] == "false"
 
 
+def test_an_environment_override_keeps_a_spark_keys_case():
+    """Spark's settings are camelCase and case-sensitive: spark.eventLog.enabled spelled
+    spark.eventlog.enabled is a setting Spark does not know, silently ignored."""
+    cfg = load_config(root=REPO, environ={
+        "TAILOR__SPARK__CONF__spark.eventLog.enabled": "true",
+        "TAILOR__SPARK__CONF__spark.sql.adaptive.coalescePartitions.enabled": "false",
+        "TAILOR__SPARK__SHUFFLE_PARTITIONS": "3"})
+    assert cfg.spark.conf["spark.eventLog.enabled"] == "true"
+    assert cfg.spark.conf["spark.sql.adaptive.coalescePartitions.enabled"] == "false"
+    assert "spark.eventlog.enabled" not in cfg.spark.conf
+    assert cfg.spark.shuffle_partitions == 3
+
+
 def test_a_list_is_refused_naming_the_setting():
     with pytest.raises(ConfigError, match="spark.conf.spark.jars"):
         load_config(root=REPO, overrides={"spark": {"conf": {"spark.jars": ["a.jar"]}}},
