@@ -59,6 +59,14 @@ def context_days(ds: str, settings) -> list[str]:
                   step, settings.context_anchor)
 
 
+def decision_events(events: DataFrame, start_date: str, end_date: str) -> DataFrame:
+    """The events that are decisions on the days ``start_date``..``end_date`` (UTC): at least
+    as many rows as :func:`decision_points` (which keeps one per person, day and action)."""
+    day = F.date_format("event_ts", "yyyy-MM-dd")
+    return events.where(F.col("event_type").isin(*DECISION_EVENTS) & F.col("action_id").isNotNull()
+                        & (day >= F.lit(start_date)) & (day <= F.lit(end_date)))
+
+
 def decision_points(events: DataFrame, start_date: str, end_date: str) -> DataFrame:
     """Decision points with ``start_date <= decision_date <= end_date`` (:data:`POINT_COLUMNS`).
 
@@ -68,9 +76,7 @@ def decision_points(events: DataFrame, start_date: str, end_date: str) -> DataFr
         return F.col(name) if name in events.columns else F.lit(None).cast(kind)
 
     day = F.date_format("event_ts", "yyyy-MM-dd")
-    points = (events.where(F.col("event_type").isin(*DECISION_EVENTS)
-                           & F.col("action_id").isNotNull()
-                           & (day >= F.lit(start_date)) & (day <= F.lit(end_date)))
+    points = (decision_events(events, start_date, end_date)
               .select("person_id", F.col("event_id").alias("decision_id"),
                       F.col("event_ts").alias("decided_at"), day.alias("decision_date"),
                       F.col("event_type").alias("source"), "action_id", "channel",

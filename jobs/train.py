@@ -5,7 +5,8 @@ each model's MLflow run (``reports/models.html``).
 
 The training set is held in this process (XGBoost trains here): at most
 ``models.max_training_rows`` rows per model — above it, every row of a stable sample of persons,
-streamed from Delta (models/training_data.py), the share in the summary and the MLflow run.
+streamed from Delta (models/training_data.py), the share in the summary and the MLflow run
+(with the share ``training_sets`` built, above the same bound: ``sample_build_share``).
 
 A training set that is well-formed but cannot teach a model (``models.training.NotTrainable``:
 one label class only, e.g. imported views without any order; or no test persons) skips that
@@ -24,7 +25,7 @@ from tailor.features.labels import cutoffs_for
 from tailor.models.registry import attach_report
 from tailor.models.report import render
 from tailor.models.training import NotTrainable, train_and_register
-from tailor.models.training_data import hold
+from tailor.models.training_data import built_share, hold
 from tailor.runtime import JobContext, main
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def run(ctx: JobContext) -> dict:
         table = f"training.{name}"
         version = lh.version(table)
         frame, sample = hold(lh.dataset(table, version=version, partitions={"cutoff": cutoffs}),
-                             ctx.cfg.models.max_training_rows, keys=declared(table).keys)
+                             ctx.cfg.models.max_training_rows, keys=declared(table).keys,
+                             build_share=built_share(lh, table, version))
         if frame.empty:
             raise ValueError(f"{table} has no rows for cutoffs {cutoffs}: run training_sets first")
         feature_cols = [c for c in frame.columns if c not in KEYS]

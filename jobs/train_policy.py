@@ -12,7 +12,8 @@ gives it (``champion`` or ``challenger``).
 
 Holds on the driver: the decision days' rows of ``training.policy`` as pandas — above
 ``policy.learning.max_rows`` every row of a stable sample of persons, streamed from the snapshot
-(``models/training_data.py``), the share in the MLflow run (``sample_*``) — and the reward
+(``models/training_data.py``), the share in the MLflow run (``sample_*``; above the same bound
+``policy_outcomes`` built only a person sample: ``sample_build_share``) — and the reward
 models' predictions for the held-out rows, (1 + ensemble) × rows × actions floats.
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ from tailor.evaluation.plots import policy_values
 from tailor.evaluation.policy_eval import estimators, evaluate_policies, logged_data, predicted_outcomes
 from tailor.features.outcomes import decision_days
 from tailor.models.registry import CHAMPION
-from tailor.models.training_data import hold
+from tailor.models.training_data import built_share, hold
 from tailor.runtime import JobContext, main
 
 SOURCE, GATE_TABLE = "training.policy", "ops.policy_gate"
@@ -58,7 +59,8 @@ def run(ctx: JobContext) -> dict:
     version = lh.version(SOURCE)
     if version is not None:
         rows, sample = hold(lh.dataset(SOURCE, version=version, partitions={"decision_date": days}),
-                            learn.max_rows, salt="policy-sample", keys=table(SOURCE).keys)
+                            learn.max_rows, salt="policy-sample", keys=table(SOURCE).keys,
+                            build_share=built_share(lh, SOURCE, version))
     if version is None or not (rows["action_id"] != "no_message").any():
         why = (f"no logged message decisions in {SOURCE} for {days[-1]}..{days[0]} (the data "
                "holds no decision log: simulator sends, server decisions or imported campaigns); "

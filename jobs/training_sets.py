@@ -12,10 +12,19 @@ the group's ``ttl_days``), then the group's declared fills apply. Persons the ba
 (profile) knows nothing about at a cutoff are left out of that cutoff (they have no features a
 model could use; the summary counts them). Item groups are joined the same way for the ranker.
 Each cutoff is one ``cutoff`` partition of training.{ltv,churn,ranker}; a rerun replaces them.
+
+The train job holds at most ``models.max_training_rows`` rows of a model's cutoffs (a stable
+person sample above it, ``models/training_data.py``), so a set whose rows would exceed that
+bound (estimated from the persons known at its cutoffs × the ranker's candidates per person) is
+built for a stable sample of persons only, sized to fit (``tailor.sampling.BuildSample``, said in
+the commit, the summary and the model's MLflow run as ``sample_build_share``): at 1M customers the
+ranker's 41.6M candidate rows, of which train held 2M, are not built. Below the bound (the demo
+world, 100k for LTV and churn) every person is in.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -40,8 +49,11 @@ from tailor.features.windows import DAY, day_frame
 from tailor.models.catalog import SPECS
 from tailor.models.spec import LABEL
 from tailor.runtime import JobContext, main
+from tailor.sampling import BuildSample
 
 log = logging.getLogger(__name__)
+
+BUILD_SALT = "training-build"   # the persons a training set above the train job's bound keeps
 
 
 def _group_table(lh, group, cutoffs):
@@ -55,16 +67,13 @@ def run(ctx: JobContext) -> dict:
     cut = cutoff_frame(spark, cutoffs, decision_delay(cfg))
     events = lh.read("silver.events")
     split = split_column(cfg.models.split_salt, cfg.models.test_share)
-    windows: dict[int, DataFrame] = {}
 
-    def future(horizon: int, mine: list[str]) -> DataFrame:
-        """Label windows [cutoff, cutoff + horizon) of a model's cutoffs (one per horizon).
-        Not cached: an in-memory copy of every event column cost more than the label readers'
-        own column-pruned scans (100k × 30: the job 239.6 → 213.5 s, same rows)."""
-        if horizon not in windows:
-            windows[horizon] = label_windows(events, cut.where(F.col("cutoff").isin(mine)),
-                                             horizon)
-        return windows[horizon]
+    def future(source: DataFrame, horizon: int, mine: list[str]) -> DataFrame:
+        """Label windows [cutoff, cutoff + horizon) of a model's cutoffs, from ``source`` (the
+        events, or the sampled persons' events). Not cached: an in-memory copy of every event
+        column cost more than the label readers' own column-pruned scans (100k × 30: the job
+        239.6 → 213.5 s, same rows)."""
+        return label_windows(source, cut.where(F.col("cutoff").isin(mine)), horizon)
 
     plan = {"strategy": cfg.features.pit_strategy,
             "broadcast_max_bytes": cfg.features.pit_broadcast_max_mb * 2**20}
@@ -93,29 +102,42 @@ def run(ctx: JobContext) -> dict:
         ids = table.select(g.entity).distinct().crossJoin(F.broadcast(cut))
         item_frames[name] = (asof_group(ids, table, g, **plan).where(F.col(KNOWN.format(g.name)).isNotNull())
                              .drop("ts", "known_at", KNOWN.format(g.name)))
-    def candidate_rows(mine: list[str]) -> DataFrame:
-        """The ranker's candidates at every cutoff of ``mine`` in one plan (keyed by cutoff)."""
+    def candidate_rows(mine: list[str], people: DataFrame, source: DataFrame) -> DataFrame:
+        """The ranker's candidates of ``people`` at every cutoff of ``mine`` in one plan (keyed
+        by cutoff); ``source``: their events (person-level inputs only: the item groups come
+        from their tables, so a person sample does not change an item's statistics)."""
         def by_day(frame: DataFrame) -> DataFrame:
             return frame.where(F.col("cutoff").isin(mine)).withColumnRenamed("cutoff", DAY)
         return (candidates_days(
-            by_day(persons), by_day(item_frames["item_stats"]), events,
+            by_day(people), by_day(item_frames["item_stats"]), source,
             day_frame(spark, dict.fromkeys(mine)), cfg.models.ranker.candidates_per_user,
             covisitation=by_day(item_frames["covisitation"]) if "covisitation" in item_frames
             else None, seen=cfg.models.ranker.seen_items)
             .withColumnRenamed(DAY, "cutoff"))
 
+    def known_rows(mine: list[str]) -> int:
+        return sum(coverage.get(c, {}).get("persons", 0)
+                   - coverage.get(c, {}).get("without_" + base.name, 0) for c in mine)
+
     out = {}
     for name, spec in SPECS.items():
         mine, horizon = cutoffs_for(ctx.ds, cfg, name), cfg.models.horizon(name)
-        labels = future(horizon, mine)
+        per_person = 1 if spec.rows == "persons" else cfg.models.ranker.candidates_per_user
+        # the train job holds at most models.max_training_rows of it: build that sample only
+        # (upper bound: every known person, a full candidate list each)
+        sample = BuildSample.for_rows(known_rows(mine) * per_person,
+                                      cfg.models.max_training_rows, BUILD_SALT)
+        people = sample.restrict(persons)
+        source = sample.restrict(events) if "covisitation" in item_frames else events
+        labels = future(sample.restrict(events), horizon, mine)
         if spec.rows == "persons":
-            frame = (persons.where(F.col("cutoff").isin(mine))
+            frame = (people.where(F.col("cutoff").isin(mine))
                      .join(person_labels(labels, ["person_id", "cutoff"]), ["person_id", "cutoff"],
                            "left")
                      .fillna({"future_spend": 0.0, "future_purchases": 0}))
             frame = spec.in_population(frame).select(*keep, F.expr(spec.label).alias(LABEL))
         else:
-            frame = (candidate_rows(mine)
+            frame = (candidate_rows(mine, people, source)
                      .join(interaction_labels(labels, ["person_id", "item_id", "cutoff"]),
                            ["person_id", "item_id", "cutoff"], "left")
                      .fillna({"label": 0.0}).withColumn("split", split))
@@ -123,9 +145,10 @@ def run(ctx: JobContext) -> dict:
             if spec.label != LABEL:
                 frame = frame.withColumn(LABEL, F.expr(spec.label))
         res = lh.write(frame, f"training.{name}", mode="overwrite_partitions",
-                       partition_by=["cutoff"], replace_partitions={"cutoff": mine})
+                       partition_by=["cutoff"], replace_partitions={"cutoff": mine},
+                       metadata=sample.metadata())
         out[name] = {"version": res.version, "rows": res.rows_written, "cutoffs": mine,
-                     "horizon_days": horizon}
+                     "horizon_days": horizon, "sample": asdict(sample)}
     persons.unpersist()
     empty = [c for c in cutoffs if coverage.get(c, {}).get("persons", 0) -
              coverage.get(c, {}).get("without_" + base.name, 0) == 0]

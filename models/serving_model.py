@@ -15,11 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tailor.catalog import table as declared
 from tailor.lakehouse import TableNotFoundError
 from tailor.models.baselines import Predictor, rule_of
 from tailor.models.catalog import get_spec, predict
 from tailor.models.lifetime import LifetimeExtension, fit_lifetime
 from tailor.models.registry import NoChampionError, load_champion
+from tailor.models.training_data import hold
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,12 @@ class ServingModel:
 
 
 def _train_rows(name: str, lh) -> pd.DataFrame:
-    """The train split of ``training.<name>`` (bounded by the training set's size)."""
-    train = lh.read_arrow(f"training.{name}").to_pandas()
+    """The train split of ``training.<name>``, held in this process: at most
+    ``models.max_training_rows`` rows of the table (a stable person sample above it, as the
+    train job holds it: ``models/training_data.py``)."""
+    table = f"training.{name}"
+    train, _ = hold(lh.dataset(table), lh.cfg.models.max_training_rows,
+                    keys=declared(table).keys)
     return train[train["split"] == "train"] if "split" in train.columns else train
 
 

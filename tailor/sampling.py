@@ -6,8 +6,17 @@ A person is in a ``share`` sample if a hash of their id (and a salt naming the u
 ``share``: the same persons on every run and every machine, with all of their rows — so a
 person's cutoffs, candidate lists and train/test side stay whole. Two forms of one rule: Arrow
 batches in the process (:func:`keep_mask`) and a Spark column for executors (:func:`in_sample`).
+
+A job that builds a table whose only reader holds a bounded sample of it (``training_sets`` for
+``train``, ``policy_outcomes`` for ``train_policy``) builds that sample, not the rows the reader
+would throw away: a :class:`BuildSample`, said in the table's commit (``tailor.sample``) and, by
+the reader, in its MLflow run.
 """
 from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -19,6 +28,9 @@ from tailor.privacy import stable_share
 
 PERSON = "person_id"
 _BITS = 52                      # hash bits kept: a double holds them exactly
+SAMPLE_KEY = "tailor.sample"    # the commit metadata key of a BuildSample
+HEADROOM = 0.98                 # a build aims this far below the reader's bound: the reader
+                                # then holds every built row instead of sampling again
 
 
 def person_share(total_rows: int, max_rows: int | None) -> float:
@@ -56,3 +68,40 @@ def held_rows(dataset: pads.Dataset, max_rows: int | None, salt: str
     data = (pa.Table.from_batches(kept, schema=dataset.schema) if kept
             else dataset.schema.empty_table())
     return data, total, share
+
+
+@dataclass(frozen=True)
+class BuildSample:
+    """The stable person sample a job built of a table, sized from an estimate (an upper bound)
+    of the rows it would write in full so that its reader's bound (``max_rows``) holds all of
+    it: ``share`` 1.0 below the bound (everyone, the table unchanged)."""
+
+    share: float
+    estimated_rows: int
+    max_rows: int | None
+    salt: str
+
+    @classmethod
+    def for_rows(cls, estimated_rows: int, max_rows: int | None, salt: str) -> "BuildSample":
+        target = None if max_rows is None else max(1, int(max_rows * HEADROOM))
+        return cls(round(person_share(int(estimated_rows), target), 6), int(estimated_rows),
+                   max_rows, salt)
+
+    @property
+    def everyone(self) -> bool:
+        return self.share >= 1.0
+
+    def restrict(self, frame: Any, person: str = PERSON) -> Any:
+        """``frame`` (a Spark DataFrame with ``person``) cut to the sample's persons."""
+        return frame if self.everyone else frame.where(in_sample(self.share, self.salt, person))
+
+    def metadata(self) -> dict[str, str]:
+        """The commit metadata that says what the table holds (:meth:`of_commit` reads it)."""
+        return {SAMPLE_KEY: json.dumps(asdict(self), sort_keys=True)}
+
+    @classmethod
+    def of_commit(cls, lakehouse: Any, table: str, version: int | None) -> "BuildSample | None":
+        """What the commit that wrote ``table``'s rows at ``version`` said it holds (None: a
+        table written without it — everyone)."""
+        raw = lakehouse.commit_metadata(table, SAMPLE_KEY, version)
+        return cls(**json.loads(raw)) if raw else None

@@ -8,6 +8,7 @@ goes through delta-rs for both engines and starts no Spark.
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Sequence
 
@@ -87,6 +88,24 @@ class Lakehouse:
     def history(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
         return arrow_io.open_table(self.uri(name)).history(limit)
 
+    def commit_metadata(self, name: str, key: str, version: int | None = None) -> str | None:
+        """The value of ``key`` that the newest commit at or before ``version`` carrying it was
+        written with (``write(..., metadata={key: ...})``), or None. Commits without it
+        (compaction, checkpoints) keep the rows and so what was said about them. No Spark."""
+        latest = self.version(name) if version is None else version
+        for entry in arrow_io.open_table(self.uri(name)).history():
+            if entry.get("version", -1) > (latest if latest is not None else -1):
+                continue
+            value = entry.get(key)
+            if value is None and isinstance(entry.get("userMetadata"), str):  # native engine
+                try:
+                    value = json.loads(entry["userMetadata"]).get(key)
+                except (ValueError, AttributeError):
+                    value = None
+            if value is not None:
+                return str(value)
+        return None
+
     def read(self, name: str, version: int | None = None,
              partitions: dict[str, Any] | None = None):
         """A Spark DataFrame of ``name`` at ``version`` (latest if None), pruned to ``partitions``."""
@@ -113,20 +132,23 @@ class Lakehouse:
     def write(self, df: Any, name: str, mode: WriteMode | str = WriteMode.APPEND,
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
-              when_matched: str = "update", unique_keys: bool = False) -> WriteResult:
+              when_matched: str = "update", unique_keys: bool = False,
+              metadata: dict[str, str] | None = None) -> WriteResult:
         """Write a Spark DataFrame as one Delta transaction; returns the committed version.
 
         ``overwrite_partitions`` replaces exactly the partitions present in ``df`` (plus any named
         in ``replace_partitions``, so an empty rerun of a day still clears it); ``merge`` upserts
         on ``keys`` (``when_matched="ignore"`` keeps existing rows: insert-only dedupe); a merge
         first keeps one row per key of ``df``, unless the caller says its rows are already
-        ``unique_keys`` (that pass shuffles every row).
+        ``unique_keys`` (that pass shuffles every row). ``metadata`` (``tailor.*`` keys) is kept
+        in the commit, where :meth:`commit_metadata` reads it back (e.g. the person sample a
+        training set holds).
         """
         conform(name, df.dtypes)
         self._add_declared_columns(name)
         result = self.engine.write(df, self.uri(name), mode, partition_by=partition_by, keys=keys,
                                    replace_partitions=replace_partitions, when_matched=when_matched,
-                                   unique_keys=unique_keys)
+                                   unique_keys=unique_keys, metadata=metadata)
         return WriteResult(name, result.version, result.mode, result.files_added,
                            result.files_removed, result.rows_written, result.extra)
 

@@ -98,8 +98,10 @@ class BridgeEngine:
     def write(self, df: DataFrame, uri: str, mode: WriteMode | str,
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
-              when_matched: str = "update", unique_keys: bool = False) -> WriteResult:
-        """Write ``df`` to the Delta table at ``uri``; returns the committed version."""
+              when_matched: str = "update", unique_keys: bool = False,
+              metadata: dict[str, str] | None = None) -> WriteResult:
+        """Write ``df`` to the Delta table at ``uri``; returns the committed version
+        (``metadata``: extra ``tailor.*`` keys of the commit)."""
         mode = WriteMode(mode)
         part_cols = list(partition_by or [])
         exists = DeltaTable.is_deltatable(uri)
@@ -129,10 +131,11 @@ class BridgeEngine:
                 if merged is None:
                     return WriteResult(uri, read_dt.version(), mode.value)
                 df = merged
-                return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace)
+                return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace, metadata)
             if not unique_keys:
                 df = df.dropDuplicates(list(keys))
-        return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace_partitions)
+        return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace_partitions,
+                                      metadata)
 
     def _check_schema(self, uri: str, dt: DeltaTable, new: pa.Schema) -> None:
         old_fields = _schema_fields(arrow_io.arrow_schema(dt))
@@ -176,7 +179,8 @@ class BridgeEngine:
 
     def _write_and_commit(self, df: DataFrame, uri: str, mode: WriteMode, part_cols: list[str],
                           read_dt: DeltaTable | None,
-                          replace_partitions: dict[str, Any] | None) -> WriteResult:
+                          replace_partitions: dict[str, Any] | None,
+                          metadata: dict[str, str] | None = None) -> WriteResult:
         write_id = uuid.uuid4().hex
         schema = _arrow_schema_of(df)
         data = df.repartition(*part_cols) if part_cols else df
@@ -186,7 +190,7 @@ class BridgeEngine:
                           m["modification_time"], True,
                           json.dumps({"numRecords": m["num_records"]})) for m in meta]
         rows = sum(m["num_records"] for m in meta)
-        props = {"tailor.write_id": write_id, "tailor.mode": mode.value}
+        props = {**(metadata or {}), "tailor.write_id": write_id, "tailor.mode": mode.value}
         if read_dt is None:
             try:
                 create_table_with_add_actions(

@@ -6,6 +6,7 @@ engine fails with :class:`EngineUnavailableError` saying so.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Sequence
 
 from pyspark.sql import DataFrame, SparkSession
@@ -78,7 +79,8 @@ class NativeEngine:
     def write(self, df: DataFrame, uri: str, mode: WriteMode | str,
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
-              when_matched: str = "update", unique_keys: bool = False) -> WriteResult:
+              when_matched: str = "update", unique_keys: bool = False,
+              metadata: dict[str, str] | None = None) -> WriteResult:
         mode = WriteMode(mode)
         parts = list(partition_by or [])
         if mode == WriteMode.MERGE and self.exists(uri):
@@ -90,6 +92,8 @@ class NativeEngine:
             merge.whenNotMatchedInsertAll().execute()
         else:
             writer = df.write.format("delta").option("maxRecordsPerFile", self.target_file_rows)
+            if metadata:   # Delta's commitInfo.userMetadata (Lakehouse.commit_metadata reads it)
+                writer = writer.option("userMetadata", json.dumps(metadata))
             if parts:
                 writer = writer.partitionBy(*parts)
             if mode == WriteMode.OVERWRITE:
