@@ -83,8 +83,10 @@ class BuildSample:
 
     @classmethod
     def for_rows(cls, estimated_rows: int, max_rows: int | None, salt: str) -> "BuildSample":
-        target = None if max_rows is None else max(1, int(max_rows * HEADROOM))
-        return cls(round(person_share(int(estimated_rows), target), 6), int(estimated_rows),
+        rows = int(estimated_rows)
+        if max_rows is None or rows <= max_rows:      # the reader holds it all: build it all
+            return cls(1.0, rows, max_rows, salt)
+        return cls(round(person_share(rows, max(1, int(max_rows * HEADROOM))), 6), rows,
                    max_rows, salt)
 
     @property

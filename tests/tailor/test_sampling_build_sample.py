@@ -10,6 +10,7 @@ from tailor.sampling import HEADROOM, SAMPLE_KEY, BuildSample
 
 def test_share_fits_the_readers_bound_with_headroom():
     assert BuildSample.for_rows(900, 1000, "s").share == 1.0
+    assert BuildSample.for_rows(995, 1000, "s").everyone        # within the headroom: all of it
     assert BuildSample.for_rows(900, None, "s").everyone
     cut = BuildSample.for_rows(40_000, 2000, "s")
     assert cut.share == round(int(2000 * HEADROOM) / 40_000, 6) and not cut.everyone
