@@ -127,9 +127,9 @@ def run(ctx: JobContext) -> dict:
         # (upper bound: every known person, a full candidate list each)
         sample = BuildSample.for_rows(known_rows(mine) * per_person,
                                       cfg.models.max_training_rows, BUILD_SALT)
-        people = sample.restrict(persons)
-        source = sample.restrict(events) if "covisitation" in item_frames else events
-        labels = future(sample.restrict(events), horizon, mine)
+        people, theirs = sample.restrict(persons), sample.restrict(events)
+        source = theirs if "covisitation" in item_frames else events
+        labels = future(theirs, horizon, mine)
         if spec.rows == "persons":
             frame = (people.where(F.col("cutoff").isin(mine))
                      .join(person_labels(labels, ["person_id", "cutoff"]), ["person_id", "cutoff"],

@@ -92,9 +92,8 @@ class Lakehouse:
         """The value of ``key`` that the newest commit at or before ``version`` carrying it was
         written with (``write(..., metadata={key: ...})``), or None. Commits without it
         (compaction, checkpoints) keep the rows and so what was said about them. No Spark."""
-        latest = self.version(name) if version is None else version
-        for entry in arrow_io.open_table(self.uri(name)).history():
-            if entry.get("version", -1) > (latest if latest is not None else -1):
+        for entry in arrow_io.open_table(self.uri(name)).history():   # newest first
+            if version is not None and entry.get("version", -1) > version:
                 continue
             value = entry.get(key)
             if value is None and isinstance(entry.get("userMetadata"), str):  # native engine
