@@ -80,11 +80,11 @@ def run(ctx: JobContext) -> dict:
     bank = build_bank(cfg.load_actions(), p.quiet_hours)
     policy = serving_policy(cfg, bank)
     params = PolicyParams(p.holdout_share, p.holdout_salt, policy.label, ctx.ds)
-    frame = frame.cache()
     # the challenger decides first, in shadow: its choice is logged beside every served decision
     shadow = shadow_policy(cfg, bank)
     shadow_summary, shadow_pick = None, None
-    if shadow is not None:
+    if shadow is not None:   # two passes over the joined frame: computed once
+        frame = frame.cache()
         sparams = PolicyParams(p.holdout_share, p.holdout_salt, shadow.label, ctx.ds)
         rows = frame.mapInPandas(_decider(shadow, sparams, provenance, SHADOW.column_names),
                                  SHADOW.ddl)

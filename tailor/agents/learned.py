@@ -137,36 +137,44 @@ class RewardModels:
     unsubscribe: xgb.XGBClassifier | None
     info: dict[str, Any] = field(default_factory=dict)
 
-    def predict(self, context: pd.DataFrame, bank: Sequence[Action]) -> Predictions:
+    def predict(self, context: pd.DataFrame, bank: Sequence[Action],
+                allowed: np.ndarray | None = None) -> Predictions:
         """Every model's predictions for every person of ``context`` × action of ``bank``.
 
-        The person features are converted once; (person, action) pairs are scored in blocks of
-        :data:`PREDICT_ROWS`: one ``predict`` call per model and block, memory bounded whatever
-        the batch size."""
+        ``allowed`` ((n, 1 + len(bank)) booleans, as the policies take it): only the allowed
+        (person, action) pairs are predicted; the others stay 0 (a policy never puts probability
+        on them, so their value is never read). A prediction does not depend on which other pairs
+        are scored with it, so the allowed ones equal a full prediction's. The person features are
+        converted once; pairs are scored in blocks of at most :data:`PREDICT_ROWS`: one
+        ``predict`` call per model and block, memory bounded whatever the batch size."""
         n, a_count = len(context), 1 + len(bank)
         conv = np.zeros((len(self.conversion), n, a_count))
         value = np.zeros((n, a_count))
         unsub = np.zeros((n, a_count))
         if n == 0 or not bank:
             return Predictions(conv, value, unsub)
+        wanted = (np.ones((n, len(bank)), dtype=bool) if allowed is None
+                  else np.asarray(allowed, dtype=bool)[:, 1:])
         channel = np.array([a.channel for a in bank], dtype=object)
         hour = np.array([a.send_hour for a in bank], float)
         discount = np.array([a.discount for a in bank], float)
         person, inputs = person_matrix(context, self.features), action_inputs(context)
         step = max(1, PREDICT_ROWS // len(bank))
         for lo in range(0, n, step):
-            m = min(step, n - lo)
-            rows = np.repeat(np.arange(lo, lo + m), len(bank))     # person-major
-            acts = action_matrix({k: v[rows] for k, v in inputs.items()}, np.tile(channel, m),
-                                 np.tile(hour, m), np.tile(discount, m))
-            x = _model_input(person[rows], self.features, acts)
-            shape = (m, len(bank))
+            persons, acts = np.nonzero(wanted[lo:lo + step])        # person-major pairs
+            if len(persons) == 0:
+                continue
+            rows = persons + lo
+            x = _model_input(person[rows], self.features,
+                             action_matrix({k: v[rows] for k, v in inputs.items()},
+                                           channel[acts], hour[acts], discount[acts]))
+            cols = acts + 1
             for k, model in enumerate(self.conversion):
-                conv[k, lo:lo + m, 1:] = model.predict_proba(x)[:, 1].reshape(shape)
-            value[lo:lo + m, 1:] = (np.clip(self.value.predict(x), 0, None).reshape(shape)
-                                    if self.value is not None else self.mean_value)
+                conv[k, rows, cols] = model.predict_proba(x)[:, 1]
+            value[rows, cols] = (np.clip(self.value.predict(x), 0, None)
+                                 if self.value is not None else self.mean_value)
             if self.unsubscribe is not None:
-                unsub[lo:lo + m, 1:] = self.unsubscribe.predict_proba(x)[:, 1].reshape(shape)
+                unsub[rows, cols] = self.unsubscribe.predict_proba(x)[:, 1]
         return Predictions(conv, value, unsub)
 
 
@@ -255,7 +263,9 @@ class LearnedPolicy(Policy):
         return values
 
     def score(self, context: pd.DataFrame, allowed: np.ndarray) -> Scored:
-        return self.scored(self.models.predict(context, self.bank), allowed)
+        """Probabilities and mean values; actions outside ``allowed`` are not predicted (their
+        value in :attr:`Scored.values` is meaningless, their probability 0)."""
+        return self.scored(self.models.predict(context, self.bank, allowed), allowed)
 
     def probabilities_from(self, predicted: Predictions, allowed: np.ndarray) -> np.ndarray:
         """:meth:`probabilities` from this policy's own models' predictions made earlier (the
