@@ -81,7 +81,9 @@ def run(ctx: JobContext) -> dict:
 
     data = logged_data(held, bank)
     est = estimators(cfg.ope)
-    predicted = models.predict(data.context, bank)   # once: the challenger's weights and DM / DR
+    # once: the challenger's weights and DM / DR (which read the allowed actions only: every
+    # policy's probabilities and the logged action, consent-consistent by logged_data)
+    predicted = models.predict(data.context, bank, data.allowed)
     evaluation = evaluate_policies(
         data, policies, predicted_outcomes(models, data, bank, cfg.policy.message_cost, predicted),
         est, Bootstrap(n_boot=gate.n_boot, alpha=gate.alpha, seed=learn.seed),

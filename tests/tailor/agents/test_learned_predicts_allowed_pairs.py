@@ -37,3 +37,31 @@ def test_only_allowed_pairs_are_predicted_and_they_equal_the_full_prediction(log
     assert np.array_equal(probs, policy.probabilities_from(full, allowed))
     nobody = allowed[:, 1:].sum(axis=1) == 0
     assert nobody.any() and np.array_equal(probs[nobody, 0], np.ones(nobody.sum()))
+
+
+def test_off_policy_estimates_are_the_same_from_allowed_pairs_only(logged_rows):
+    """train_policy predicts the held-out contexts' allowed pairs only: every estimator reads
+    q̂ through a policy's probabilities (zero outside consent) or at the logged action (inside
+    it), so the estimates are the full prediction's, exactly."""
+    from tailor.agents.policy import UniformPolicy
+    from tailor.evaluation.ope.estimators import default_estimators
+    from tailor.evaluation.policy_eval import logged_data, predicted_outcomes
+
+    models = fit_reward_models(logged_rows, FEATURES, ensemble=2, xgb_params={"n_estimators": 20},
+                               seed=5)
+    rows = logged(600, seed=13)
+    rows["allowed_channels"] = [["email", "push"] if i % 3 else ["email"] for i in range(len(rows))]
+    data = logged_data(rows, BANK)
+    assert data.excluded["consent_mismatch"] > 0 and 0 < data.allowed[:, 1:].mean() < 1
+    policy = LearnedPolicy(BANK, models, SETTINGS)
+    full = models.predict(data.context, BANK)
+    masked = models.predict(data.context, BANK, data.allowed)
+    q_full = predicted_outcomes(models, data, BANK, 0.05, full)
+    q_masked = predicted_outcomes(models, data, BANK, 0.05, masked)
+    for dist in (policy.probabilities_from(full, data.allowed),
+                 UniformPolicy(BANK).probabilities(data.context, data.allowed)):
+        for estimator in default_estimators():
+            for outcome, feedback in data.feedback.items():
+                assert (estimator.estimate(feedback, dist, q_full[outcome])
+                        == estimator.estimate(feedback, dist, q_masked[outcome])), \
+                    (estimator.name, outcome)
