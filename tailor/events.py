@@ -69,6 +69,15 @@ CHANNELS = ("email", "push", "sms", "in_app")
 INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1   # integer fields (quantity, send_hour) are int32
 
 
+def _fits_a_float(value: int) -> bool:
+    """Whether a JSON integer given for a number field is within a double's range."""
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
+
+
 def validate_event(event: Any) -> str | None:
     """Return None if ``event`` is a valid landing event, else a short machine-readable reason.
 
@@ -93,7 +102,7 @@ def validate_event(event: Any) -> str | None:
         if not isinstance(value, expected) and not (  # 2.0 is an integer (as in JSON Schema)
                 expected is int and isinstance(value, float) and value.is_integer()):
             return f"bad_type:{key}"
-        if expected == (int, float) and isinstance(value, int) and value.bit_length() > 1023:
+        if expected == (int, float) and isinstance(value, int) and not _fits_a_float(value):
             return f"bad_value:{key}"  # no float holds it (the checks below would raise)
         if expected is int and isinstance(value, (int, float)) and not INT_MIN <= value <= INT_MAX:
             return f"bad_value:{key}"  # integer fields are 32-bit in bronze

@@ -235,17 +235,13 @@ class DecisionLog:
         self._flushes = 0
         self._index = [b"%d" % i for i in range(4096)]
         self._tails: dict[bytes, bytes] = {}
-        self._scheduled = False
         self.dropped = 0
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._handle: asyncio.TimerHandle | None = None
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._tick()
-
-    def _tick(self) -> None:
-        self.flush()
-        self._handle = self._loop.call_later(0.005, self._tick)
 
     def flush(self) -> None:
         buf = self._buf
@@ -274,9 +270,26 @@ class DecisionLog:
             self.dropped += lines
             log.error("decision log: %d lines dropped (%s)", lines, exc)
 
+    def stop(self) -> None:
+        """Stop the 5 ms flush timer. Call on the loop thread (a loop's timers are not
+        thread-safe: cancelling one from another thread while it fires can raise there and
+        leave a new timer running), before ``close``."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.cancel()
+        self._loop = None
+
+    def _tick(self) -> None:
+        self.flush()
+        if self._loop is not None:
+            self._handle = self._loop.call_later(0.005, self._tick)
+
     def close(self) -> None:
-        if self._loop is not None and getattr(self, "_handle", None) is not None:
-            self._handle.cancel()
+        """Write what is buffered and hand the last segment to ingest (blocking: call after
+        ``stop``, off the loop)."""
+        if self._loop is not None:
+            raise RuntimeError("DecisionLog.close() before stop(): stop the flush timer on "
+                               "the loop thread first")
         self.flush()
         self.writer.close()
 

@@ -12,10 +12,11 @@ operation with is listed.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from tailor.events import CHANNELS, EVENT_FIELDS, REQUIRED_BY_TYPE
+from tailor.events import CHANNELS, EVENT_FIELDS, INT_MAX, INT_MIN, REQUIRED_BY_TYPE
 
 DECISION_PATH = "/v1/decisions/{user_id}"
 
@@ -92,6 +93,12 @@ _VALUE_RULES: dict[str, dict[str, Any]] = {
     "price": {"minimum": 0},
 }
 _JSON_TYPES = {str: "string", int: "integer", bool: "boolean", (int, float): "number"}
+# validate_event's range of every integer field (int32 in bronze) and number field (a double)
+_RANGES: dict[str, dict[str, Any]] = {
+    "integer": {"format": "int32", "minimum": INT_MIN, "maximum": INT_MAX},
+    "number": {"format": "double", "minimum": -sys.float_info.max,
+               "maximum": sys.float_info.max},
+}
 
 
 def _field(name: str, required: bool) -> dict[str, Any]:
@@ -99,7 +106,9 @@ def _field(name: str, required: bool) -> dict[str, Any]:
     optional one may be null (the server treats null as absent)."""
     kind = _JSON_TYPES[EVENT_FIELDS[name]]
     schema: dict[str, Any] = {"type": kind if required else [kind, "null"],
-                              **_VALUE_RULES.get(name, {})}
+                              **_RANGES.get(kind, {}), **_VALUE_RULES.get(name, {})}
+    if "exclusiveMinimum" in schema:
+        del schema["minimum"]
     if required and kind == "string" and "enum" not in schema:
         schema["minLength"] = 1
     if not required and "enum" in schema:

@@ -242,26 +242,35 @@ class LookupServer:
         return self.address
 
     async def close(self) -> None:
+        """Drain and close the connections, then hand the decision log and the events to
+        ingest and close the snapshot; the second half runs even if the first raised."""
         self._draining = True
-        for task in self._tasks:
-            task.cancel()
-        if self._server is not None:
-            self._server.close()
-        if self._recovering is not None:
-            self._recovering.cancel()
-        deadline = time.monotonic() + 10
-        while any(c.pending for c in self.connections.open) and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)  # deferred answers (event fsyncs) still in flight
-        self.connections.close_all()
-        if self._server is not None:
-            await self._server.wait_closed()
-        await asyncio.sleep(0)  # let transports flush and run connection_lost
-        loop = asyncio.get_running_loop()
-        if self.decision_log is not None:
-            await loop.run_in_executor(None, self.decision_log.close)
-        if self.events is not None:
-            await loop.run_in_executor(None, self.events.close)
-        self.app.snapshot.close()
+        try:
+            for task in self._tasks:
+                task.cancel()
+            if self._server is not None:
+                self._server.close()
+            if self._recovering is not None:
+                self._recovering.cancel()
+            deadline = time.monotonic() + 10
+            while any(c.pending for c in self.connections.open) and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)  # deferred answers (event fsyncs) still in flight
+            self.connections.close_all()
+            if self._server is not None:
+                await self._server.wait_closed()
+            await asyncio.sleep(0)  # let transports flush and run connection_lost
+        finally:
+            loop = asyncio.get_running_loop()
+            try:
+                if self.decision_log is not None:
+                    self.decision_log.stop()  # its timer, here on the loop thread
+                    await loop.run_in_executor(None, self.decision_log.close)
+            finally:
+                try:
+                    if self.events is not None:
+                        await loop.run_in_executor(None, self.events.close)
+                finally:
+                    self.app.snapshot.close()
 
     async def _timers(self) -> None:
         """Landing rotation / interval fsync every 0.1 s, overlay expiry every 5 s, the
@@ -638,9 +647,17 @@ class RunningServer:
         return fut.result(timeout)
 
     def stop(self, timeout: float = 30.0) -> None:
+        """Stop the server and wait for it to close (decision log and landing files handed
+        to ingest); re-raises, once, what the server's thread raised while it ran or closed
+        (a failed shutdown is never silent)."""
         if self._loop is not None and self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise TimeoutError(f"server did not stop within {timeout}s")
+        error, self._error = self._error, None
+        if error is not None:
+            raise RuntimeError("the server's thread failed while running or closing") from error
 
     def __enter__(self) -> RunningServer:
         return self

@@ -1,8 +1,9 @@
 """The OpenAPI document says what the server does: bodies the server refuses extra fields in
 are ``additionalProperties: false``; an events array has at least one item; each event type's
-required fields come from ``tailor.events.REQUIRED_BY_TYPE``; rollback documents its 409 and
-the lookups their 503 (a record that fails its checksum)."""
-from tailor.events import REQUIRED_BY_TYPE
+required fields come from ``tailor.events.REQUIRED_BY_TYPE`` and its value ranges are the
+validator's; rollback documents its 409 and the lookups their 503 (a record that fails its
+checksum)."""
+from tailor.events import REQUIRED_BY_TYPE, validate_event
 from tailor.serving.openapi import document
 
 
@@ -54,6 +55,24 @@ def test_event_required_fields_per_type_come_from_events_py():
         assert set(schema["required"]) == {"event_type", *plain}, etype
         assert [{*a["required"]} for alt in schema.get("allOf", []) for a in alt["anyOf"]] == \
             [{name} for group in one_of for name in group], etype
+
+
+def test_event_value_ranges_are_the_validators():
+    """A schema-valid event is never refused for a number out of range: integer fields are
+    int32 and number fields a double in both the document and ``validate_event``."""
+    import jsonschema
+
+    doc = _doc()
+    schema = {**_resolve(doc, {"$ref": "#/components/schemas/Event"}),
+              "components": doc["components"]}
+    purchase = {"event_id": "e-1", "event_type": "purchase", "ts": "2026-12-06T18:00:00Z",
+                "customer_id": "c-1", "item_id": "i-1", "price": 1.0, "quantity": 1}
+    for field, value in [("quantity", 2 ** 31 - 1), ("quantity", -(2 ** 31)),
+                         ("quantity", 2 ** 31), ("quantity", -169980705219367),
+                         ("price", 2 ** 1023), ("price", 2 ** 1024), ("price", 1e308)]:
+        event = {**purchase, field: value}
+        in_schema = jsonschema.Draft202012Validator(schema).is_valid(event)
+        assert in_schema == (validate_event(event) is None), (field, value)
 
 
 def test_documented_error_statuses():
