@@ -84,59 +84,64 @@ def validate_event(event: Any) -> str | None:
     Reasons look like ``missing:item_id``, ``bad_type:price``, ``unknown_event_type:foo``,
     ``bad_ts``, ``bad_value:propensity``; they become ``bronze.quarantine.reason``.
     """
+    return checked_event(event)[0]
+
+
+def checked_event(event: Any) -> tuple[str | None, float | None]:
+    """(:func:`validate_event`'s reason, the event's ``ts`` in epoch seconds when valid): what
+    ingest needs to judge a valid event's time without parsing its ``ts`` a second time."""
     if not isinstance(event, dict):
-        return "not_an_object"
+        return "not_an_object", None
     for key in ("event_id", "event_type", "ts"):
         if not event.get(key):
-            return f"missing:{key}"
+            return f"missing:{key}", None
+    fields = EVENT_FIELDS
     for key, value in event.items():
-        expected = EVENT_FIELDS.get(key)
+        if type(value) is str:  # the common case, decided without the checks below
+            if fields.get(key, str) is str:
+                continue
+            return f"bad_type:{key}", None
+        expected = fields.get(key)
         if expected is None or value is None:
             continue
-        if type(value) is str:  # the common case, decided without the checks below
-            if expected is str:
-                continue
-            return f"bad_type:{key}"
         if isinstance(value, bool) and expected is not bool:
-            return f"bad_type:{key}"
+            return f"bad_type:{key}", None
         if not isinstance(value, expected) and not (  # 2.0 is an integer (as in JSON Schema)
                 expected is int and isinstance(value, float) and value.is_integer()):
-            return f"bad_type:{key}"
+            return f"bad_type:{key}", None
         if expected == (int, float) and isinstance(value, int) and not _fits_a_float(value):
-            return f"bad_value:{key}"  # no float holds it (the checks below would raise)
+            return f"bad_value:{key}", None  # no float holds it (the checks below would raise)
         if expected is int and isinstance(value, (int, float)) and not INT_MIN <= value <= INT_MAX:
-            return f"bad_value:{key}"  # integer fields are 32-bit in bronze
+            return f"bad_value:{key}", None  # integer fields are 32-bit in bronze
     etype = event["event_type"]
-    if etype not in REQUIRED_BY_TYPE:
-        return f"unknown_event_type:{etype}"
-    for options in _REQUIRED_OPTIONS[etype]:
+    options_of = _REQUIRED_OPTIONS.get(etype)
+    if options_of is None:
+        return f"unknown_event_type:{etype}", None
+    for options in options_of:
         for option in options:
             if event.get(option) not in (None, ""):
                 break
         else:
-            return "missing:" + "|".join(options)
-    if not _valid_ts(event["ts"]):
-        return "bad_ts"
+            return "missing:" + "|".join(options), None
+    when = parse_ts(event["ts"])
+    if when is None:
+        return "bad_ts", None
     received = event.get("received_at")
     if received is not None and (not isinstance(received, str) or parse_ts(received) is None):
-        return "bad_value:received_at"
+        return "bad_value:received_at", None
     channel = event.get("channel")
     if channel is not None and channel not in CHANNELS:
-        return "bad_value:channel"
+        return "bad_value:channel", None
     prop = event.get("propensity")
     if prop is not None and not 0.0 < float(prop) <= 1.0:
-        return "bad_value:propensity"
+        return "bad_value:propensity", None
     hour = event.get("send_hour")
     if hour is not None and not 0 <= hour <= 23:
-        return "bad_value:send_hour"
+        return "bad_value:send_hour", None
     price = event.get("price")
     if price is not None and float(price) < 0:
-        return "bad_value:price"
-    return None
-
-
-def _valid_ts(value: str) -> bool:
-    return parse_ts(value) is not None
+        return "bad_value:price", None
+    return None, when
 
 
 def parse_ts(value: Any) -> float | None:

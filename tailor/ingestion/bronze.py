@@ -47,8 +47,12 @@ BROADCAST_IDS = 2_000_000
 
 def landing_file_column() -> F.Column:
     """The local path (or URI) of the line's landing file as Spark read it (``input_file_name()``
-    without the ``file:`` scheme, URL-decoded: same as list_landing_files)."""
-    return F.url_decode(F.regexp_replace(F.input_file_name(), "^file:(//)?", ""))
+    without the ``file:`` scheme, URL-decoded: same as list_landing_files). String functions,
+    not a regular expression: this runs once per line."""
+    uri = F.input_file_name()
+    local = (F.when(uri.startswith("file://"), uri.substr(F.lit(8), F.length(uri)))
+             .when(uri.startswith("file:"), uri.substr(F.lit(6), F.length(uri))).otherwise(uri))
+    return F.url_decode(local)
 
 
 # ------------------------------------------------------------------------------ ingest log

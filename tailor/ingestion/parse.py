@@ -21,9 +21,10 @@ import json
 from collections.abc import Callable
 from typing import Any, Iterator
 
+import orjson
 import pyarrow as pa
 
-from tailor.events import EVENT_FIELDS, SERVER_FIELDS, is_future, parse_ts, validate_event
+from tailor.events import EVENT_FIELDS, SERVER_FIELDS, checked_event, parse_ts
 
 # Spark DDL of a parsed line: every event field, then bookkeeping.
 PARSED_SCHEMA = ", ".join([
@@ -63,16 +64,19 @@ def parse_event(line: str, arrived: float | None = None, max_future_skew: float 
     event dated further after its receipt (``received_at``, else ``arrived``) is ``future_ts``.
     """
     try:
-        event = json.loads(line)
-    except (json.JSONDecodeError, TypeError):
-        return None, "invalid_json"
-    reason = validate_event(event)
+        event = orjson.loads(line)  # ~4x faster; strict RFC 8259 JSON
+    except (orjson.JSONDecodeError, TypeError):
+        try:  # the reference parser also takes NaN, Infinity, unpaired surrogates, huge numbers
+            event = json.loads(line)
+        except (json.JSONDecodeError, TypeError):
+            return None, "invalid_json"
+    reason, when = checked_event(event)
     if reason is not None:
         return None, reason
     if max_future_skew is not None:
-        received = event.get("received_at")  # valid when present (validate_event)
+        received = event.get("received_at")  # valid when present (checked_event)
         base = parse_ts(received) if received is not None else arrived
-        if base is not None and is_future(event["ts"], base, max_future_skew):
+        if base is not None and when > base + max_future_skew:  # tailor.events.is_future
             return None, FUTURE_TS
     return event, None
 
