@@ -29,6 +29,7 @@ from pyspark.sql import functions as F
 from tailor.catalog import table
 from tailor.ingestion.landing import FilePlan, content_hash
 from tailor.ingestion.parse import PARSED_SCHEMA, line_parser
+from tailor.spark import checkpointed
 
 log = logging.getLogger("tailor.ingestion")
 
@@ -159,13 +160,30 @@ def _fingerprint() -> Column:
 
 def suspect_ids(lh: Any, rows: DataFrame) -> DataFrame:
     """The event ids of ``rows`` that need their content compared: seen more than once in
-    ``rows`` or already in bronze (found on the event_id column alone)."""
-    ids = rows.select("event_id")
-    suspects = ids.groupBy("event_id").count().where(F.col("count") > 1).select("event_id")
+    ``rows`` or already in bronze.
+
+    Found on a 64-bit hash of the id first: one aggregation over longs (the run's hashes and
+    bronze's) instead of over id strings, then the rows whose hash repeats give their ids. A
+    hash shared by two different ids only adds a suspect that then ranks alone (``new``, as it
+    would be without the hash), so the statuses are exactly those of comparing the ids."""
+    fresh = rows.select(_id_hash())
+    hashes = fresh.withColumn("_in_bronze", F.lit(False))
     if lh.exists("bronze.events"):
-        known = lh.read("bronze.events").select("event_id").join(ids, "event_id", "left_semi")
-        suspects = suspects.unionByName(known).distinct()
-    return suspects
+        hashes = hashes.unionByName(
+            lh.read("bronze.events").select(_id_hash(), F.lit(True).alias("_in_bronze")))
+    shared = checkpointed(
+        hashes.groupBy("_h").agg(F.count("*").alias("_n"), F.min("_in_bronze").alias("_old"))
+        .where((F.col("_n") > 1) & ~F.col("_old")).select("_h"))  # repeated, and in this run
+    count = shared.count()
+    if not count:
+        return rows.sparkSession.createDataFrame([], "event_id string")
+    side = F.broadcast(shared) if count <= BROADCAST_IDS else shared
+    return (rows.select("event_id", _id_hash()).join(side, "_h", "left_semi")
+            .select("event_id").distinct())
+
+
+def _id_hash() -> Column:
+    return F.xxhash64("event_id").alias("_h")
 
 
 def tag_duplicates(lh: Any, rows: DataFrame, suspects: DataFrame,
