@@ -1,7 +1,15 @@
-"""The ``features`` job, one code version against another, on the same lakehouse and as-of days.
+"""The ``features`` (or ``ingest``) job, one code version against another, on the same inputs.
 
     .venv/bin/python bench/features_job.py --home /tmp/fb --prepare 5000 45 42 \\
         --code before=/tmp/old/venv/bin/python --code after=.venv/bin/python --repeats 2
+    .venv/bin/python bench/features_job.py --job ingest --home /tmp/ib --prepare 100000 30 42 \\
+        --code before=/tmp/old/venv/bin/python --code after=.venv/bin/python
+
+``--job ingest`` times ``tailor run ingest`` on the world's landing files instead: each run starts
+from an empty lakehouse (bronze and ops.ingest_log removed), and the bronze.events each label
+wrote is compared with the first label's by row count and an order-free checksum of every
+column (polars row hashes, summed): the same events, to the bit. Results go to
+``bench/results/<job>_job.json``.
 
 ``--home`` is a Tailor home (a ``conf/`` folder; created from this repository's if missing).
 ``--prepare USERS DAYS SEED`` simulates that world into it and runs ``ingest`` and ``identity``
@@ -31,7 +39,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results" / "features_job.json"
+RESULTS = REPO / "bench" / "results"
+# per job: what its runs remove first (lakehouse folders), what is kept and compared per label
+JOBS = {"features": {"outputs": ["features"], "kept": "features"},
+        "ingest": {"outputs": ["bronze", "ops/ingest_log"], "kept": "bronze"}}
 
 
 def _env(home: Path, python: str) -> dict[str, str]:
@@ -47,33 +58,53 @@ def _tailor(home: Path, python: str, *args: str) -> float:
     return time.perf_counter() - began
 
 
-def prepare(home: Path, users: int, days: int, seed: int, python: str) -> str:
+def prepare(home: Path, users: int, days: int, seed: int, python: str, job: str) -> str:
     if not (home / "conf").exists():
         shutil.copytree(REPO / "conf", home / "conf")
     start = date.fromisoformat("2026-09-01")
     ds = (start + timedelta(days=days - 1)).isoformat()
-    if not (home / "lakehouse" / "silver" / "events").exists():
-        for args in (["simulate", "--users", str(users), "--days", str(days), "--seed", str(seed),
-                      "--out", str(home)], ["run", "ingest", "--ds", ds], ["run", "identity", "--ds", ds]):
+    steps = [["simulate", "--users", str(users), "--days", str(days), "--seed", str(seed),
+              "--out", str(home)]]
+    if job == "features":
+        steps += [["run", "ingest", "--ds", ds], ["run", "identity", "--ds", ds]]
+    ready = home / ("landing" if job == "ingest" else "lakehouse/silver/events")
+    if not ready.exists():
+        for args in steps:
             print(f"  prepare: tailor {' '.join(args)} ({_tailor(home, python, *args):.0f}s)", flush=True)
     return ds
 
 
-def one_run(home: Path, label: str, python: str, ds: str) -> dict:
-    shutil.rmtree(home / "lakehouse" / "features", ignore_errors=True)
-    wall = _tailor(home, python, "run", "features", "--ds", ds)
-    record = json.loads((home / "runs" / ds / "features.json").read_text())
+def one_run(home: Path, label: str, python: str, ds: str, job: str) -> dict:
+    spec = JOBS[job]
+    for folder in spec["outputs"]:
+        shutil.rmtree(home / "lakehouse" / folder, ignore_errors=True)
+    wall = _tailor(home, python, "run", job, "--ds", ds)
+    record = json.loads((home / "runs" / ds / f"{job}.json").read_text())
     kept = home / "bench-tables" / label
     shutil.rmtree(kept, ignore_errors=True)
-    shutil.copytree(home / "lakehouse" / "features", kept)
+    shutil.copytree(home / "lakehouse" / spec["kept"], kept)
+    run = {"label": label, "process_s": round(wall, 1), "job_s": record["seconds"],
+           "job_cpu_s": record["cpu_seconds"]}
+    if job == "ingest":
+        return {**run, "rows": record["events"], "lines": record["lines"],
+                "quarantined": record["quarantined"]}
     commits: dict[str, int] = {}
     for key, w in record["written"].items():   # one table@day each; versions from 0 (fresh tables)
         commits[key.split("@")[0]] = max(commits.get(key.split("@")[0], 0), w["version"])
-    return {"label": label, "process_s": round(wall, 1), "job_s": record["seconds"],
-            "job_cpu_s": record["cpu_seconds"],
-            "rows": sum(w["rows"] for w in record["written"].values()),
+    return {**run, "rows": sum(w["rows"] for w in record["written"].values()),
             "asof_days": len(record["asof_days"]), "tables": len(commits),
             "commits": sum(v + 1 for v in commits.values())}
+
+
+def checksum(path: Path) -> dict:
+    """Rows and an order-free checksum of every column of the Delta table at ``path``."""
+    import polars as pl
+    from deltalake import DeltaTable
+
+    frame = pl.scan_pyarrow_dataset(DeltaTable(str(path)).to_pyarrow_dataset())
+    row = frame.select(pl.len().alias("rows"), pl.struct(pl.all()).hash(seed=0)
+                       .mod(1_000_000_007).cast(pl.Int64).sum().alias("hash_sum")).collect()
+    return row.to_dicts()[0]
 
 
 def _table(path: Path):
@@ -93,8 +124,14 @@ def _close(a, b) -> bool:
     return a == b
 
 
-def compare(home: Path, base: str, other: str) -> dict:
-    """Per table: rows of each, and cells that differ (beyond float tolerance)."""
+def compare(home: Path, base: str, other: str, job: str) -> dict:
+    """Per table: rows of each, and cells that differ (beyond float tolerance); ingest's
+    bronze.events (millions of rows): rows and checksums of each."""
+    if job == "ingest":
+        a, b = (checksum(home / "bench-tables" / label / "events") for label in (base, other))
+        return {"events": {"rows": a["rows"], "rows_other": b["rows"],
+                           "hash_sum": a["hash_sum"], "hash_sum_other": b["hash_sum"],
+                           "same": a == b}}
     out = {}
     for path in sorted((home / "bench-tables" / base).iterdir()):
         a, b = _table(path), _table(home / "bench-tables" / other / path.name)
@@ -107,6 +144,7 @@ def compare(home: Path, base: str, other: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--job", choices=sorted(JOBS), default="features", help="the job to time")
     p.add_argument("--home", type=Path, required=True, help="a Tailor home for the bench world")
     p.add_argument("--prepare", nargs=3, type=int, metavar=("USERS", "DAYS", "SEED"),
                    default=(5000, 45, 42), help="world to simulate if the home has none")
@@ -117,29 +155,34 @@ def main(argv: list[str] | None = None) -> int:
     codes = [tuple(c.split("=", 1)) for c in args.code]
     home = args.home.resolve()
     home.mkdir(parents=True, exist_ok=True)
-    ds = prepare(home, *args.prepare, python=codes[-1][1])
+    ds = prepare(home, *args.prepare, python=codes[-1][1], job=args.job)
     runs = []
     for round_ in range(args.repeats):
         for label, python in codes:
-            runs.append(one_run(home, label, python, ds))
+            runs.append(one_run(home, label, python, ds, args.job))
             print(f"  round {round_ + 1} {json.dumps(runs[-1])}", flush=True)
     per = {}
+    extra = ("rows", "lines", "quarantined") if args.job == "ingest" else (
+        "rows", "asof_days", "tables", "commits")
     for label, _ in codes:
         mine = [r for r in runs if r["label"] == label]
         per[label] = {k: statistics.median(r[k] for r in mine)
                       for k in ("process_s", "job_s", "job_cpu_s")}
-        per[label].update({k: mine[-1][k] for k in ("rows", "asof_days", "tables", "commits")})
+        per[label].update({k: mine[-1][k] for k in extra})
     base = codes[0][0]
-    result = {"users": args.prepare[0], "days": args.prepare[1], "seed": args.prepare[2], "ds": ds,
-              "silver_events": json.loads((home / "runs" / ds / "identity.json").read_text())
-              .get("silver_events"),
-              "median": per, "runs": runs,
-              "same_tables": {label: compare(home, base, label) for label, _ in codes[1:]}}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    result = {"job": args.job, "users": args.prepare[0], "days": args.prepare[1],
+              "seed": args.prepare[2], "ds": ds, "median": per, "runs": runs,
+              "same_tables": {label: compare(home, base, label, args.job)
+                              for label, _ in codes[1:]}}
+    if args.job == "features":
+        result["silver_events"] = json.loads(
+            (home / "runs" / ds / "identity.json").read_text()).get("silver_events")
+    out = RESULTS / f"{args.job}_job.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
     for label, m in per.items():
         print(f"  {label:<8} median process {m['process_s']:7.1f}s  job {m['job_s']:7.1f}s  "
-              f"CPU {m['job_cpu_s']:7.1f}s  rows {m['rows']}  commits {m['commits']}")
+              f"CPU {m['job_cpu_s']:7.1f}s  rows {m['rows']}")
     print(json.dumps(result))
     return 0
 
