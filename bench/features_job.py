@@ -53,8 +53,10 @@ def _env(home: Path, python: str) -> dict[str, str]:
 
 def _tailor(home: Path, python: str, *args: str) -> float:
     began = time.perf_counter()
+    # run from the home: Spark's Python workers put their working directory first on sys.path,
+    # so from this repository they would import its tailor, not the version being timed
     subprocess.run([str(Path(python).parent / "tailor"), *args], env=_env(home, python), check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, cwd=home)
     return time.perf_counter() - began
 
 
@@ -152,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="a code version to time: a label and a Python with that tailor installed")
     p.add_argument("--repeats", type=int, default=2, help="rounds (each label once per round)")
     args = p.parse_args(argv)
-    codes = [tuple(c.split("=", 1)) for c in args.code]
+    codes = [(label, os.path.abspath(python))  # runs start in the home (see _tailor)
+             for label, python in (c.split("=", 1) for c in args.code)]
     home = args.home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     ds = prepare(home, *args.prepare, python=codes[-1][1], job=args.job)
