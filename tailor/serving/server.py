@@ -27,6 +27,7 @@ landing files are fsynced and handed to ingest.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
@@ -243,9 +244,16 @@ class LookupServer:
 
     async def close(self) -> None:
         """Drain and close the connections, then hand the decision log and the events to
-        ingest and close the snapshot; the second half runs even if the first raised."""
+        ingest and close the snapshot; each of those runs even if an earlier step raised."""
         self._draining = True
-        try:
+        loop = asyncio.get_running_loop()
+        async with contextlib.AsyncExitStack() as handover:  # run last to first on exit
+            handover.callback(self.app.snapshot.close)
+            if self.events is not None:
+                handover.push_async_callback(loop.run_in_executor, None, self.events.close)
+            if self.decision_log is not None:
+                handover.push_async_callback(loop.run_in_executor, None, self.decision_log.close)
+                handover.callback(self.decision_log.stop)  # its timer, here on the loop thread
             for task in self._tasks:
                 task.cancel()
             if self._server is not None:
@@ -259,18 +267,6 @@ class LookupServer:
             if self._server is not None:
                 await self._server.wait_closed()
             await asyncio.sleep(0)  # let transports flush and run connection_lost
-        finally:
-            loop = asyncio.get_running_loop()
-            try:
-                if self.decision_log is not None:
-                    self.decision_log.stop()  # its timer, here on the loop thread
-                    await loop.run_in_executor(None, self.decision_log.close)
-            finally:
-                try:
-                    if self.events is not None:
-                        await loop.run_in_executor(None, self.events.close)
-                finally:
-                    self.app.snapshot.close()
 
     async def _timers(self) -> None:
         """Landing rotation / interval fsync every 0.1 s, overlay expiry every 5 s, the
