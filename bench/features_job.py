@@ -40,9 +40,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
-# per job: what its runs remove first (lakehouse folders), what is kept and compared per label
-JOBS = {"features": {"outputs": ["features"], "kept": "features"},
-        "ingest": {"outputs": ["bronze", "ops/ingest_log"], "kept": "bronze"}}
+# per job: what its runs remove first (lakehouse folders), what is kept and compared per label,
+# what must exist before it can run (else --prepare simulates it), the summary fields reported
+JOBS = {"features": {"outputs": ["features"], "kept": "features",
+                     "ready": "lakehouse/silver/events",
+                     "fields": ("rows", "asof_days", "tables", "commits")},
+        "ingest": {"outputs": ["bronze", "ops/ingest_log"], "kept": "bronze", "ready": "landing",
+                   "fields": ("rows", "lines", "quarantined")}}
 
 
 def _env(home: Path, python: str) -> dict[str, str]:
@@ -69,8 +73,7 @@ def prepare(home: Path, users: int, days: int, seed: int, python: str, job: str)
               "--out", str(home)]]
     if job == "features":
         steps += [["run", "ingest", "--ds", ds], ["run", "identity", "--ds", ds]]
-    ready = home / ("landing" if job == "ingest" else "lakehouse/silver/events")
-    if not ready.exists():
+    if not (home / JOBS[job]["ready"]).exists():
         for args in steps:
             print(f"  prepare: tailor {' '.join(args)} ({_tailor(home, python, *args):.0f}s)", flush=True)
     return ds
@@ -165,13 +168,11 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(one_run(home, label, python, ds, args.job))
             print(f"  round {round_ + 1} {json.dumps(runs[-1])}", flush=True)
     per = {}
-    extra = ("rows", "lines", "quarantined") if args.job == "ingest" else (
-        "rows", "asof_days", "tables", "commits")
     for label, _ in codes:
         mine = [r for r in runs if r["label"] == label]
         per[label] = {k: statistics.median(r[k] for r in mine)
                       for k in ("process_s", "job_s", "job_cpu_s")}
-        per[label].update({k: mine[-1][k] for k in extra})
+        per[label].update({k: mine[-1][k] for k in JOBS[args.job]["fields"]})
     base = codes[0][0]
     result = {"job": args.job, "users": args.prepare[0], "days": args.prepare[1],
               "seed": args.prepare[2], "ds": ds, "median": per, "runs": runs,
