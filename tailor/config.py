@@ -361,6 +361,7 @@ class CostConfig(_Section):
 
     price_per_core_hour: float = Field(default=0.048, ge=0)
     currency: str = "USD"
+    cpu_sample_seconds: float = Field(default=1.0, ge=0)  # ops.runs' tree sampling (tailor/usage.py)
 
 
 class IncrementalityConfig(_Section):

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from tailor.config import Config
-from tailor.usage import Usage, snapshot
+from tailor.usage import TreeWatch, Usage
 
 RUNS_TABLE = "ops.runs"
 # appends of different jobs (parallel Airflow tasks) commute: retry a lost commit race
@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RunMeter:
-    """Wall clock and process-tree CPU of one job execution. Neither :meth:`start` nor
-    :meth:`finish` raises: a measurement that fails leaves its fields empty (and is logged)."""
+    """Wall clock and process-tree CPU of one job execution (a :class:`~tailor.usage.TreeWatch`
+    sampling the tree every ``sample_s`` meanwhile). Neither :meth:`start` nor :meth:`finish`
+    raises: a measurement that fails leaves its fields empty (and is logged)."""
 
     job: str
     task: str
@@ -42,13 +43,14 @@ class RunMeter:
     run_id: str
     started_at: datetime
     t0: float
-    usage: Usage | None
-    also: tuple[int, ...] = ()   # processes charged beside this tree (a Spark Connect server)
+    watch: TreeWatch | None
 
     @classmethod
-    def start(cls, job: str, task: str, ds: str, also: tuple[int, ...] = ()) -> "RunMeter":
+    def start(cls, job: str, task: str, ds: str, also: tuple[int, ...] = (),
+              sample_s: float = 1.0) -> "RunMeter":
+        """``also``: processes charged beside this tree (a Spark Connect server)."""
         return cls(job, task, ds, uuid.uuid4().hex, datetime.now(timezone.utc), time.monotonic(),
-                   _measure(also), also)
+                   _watch(also, sample_s))
 
     def wall_seconds(self) -> float:
         return time.monotonic() - self.t0
@@ -56,8 +58,9 @@ class RunMeter:
     def finish(self, cfg: Config, summary: dict[str, Any] | None = None,
                error: BaseException | None = None) -> dict[str, Any]:
         """The ``ops.runs`` row of this execution, measured now ({} if even that fails)."""
-        wall, usage = self.wall_seconds(), _measure(self.also)
-        cpu = usage.cpu_since(self.usage) if usage and self.usage else None
+        wall, usage = self.wall_seconds(), _stop(self.watch)
+        first = self.watch.first if self.watch else None
+        cpu = usage.cpu_since(first) if usage and first else None
         try:
             return run_row(
                 run_id=self.run_id, job=self.job, task=self.task, ds=self.ds,
@@ -71,9 +74,19 @@ class RunMeter:
             return {}
 
 
-def _measure(also: tuple[int, ...] = ()) -> Usage | None:
+def _watch(also: tuple[int, ...], sample_s: float) -> TreeWatch | None:
     try:
-        return snapshot(also)
+        return TreeWatch(also, sample_s).start()
+    except Exception as exc:  # noqa: BLE001 - recording never fails a job
+        log.warning("could not measure CPU usage: %s: %s", type(exc).__name__, exc)
+        return None
+
+
+def _stop(watch: TreeWatch | None) -> Usage | None:
+    if watch is None:
+        return None
+    try:
+        return watch.stop()
     except Exception as exc:  # noqa: BLE001 - recording never fails a job
         log.warning("could not measure CPU usage: %s: %s", type(exc).__name__, exc)
         return None

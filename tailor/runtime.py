@@ -121,7 +121,8 @@ def execute(job: str, run: Callable[[JobContext], dict[str, Any]], ds: str,
     cfg = cfg or get_config()
     credentials.check(cfg, f"job {job}")
     date.fromisoformat(ds)  # fail fast on a malformed --ds
-    meter = RunMeter.start(job, record_as or job, ds, also=spark_connect.charged_pids(cfg))
+    meter = RunMeter.start(job, record_as or job, ds, also=spark_connect.charged_pids(cfg),
+                           sample_s=cfg.cost.cpu_sample_seconds)
     ctx = JobContext(cfg=cfg, ds=ds, job=job, options=dict(options or {}), run_id=meter.run_id,
                      _spark=spark)
     try:

@@ -1,0 +1,90 @@
+"""A descendant whose parent ignores SIGCHLD is reaped by the kernel and its CPU is in nobody's
+counters (pyspark's worker daemon does this to every Python worker): a TreeWatch still counts
+it, at its last sample; a single snapshot cannot."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tailor.usage import ProcessStat, TreeWatch, live_tree, parse_status, snapshot, unreaped_cpu
+
+# a parent that ignores SIGCHLD (as pyspark/daemon.py does), forks a child that burns 0.6 s of
+# CPU and exits (auto-reaped), says so, then waits for stdin
+PARENT = ("import os, signal, sys, time\n"
+          "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+          "if os.fork() == 0:\n"
+          "    t = time.process_time()\n"
+          "    while time.process_time() - t < 0.6: pass\n"
+          "    os._exit(0)\n"
+          "time.sleep(1.5)\n"
+          "print('done', flush=True)\n"
+          "sys.stdin.read()\n")
+
+
+def _run_parent() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", PARENT], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> None:
+    proc.stdin.close()
+    proc.wait(timeout=30)
+
+
+def test_a_watch_counts_a_child_its_parent_left_unreaped():
+    watch = TreeWatch(interval_s=0.05).start()
+    proc = _run_parent()
+    try:
+        assert proc.stdout.readline().strip() == "done"   # the busy child has exited by now
+        usage = watch.stop()
+    finally:
+        _finish(proc)
+    # counted at its last sample: at most one interval (plus a tick) of its 0.6 s is lost
+    assert usage.cpu_since(watch.first) >= 0.6 - 0.05 - 0.02
+    assert usage.unreaped_cpu >= 0.5
+
+
+def test_two_snapshots_miss_it():
+    """The reason for the watch: the child's CPU is in neither the parent's cutime nor ours."""
+    before = snapshot()
+    proc = _run_parent()
+    try:
+        assert proc.stdout.readline().strip() == "done"
+        after = snapshot()
+    finally:
+        _finish(proc)
+    assert after.cpu_since(before) < 0.3
+
+
+def test_unreaped_cpu_counts_only_children_of_an_ignoring_parent():
+    previous = [ProcessStat(10, 1, 100, 5.0),                       # the daemon, still there
+                ProcessStat(11, 10, 200, 2.0),                      # its worker: gone, unreaped
+                ProcessStat(12, 10, 300, 1.5),                      # its worker: still there
+                ProcessStat(20, 1, 400, 3.0)]                       # gone, but 1 reaps it
+    now = {(10, 100), (12, 300), (11, 999)}    # pid 11 recycled: another process
+    assert unreaped_cpu(previous, now, ignoring={10}) == 2.0
+    assert unreaped_cpu(previous, now, ignoring=set()) == 0.0
+
+
+def test_parse_status_reads_the_sigchld_bit_and_the_peak():
+    text = "Name:\tpython3\nVmHWM:\t  2048 kB\nSigIgn:\t0000000000011000\n"   # bit 17 = SIGCHLD
+    assert parse_status(text) == (2048 * 1024, True)
+    assert parse_status("SigIgn:\t0000000001001000\n") == (None, False)
+
+
+def test_pyspark_workers_run_under_a_parent_that_ignores_sigchld(spark):
+    """The premise, on this pyspark: its worker daemon ignores SIGCHLD (pyspark/daemon.py), so
+    its workers' CPU needs the watch."""
+    jvm = spark.sparkContext._gateway.proc.pid
+
+    def burn(batches):
+        t = time.process_time()
+        while time.process_time() - t < 0.1:
+            pass
+        yield from batches
+
+    spark.range(1, numPartitions=1).mapInPandas(burn, "id long").collect()
+    below_jvm = [s for s in live_tree() if s.pid != jvm]
+    assert below_jvm, "no Python worker daemon below the JVM"
+    assert any(s.ignores_sigchld for s in below_jvm)
