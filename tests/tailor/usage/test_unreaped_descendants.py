@@ -10,14 +10,18 @@ import time
 from tailor.usage import ProcessStat, TreeWatch, live_tree, parse_status, snapshot, unreaped_cpu
 
 # a parent that ignores SIGCHLD (as pyspark/daemon.py does), forks a child that burns 0.6 s of
-# CPU and exits (auto-reaped), says so, then waits for stdin
+# CPU and exits (auto-reaped), says so once it is gone, then waits for stdin
 PARENT = ("import os, signal, sys, time\n"
           "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
-          "if os.fork() == 0:\n"
+          "pid = os.fork()\n"
+          "if pid == 0:\n"
           "    t = time.process_time()\n"
           "    while time.process_time() - t < 0.6: pass\n"
           "    os._exit(0)\n"
-          "time.sleep(1.5)\n"
+          "try:\n"
+          "    os.waitpid(pid, 0)   # with SIGCHLD ignored: returns once the child is gone\n"
+          "except ChildProcessError:\n"
+          "    pass\n"
           "print('done', flush=True)\n"
           "sys.stdin.read()\n")
 
@@ -40,9 +44,10 @@ def test_a_watch_counts_a_child_its_parent_left_unreaped():
         usage = watch.stop()
     finally:
         _finish(proc)
-    # counted at its last sample: at most one interval (plus a tick) of its 0.6 s is lost
-    assert usage.cpu_since(watch.first) >= 0.6 - 0.05 - 0.02
-    assert usage.unreaped_cpu >= 0.5
+    # counted at its last sample: what it used after that is lost (one interval, a tick; more
+    # when a busy machine delays the sampling thread)
+    assert usage.cpu_since(watch.first) >= 0.4
+    assert usage.unreaped_cpu >= 0.4
 
 
 def test_two_snapshots_miss_it():
