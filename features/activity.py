@@ -12,10 +12,10 @@ import math
 from datetime import datetime
 from typing import Sequence
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from tailor.features.windows import DAY, last_window, tag_days
+from tailor.features.windows import AS_OF, DAY, FIRST, first_days, last_window, since_date, spread
 
 LOOKBACK_DAYS = 90
 ACTIVE = ("view", "add_to_cart", "purchase")
@@ -29,17 +29,40 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
     """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
-    keyed by ``ds``."""
-    return _rows(tag_days(events, days, 24 * LOOKBACK_DAYS), (DAY,))
+    keyed by ``ds``: each event is summed once, per (person, first day it counts for, date),
+    and the partials of a day's window merged for it (``windows.first_days``)."""
+    tagged, pairs = first_days(_active(events), days)
+    angle = _angle()
+    part = tagged.groupBy("person_id", FIRST, F.to_date("event_ts").alias("__date")).agg(
+        F.sum(F.sin(angle)).alias("__s"), F.sum(F.cos(angle)).alias("__c"),
+        F.count("*").alias("__n"))
+    inside = since_date(F.col(AS_OF), 24 * LOOKBACK_DAYS)
+    agg = (spread(part, pairs).where(inside).groupBy(DAY, "person_id")
+           .agg((F.sum("__s") / F.sum("__n")).alias("__s"), (F.sum("__c") / F.sum("__n")).alias("__c"),
+                F.sum("__n").alias("active_events_90d")))
+    return _finish(agg, (DAY,))
+
+
+def _active(ev: DataFrame) -> DataFrame:
+    return ev.where(F.col("event_type").isin(*ACTIVE))
+
+
+def _angle() -> Column:
+    """The event's time of day (UTC) as an angle: 24 h = 2π."""
+    return (F.hour("event_ts") + F.minute("event_ts") / 60.0) * F.lit(2 * math.pi / 24)
 
 
 def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
-    ev = ev.where(F.col("event_type").isin(*ACTIVE))
-    hour = F.hour("event_ts") + F.minute("event_ts") / 60.0
-    angle = hour * F.lit(2 * math.pi / 24)
-    agg = ev.groupBy(*keys, "person_id").agg(F.avg(F.sin(angle)).alias("__s"),
-                                      F.avg(F.cos(angle)).alias("__c"),
-                                      F.count("*").alias("active_events_90d"))
+    angle = _angle()
+    agg = _active(ev).groupBy(*keys, "person_id").agg(F.avg(F.sin(angle)).alias("__s"),
+                                                     F.avg(F.cos(angle)).alias("__c"),
+                                                     F.count("*").alias("active_events_90d"))
+    return _finish(agg, keys)
+
+
+def _finish(agg: DataFrame, keys: Sequence[str]) -> DataFrame:
+    """Per person (and ``keys``): the mean sine and cosine of the active hours (``__s``,
+    ``__c``) and their count → the circular mean hour and the concentration around it."""
     mean_hour = F.pmod(F.atan2("__s", "__c") * F.lit(24 / (2 * math.pi)), F.lit(24.0))
     return agg.select(
         *keys, "person_id",

@@ -14,7 +14,7 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from tailor.events import CHANNELS
-from tailor.features.windows import DAY, as_of, tag_days
+from tailor.features.windows import DAY, FIRST, as_of, first_days, spread
 
 PRIOR_STRENGTH = 5.0    # pseudo-sends pulling sparse per-channel rates toward the global rate
 DEFAULT_SEND_HOUR = 18
@@ -30,13 +30,42 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
     """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
-    keyed by ``ds`` (global rates are per day too)."""
-    return _rows(tag_days(events, days), (DAY,))
+    keyed by ``ds`` (global rates are per day too): one row per message with the first day its
+    send counts for and the first day each outcome does (``windows.first_days``), spread to
+    the days from its send's on."""
+    tagged, pairs = first_days(events.where(F.col("message_id").isNotNull()), days)
+    first, sent = F.col(FIRST), F.col("event_type") == "message_sent"
+    messages = tagged.groupBy("message_id").agg(
+        F.min(F.when(sent, first)).alias(FIRST),
+        F.min_by(F.when(sent, F.struct("person_id", "channel", "send_hour")),
+                 F.when(sent, first)).alias("__send"),
+        *[F.min(F.when(F.col("event_type").isin(*types), first)).alias(f"__{name}")
+          for name, types in OUTCOMES.items()]).where(F.col(FIRST).isNotNull())
+    per_msg = spread(messages, pairs).select(
+        DAY, "message_id", "__send.person_id", "__send.channel", *[
+            F.coalesce((F.col(f"__{o}") <= F.col(DAY)).cast("int"), F.lit(0)).alias(o)
+            for o in OUTCOMES])
+    # a message opened by a person counts for its send hour from the day both its send and
+    # that person's open count
+    opens = (tagged.where(F.col("event_type") == "message_open")
+             .groupBy("message_id", "person_id").agg(F.min(first).alias("__opened")))
+    opened = (opens.join(messages.select("message_id", F.col(FIRST).alias("__sent"),
+                                         F.col("__send.send_hour").alias("send_hour")),
+                         "message_id")
+              .where(F.col("send_hour").isNotNull())
+              .select("person_id", "message_id", "send_hour",
+                      F.greatest("__opened", "__sent").alias(FIRST)))
+    hours = spread(opened, pairs).groupBy(DAY, "person_id", "send_hour").count()
+    return _channel(_rates(per_msg, (DAY,)), _preferred(hours, [DAY, "person_id"]), (DAY,))
 
 
 def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
     ev = ev.where(F.col("message_id").isNotNull())
-    return (message_rates(ev, keys).join(preferred_hour(ev, keys), [*keys, "person_id"], "left")
+    return _channel(message_rates(ev, keys), preferred_hour(ev, keys), keys)
+
+
+def _channel(rates: DataFrame, hour: DataFrame, keys: Sequence[str]) -> DataFrame:
+    return (rates.join(hour, [*keys, "person_id"], "left")
             .fillna({"preferred_hour": DEFAULT_SEND_HOUR, "preferred_hour_opens": 0}))
 
 
@@ -52,6 +81,13 @@ def message_rates(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
             F.max(F.col("event_type").isin(*types).cast("int")).alias(name)
             for name, types in OUTCOMES.items()])
     per_msg = sends.join(hits, [*keys, "message_id"], "left").fillna(0, subset=list(OUTCOMES))
+    return _rates(per_msg, keys)
+
+
+def _rates(per_msg: DataFrame, keys: Sequence[str]) -> DataFrame:
+    """From one row per sent message (``keys``, person_id, channel, a 0/1 column per outcome):
+    per person, the sends and smoothed rates of every channel."""
+    keys = list(keys)
     per = per_msg.groupBy(*keys, "person_id", "channel").agg(
         F.count("*").alias("sends"), *[F.sum(o).alias(o) for o in OUTCOMES])
     glob = per.groupBy(*keys, "channel").agg(*[
@@ -91,6 +127,11 @@ def preferred_hour(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
              .select(*by, "message_id").distinct())
     hours = (opens.join(sends, [*keys, "message_id"]).where(F.col("send_hour").isNotNull())
              .groupBy(*by, "send_hour").count())
+    return _preferred(hours, by)
+
+
+def _preferred(hours: DataFrame, by: list[str]) -> DataFrame:
+    """From opened messages per (``by``, send_hour): the hour opened most, and the opens."""
     ranked = Window.partitionBy(*by).orderBy(F.col("count").desc(), F.col("send_hour"))
     return (hours.withColumn("r", F.row_number().over(ranked))
             .withColumn("opens", F.sum("count").over(Window.partitionBy(*by)))

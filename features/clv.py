@@ -38,7 +38,7 @@ import pandas as pd
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from tailor.features.windows import AS_OF, DAY, as_of, is_order, order_value, tag_days
+from tailor.features.windows import AS_OF, DAY, FIRST, as_of, first_days, is_order, order_value, spread
 
 FIT_SAMPLE = 50_000          # buyers per as-of day the population parameters are fitted on
 HORIZONS = (30, 90)          # days ahead for the expected-purchases columns
@@ -53,17 +53,29 @@ _GROUP = "__clv_group"              # the one-day path's constant fitting key
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """One row per person with an order before ``at``."""
-    return _rows(as_of(events, at), F.lit(at), ())
+    return _rows(_summaries(_order_days(as_of(events, at), F.lit(at), ()), ["person_id"]), ())
 
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
     """:func:`compute` for every as-of day of ``days`` (``windows.day_frame``) in one pass,
-    keyed by ``ds``; one population fit per day."""
-    return _rows(tag_days(events, days), F.col(AS_OF), (DAY,))
+    keyed by ``ds``; one population fit per day. Spend is summed once per (person, first day
+    it counts for, purchase day) and merged per as-of day (``windows.first_days``)."""
+    tagged, pairs = first_days(events.where(is_order()), days)
+    part = tagged.groupBy("person_id", FIRST, F.to_date("event_ts").alias("__day")).agg(
+        F.sum(order_value()).alias("__spend"))
+    order_days = spread(part, pairs).groupBy(DAY, "person_id", "__day").agg(
+        F.sum("__spend").alias("__spend"), F.max(AS_OF).alias("__at"))
+    return _rows(_summaries(order_days, [DAY, "person_id"]), (DAY,))
 
 
-def _rows(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
-    summaries = _summaries(ev, at, keys)
+def _order_days(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
+    """Per (keys, person, purchase day): the day's spend and the as-of instant."""
+    return (ev.where(is_order())
+            .groupBy(*keys, "person_id", F.to_date("event_ts").alias("__day"))
+            .agg(F.sum(order_value()).alias("__spend"), F.max(at).alias("__at")))
+
+
+def _rows(summaries: DataFrame, keys: Sequence[str]) -> DataFrame:
     fit_keys = list(keys) or [_GROUP]
     if not keys:
         summaries = summaries.withColumn(_GROUP, F.lit(0))
@@ -72,12 +84,9 @@ def _rows(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
     return scored.select(*keys, "person_id", *COLUMNS)
 
 
-def _summaries(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
-    """Per (keys, person) with an order: x, t_x, T (days) and the mean repeat-day spend."""
-    by = [*keys, "person_id"]
-    days = (ev.where(is_order())
-            .groupBy(*by, F.to_date("event_ts").alias("__day"))
-            .agg(F.sum(order_value()).alias("__spend"), F.max(at).alias("__at")))
+def _summaries(days: DataFrame, by: list[str]) -> DataFrame:
+    """Per (keys, person) with an order: x, t_x, T (days) and the mean repeat-day spend, from
+    the spend of each purchase day (:func:`_order_days`)."""
     per = days.groupBy(*by).agg(
         F.count("*").alias("__n"), F.min("__day").alias("__first"), F.max("__day").alias("__last"),
         F.sum("__spend").alias("__total"), F.min_by("__spend", "__day").alias("__first_spend"),

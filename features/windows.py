@@ -110,3 +110,60 @@ def tag_days(events: DataFrame, days: DataFrame, hours: float | None = None) -> 
         on = on & within(F.col(AS_OF), hours)
     arrived = F.col(KNOWN_BY).isNull() | (F.col("ingested_at") <= F.col(KNOWN_BY))
     return events.join(F.broadcast(days), on & arrived).drop(KNOWN_BY)
+
+
+# --- many as-of days, each event once (aggregates that merge) --------------------------------
+
+FIRST = "__first_day"   # first-day tagged events / partials: the earliest as-of day they count for
+
+
+def first_days(events: DataFrame, days: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """For aggregates that merge (counts, sums, min, max): each event *once*, with :data:`FIRST`,
+    the earliest day of ``days`` it counts for (as :func:`tag_days` decides, without look-back),
+    and the pairs (:data:`FIRST`, :data:`DAY`, :data:`AS_OF`) that :func:`spread` partial
+    aggregates keyed by :data:`FIRST` over.
+
+    A day's instant and its arrival cutoff both grow with the day (the end of the day; its write
+    instant), so an event that counts for one day counts for every later one: aggregate the
+    events by their first day, then merge the partials of every first day up to a day — the
+    events are read once, not once per day (:func:`tag_days` copies each event to every day it
+    counts for). A look-back window that ends at the day's instant is applied after the merge,
+    on partials keyed by the event's date as well (the instants are midnights). Days whose
+    cutoffs do not grow so (some days with an arrival cutoff and some without: never the
+    features job's) fall back to one copy per day, each spread to its own day only."""
+    spark = events.sparkSession
+    rows = sorted(tuple(r) for r in days.select(
+        DAY, F.unix_micros(AS_OF), F.unix_micros(KNOWN_BY)).collect())
+    cutoffs = [known for _, _, known in rows]
+    grows = all(k is None for k in cutoffs) or (
+        None not in cutoffs and cutoffs == sorted(cutoffs))   # type: ignore[type-var]
+    if grows:
+        first: Column | None = None
+        for day, at, known in rows:
+            counts = F.col("event_ts") < F.timestamp_micros(F.lit(at))
+            if known is not None:
+                counts = counts & (F.col("ingested_at") <= F.timestamp_micros(F.lit(known)))
+            first = (F.when(counts, F.lit(day)) if first is None
+                     else first.when(counts, F.lit(day)))
+        tagged = events.withColumn(FIRST, first if first is not None else F.lit(None).cast("string"))
+        tagged = tagged.where(F.col(FIRST).isNotNull())
+        pairs = [(f, d, at) for f, _, _ in rows for d, at, _ in rows if f <= d]
+    else:
+        tagged = tag_days(events, days).drop(AS_OF).withColumnRenamed(DAY, FIRST)
+        pairs = [(d, d, at) for d, at, _ in rows]
+    frame = spark.createDataFrame(pairs, f"{FIRST} string, {DAY} string, __micros long")
+    return tagged, frame.select(FIRST, DAY, F.timestamp_micros("__micros").alias(AS_OF))
+
+
+def spread(partials: DataFrame, pairs: DataFrame) -> DataFrame:
+    """Partial aggregates keyed by :data:`FIRST` (:func:`first_days`), one copy per as-of day
+    they count for, with :data:`DAY` and :data:`AS_OF` in place of :data:`FIRST`."""
+    return partials.join(F.broadcast(pairs), FIRST).drop(FIRST)
+
+
+def since_date(at: Column, hours: float) -> Column:
+    """True for partials keyed by an event's date (``__date``) whose events lie in the ``hours``
+    before ``at`` (a midnight, and ``hours`` whole days: as :func:`within` on each event)."""
+    if hours % 24:
+        raise ValueError(f"a look-back on dates needs whole days, not {hours} hours")
+    return F.col("__date") >= F.to_date(at - F.lit(timedelta(hours=hours)))
