@@ -96,7 +96,8 @@ def one_run(home: Path, label: str, python: str, ds: str, job: str) -> dict:
     commits: dict[str, int] = {}
     for key, w in record["written"].items():   # one table@day each; versions from 0 (fresh tables)
         commits[key.split("@")[0]] = max(commits.get(key.split("@")[0], 0), w["version"])
-    return {**run, "rows": sum(w["rows"] for w in record["written"].values()),
+    return {**run, "group_s": record.get("group_seconds"),
+            "rows": sum(w["rows"] for w in record["written"].values()),
             "asof_days": len(record["asof_days"]), "tables": len(commits),
             "commits": sum(v + 1 for v in commits.values())}
 

@@ -13,12 +13,15 @@ missing one is backfilled, stamped with today, and so never used for that cutoff
 context days lie on a calendar grid (``features/asof.py``), so the next day's run asks for the
 days yesterday's asked for and, keeping them, computes ds only (six days in seven).
 
-One pass per group: a group with ``compute_days`` gets all its as-of days at once (each event
-tagged with the days it counts for, ``features/windows.py``), and each table gets one Delta
-commit for all its days. A group without it runs ``compute`` per day, still in one commit.
+One pass per group: a group with ``compute_days`` gets all its as-of days at once, and each
+table gets one Delta commit for all its days. Groups whose aggregates merge (profile, activity,
+channel, discount, clv) read each event once, aggregate it by the first as-of day it counts
+for and merge those partials per day (``windows.first_days``); the others (behaviour's hour
+windows and newest items, covisitation's sessions, item_stats) copy each event to every day it
+counts for (``windows.tag_days``). A group without it runs ``compute`` per day, still in one commit.
 ``spark.concurrent_writes`` groups are written at a time (``tailor.spark.concurrently``). The
-run's report says how long each group's pass took (``seconds``, table → s; overlapping when
-groups run concurrently).
+run's report says how long each group's pass took (``group_seconds``, table → s; overlapping
+when groups run concurrently) beside the job's own ``seconds``.
 """
 from __future__ import annotations
 
@@ -125,7 +128,7 @@ def run(ctx: JobContext) -> dict:
     for entries in concurrently(materialise, GROUPS.values(), cfg.spark.concurrent_writes):
         written.update(entries)
     return {"clock": cfg.clock.mode, "asof_days": days, "written": written,
-            "kept": kept, "seconds": seconds,
+            "kept": kept, "group_seconds": seconds,
             "fingerprints": {g.table: g.fingerprint() for g in GROUPS.values()},
             "rows_out": sum(w["rows"] for w in written.values()),
             "silver_events_version": lh.version("silver.events")}
