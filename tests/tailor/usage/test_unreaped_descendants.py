@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
-from tailor.usage import ProcessStat, TreeWatch, live_tree, parse_status, snapshot, unreaped_cpu
+from tailor.usage import ProcessStat, TreeWatch, parse_status, snapshot, unreaped_cpu
 
 # a parent that ignores SIGCHLD (as pyspark/daemon.py does), forks a child that burns 0.6 s of
 # CPU and exits (auto-reaped), says so once it is gone, then waits for stdin
@@ -77,19 +76,3 @@ def test_parse_status_reads_the_sigchld_bit_and_the_peak():
     assert parse_status(text) == (2048 * 1024, True)
     assert parse_status("SigIgn:\t0000000001001000\n") == (None, False)
 
-
-def test_pyspark_workers_run_under_a_parent_that_ignores_sigchld(spark):
-    """The premise, on this pyspark: its worker daemon ignores SIGCHLD (pyspark/daemon.py), so
-    its workers' CPU needs the watch."""
-    jvm = spark.sparkContext._gateway.proc.pid
-
-    def burn(batches):
-        t = time.process_time()
-        while time.process_time() - t < 0.1:
-            pass
-        yield from batches
-
-    spark.range(1, numPartitions=1).mapInPandas(burn, "id long").collect()
-    below_jvm = [s for s in live_tree() if s.pid != jvm]
-    assert below_jvm, "no Python worker daemon below the JVM"
-    assert any(s.ignores_sigchld for s in below_jvm)
