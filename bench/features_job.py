@@ -79,6 +79,16 @@ def prepare(home: Path, users: int, days: int, seed: int, python: str, job: str)
     return ds
 
 
+def _world(home: Path, prepare: tuple[int, int, int]) -> tuple[int, int, int]:
+    """(users, days, seed) of the world in ``home``: its ``world.json`` when the simulator wrote
+    one (a kept world: ``--prepare`` did not make it), else ``--prepare``'s."""
+    path = home / "world.json"
+    if not path.exists():
+        return tuple(prepare)  # type: ignore[return-value]
+    made = json.loads(path.read_text())["arguments"]
+    return int(made["users"]), int(made["days"]), int(made["seed"])
+
+
 def one_run(home: Path, label: str, python: str, ds: str, job: str) -> dict:
     spec = JOBS[job]
     for folder in spec["outputs"]:
@@ -88,7 +98,9 @@ def one_run(home: Path, label: str, python: str, ds: str, job: str) -> dict:
     kept = home / "bench-tables" / label
     shutil.rmtree(kept, ignore_errors=True)
     shutil.copytree(home / "lakehouse" / spec["kept"], kept)
-    run = {"label": label, "process_s": round(wall, 1), "job_s": record["seconds"],
+    seconds = record["seconds"]   # a dict of the groups' times in code before 2026-12-07
+    run = {"label": label, "process_s": round(wall, 1),
+           "job_s": None if isinstance(seconds, dict) else seconds,
            "job_cpu_s": record["cpu_seconds"]}
     if job == "ingest":
         return {**run, "rows": record["events"], "lines": record["lines"],
@@ -96,7 +108,7 @@ def one_run(home: Path, label: str, python: str, ds: str, job: str) -> dict:
     commits: dict[str, int] = {}
     for key, w in record["written"].items():   # one table@day each; versions from 0 (fresh tables)
         commits[key.split("@")[0]] = max(commits.get(key.split("@")[0], 0), w["version"])
-    return {**run, "group_s": record.get("group_seconds"),
+    return {**run, "group_s": seconds if isinstance(seconds, dict) else record.get("group_seconds"),
             "rows": sum(w["rows"] for w in record["written"].values()),
             "asof_days": len(record["asof_days"]), "tables": len(commits),
             "commits": sum(v + 1 for v in commits.values())}
@@ -171,12 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     per = {}
     for label, _ in codes:
         mine = [r for r in runs if r["label"] == label]
-        per[label] = {k: statistics.median(r[k] for r in mine)
-                      for k in ("process_s", "job_s", "job_cpu_s")}
+        per[label] = {k: statistics.median(v) if (v := [r[k] for r in mine if r[k] is not None])
+                      else None for k in ("process_s", "job_s", "job_cpu_s")}
         per[label].update({k: mine[-1][k] for k in JOBS[args.job]["fields"]})
     base = codes[0][0]
-    result = {"job": args.job, "users": args.prepare[0], "days": args.prepare[1],
-              "seed": args.prepare[2], "ds": ds, "median": per, "runs": runs,
+    world = _world(home, args.prepare)
+    result = {"job": args.job, "users": world[0], "days": world[1],
+              "seed": world[2], "ds": ds, "median": per, "runs": runs,
               "same_tables": {label: compare(home, base, label, args.job)
                               for label, _ in codes[1:]}}
     if args.job == "features":
@@ -186,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     for label, m in per.items():
-        print(f"  {label:<8} median process {m['process_s']:7.1f}s  job {m['job_s']:7.1f}s  "
+        job = "    n/a" if m["job_s"] is None else f"{m['job_s']:7.1f}"
+        print(f"  {label:<8} median process {m['process_s']:7.1f}s  job {job}s  "
               f"CPU {m['job_cpu_s']:7.1f}s  rows {m['rows']}")
     print(json.dumps(result))
     return 0
