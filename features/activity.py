@@ -24,7 +24,7 @@ DEFAULT_ACTIVE_HOUR = 18.0   # nobody seen: the usual evening peak (same as chan
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """One row per person with any browsing or buying in the window."""
-    return _rows(last_window(events, at, 24 * LOOKBACK_DAYS), ())
+    return _rows(last_window(events, at, 24 * LOOKBACK_DAYS))
 
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
@@ -52,12 +52,12 @@ def _angle() -> Column:
     return (F.hour("event_ts") + F.minute("event_ts") / 60.0) * F.lit(2 * math.pi / 24)
 
 
-def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
+def _rows(ev: DataFrame) -> DataFrame:
     angle = _angle()
-    agg = _active(ev).groupBy(*keys, "person_id").agg(F.avg(F.sin(angle)).alias("__s"),
+    agg = _active(ev).groupBy("person_id").agg(F.avg(F.sin(angle)).alias("__s"),
                                                      F.avg(F.cos(angle)).alias("__c"),
                                                      F.count("*").alias("active_events_90d"))
-    return _finish(agg, keys)
+    return _finish(agg, ())
 
 
 def _finish(agg: DataFrame, keys: Sequence[str]) -> DataFrame:

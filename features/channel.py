@@ -25,7 +25,7 @@ OUTCOMES = {"open": ("message_open",), "click": ("message_click",), "convert": (
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """Per person: for each channel sends and smoothed open / click / convert / response rates;
     preferred send hour; messages received. Persons with no message have no row (see fills)."""
-    return _rows(as_of(events, at), ())
+    return _rows(as_of(events, at))
 
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
@@ -59,9 +59,9 @@ def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
     return _channel(_rates(per_msg, (DAY,)), _preferred(hours, [DAY, "person_id"]), (DAY,))
 
 
-def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
+def _rows(ev: DataFrame) -> DataFrame:
     ev = ev.where(F.col("message_id").isNotNull())
-    return _channel(message_rates(ev, keys), preferred_hour(ev, keys), keys)
+    return _channel(message_rates(ev), preferred_hour(ev), ())
 
 
 def _channel(rates: DataFrame, hour: DataFrame, keys: Sequence[str]) -> DataFrame:
@@ -69,19 +69,18 @@ def _channel(rates: DataFrame, hour: DataFrame, keys: Sequence[str]) -> DataFram
             .fillna({"preferred_hour": DEFAULT_SEND_HOUR, "preferred_hour_opens": 0}))
 
 
-def message_rates(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
-    """One row per person (and ``keys``) with ``<channel>_sends`` and
+def message_rates(ev: DataFrame) -> DataFrame:
+    """One row per person with ``<channel>_sends`` and
     ``<channel>_<outcome>_rate`` columns."""
-    keys = list(keys)
     sends = (ev.where(F.col("event_type") == "message_sent")
-             .select(*keys, "person_id", "message_id", "channel")
-             .dropDuplicates([*keys, "message_id"]))
+             .select("person_id", "message_id", "channel")
+             .dropDuplicates(["message_id"]))
     hits = ev.where(F.col("event_type").isin("message_open", "message_click", "conversion")) \
-        .groupBy(*keys, "message_id").agg(*[
+        .groupBy("message_id").agg(*[
             F.max(F.col("event_type").isin(*types).cast("int")).alias(name)
             for name, types in OUTCOMES.items()])
-    per_msg = sends.join(hits, [*keys, "message_id"], "left").fillna(0, subset=list(OUTCOMES))
-    return _rates(per_msg, keys)
+    per_msg = sends.join(hits, "message_id", "left").fillna(0, subset=list(OUTCOMES))
+    return _rates(per_msg, ())
 
 
 def _rates(per_msg: DataFrame, keys: Sequence[str]) -> DataFrame:
@@ -117,15 +116,15 @@ def _rates(per_msg: DataFrame, keys: Sequence[str]) -> DataFrame:
             .withColumn("messages_received", total.cast("long")))
 
 
-def preferred_hour(ev: DataFrame, keys: Sequence[str] = ()) -> DataFrame:
+def preferred_hour(ev: DataFrame) -> DataFrame:
     """The send hour of the messages a person opened most often (ties → the earlier hour), with
-    the number of opened messages behind it (per person and ``keys``)."""
-    by = [*keys, "person_id"]
+    the number of opened messages behind it (per person)."""
+    by = ["person_id"]
     sends = (ev.where(F.col("event_type") == "message_sent")
-             .select(*keys, "message_id", "send_hour").dropDuplicates([*keys, "message_id"]))
+             .select("message_id", "send_hour").dropDuplicates(["message_id"]))
     opens = (ev.where(F.col("event_type") == "message_open")
              .select(*by, "message_id").distinct())
-    hours = (opens.join(sends, [*keys, "message_id"]).where(F.col("send_hour").isNotNull())
+    hours = (opens.join(sends, "message_id").where(F.col("send_hour").isNotNull())
              .groupBy(*by, "send_hour").count())
     return _preferred(hours, by)
 

@@ -53,7 +53,7 @@ _GROUP = "__clv_group"              # the one-day path's constant fitting key
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """One row per person with an order before ``at``."""
-    return _rows(_summaries(_order_days(as_of(events, at), F.lit(at), ()), ["person_id"]), ())
+    return _rows(_summaries(_order_days(as_of(events, at), F.lit(at)), ["person_id"]), ())
 
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
@@ -68,10 +68,10 @@ def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
     return _rows(_summaries(order_days, [DAY, "person_id"]), (DAY,))
 
 
-def _order_days(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
-    """Per (keys, person, purchase day): the day's spend and the as-of instant."""
+def _order_days(ev: DataFrame, at: Column) -> DataFrame:
+    """Per (person, purchase day): the day's spend and the as-of instant."""
     return (ev.where(is_order())
-            .groupBy(*keys, "person_id", F.to_date("event_ts").alias("__day"))
+            .groupBy("person_id", F.to_date("event_ts").alias("__day"))
             .agg(F.sum(order_value()).alias("__spend"), F.max(at).alias("__at")))
 
 

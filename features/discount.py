@@ -22,7 +22,7 @@ def compute(events: DataFrame, at: datetime) -> DataFrame:
     """Per messaged person: discounted / full-price sends, their smoothed conversion rates, the
     sensitivity (their difference), mean discount received, and the share of the person's
     orders placed in response to a message (conversions / all orders)."""
-    return _rows(as_of(events, at), ())
+    return _rows(as_of(events, at))
 
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
@@ -51,21 +51,21 @@ def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
     return _discount(sends, orders, [DAY, "person_id"])
 
 
-def _rows(ev: DataFrame, keys: Sequence[str]) -> DataFrame:
-    by = [*keys, "person_id"]
+def _rows(ev: DataFrame) -> DataFrame:
+    by = ["person_id"]
     # one row per sent message: its send (of one ``message_sent`` row, if duplicated) and
     # whether any conversion names it; the events are read once for both
     sent = F.col("event_type") == "message_sent"
     messages = (ev.where(F.col("message_id").isNotNull()
                          & F.col("event_type").isin("message_sent", "conversion"))
-                .groupBy(*keys, "message_id").agg(
+                .groupBy("message_id").agg(
                     F.first(F.when(sent, F.struct("person_id", "discount")), ignorenulls=True)
                     .alias("send"),
                     F.max((F.col("event_type") == "conversion").cast("int")).alias("converted")))
     orders = ev.where(is_order()).groupBy(*by).agg(
         count_if(F.col("event_type") == "conversion").alias("conv_orders"),
         F.count("*").alias("orders"))
-    return _discount(_sends(messages, keys), orders, by)
+    return _discount(_sends(messages, ()), orders, by)
 
 
 def _sends(messages: DataFrame, keys: Sequence[str]) -> DataFrame:

@@ -38,7 +38,7 @@ UNKNOWN_CATEGORY = "unknown"
 
 def compute(events: DataFrame, at: datetime) -> DataFrame:
     """One row per person with any event before ``at``."""
-    return _rows(as_of(events, at), F.lit(at), ())
+    return _rows(as_of(events, at), F.lit(at))
 
 
 def compute_days(events: DataFrame, days: DataFrame) -> DataFrame:
@@ -71,8 +71,9 @@ def _days_since(at: Column, ts: Column) -> Column:
     return (at.cast("long") - ts.cast("long")) / 86400.0
 
 
-def _rows(ev: DataFrame, at: Column, keys: Sequence[str]) -> DataFrame:
-    by = [*keys, "person_id"]
+def _rows(ev: DataFrame, at: Column) -> DataFrame:
+    """The reference: one as-of instant ``at`` over the events that count for it."""
+    by = ["person_id"]
     days_since = _days_since(at, F.col("event_ts"))
     activity = ev.groupBy(*by).agg(
         F.min(days_since).alias("days_since_last_event"),

@@ -17,7 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import pyarrow as pa
 
@@ -25,6 +25,7 @@ from tailor.config import Config
 from tailor.usage import TreeWatch, Usage
 
 RUNS_TABLE = "ops.runs"
+T = TypeVar("T")
 # appends of different jobs (parallel Airflow tasks) commute: retry a lost commit race
 COMMIT_RETRIES = 20
 
@@ -75,18 +76,17 @@ class RunMeter:
 
 
 def _watch(also: tuple[int, ...], sample_s: float) -> TreeWatch | None:
-    try:
-        return TreeWatch(also, sample_s).start()
-    except Exception as exc:  # noqa: BLE001 - recording never fails a job
-        log.warning("could not measure CPU usage: %s: %s", type(exc).__name__, exc)
-        return None
+    return _quietly(lambda: TreeWatch(also, sample_s).start())
 
 
 def _stop(watch: TreeWatch | None) -> Usage | None:
-    if watch is None:
-        return None
+    return _quietly(watch.stop) if watch is not None else None
+
+
+def _quietly(measure: Callable[[], T]) -> T | None:
+    """``measure()``, or None (logged) if it fails: recording never fails a job."""
     try:
-        return watch.stop()
+        return measure()
     except Exception as exc:  # noqa: BLE001 - recording never fails a job
         log.warning("could not measure CPU usage: %s: %s", type(exc).__name__, exc)
         return None
