@@ -168,7 +168,9 @@ def candidates(profile: DataFrame, items: DataFrame, events: DataFrame, at: Inst
                             _known_category(F.col("favourite_category")).alias("favourite_category"),
                             "frequency", "recency_days", "avg_order_value")
     covis = covisit_scores(people, events, at, covisitation, keys)
-    touches = checkpointed(item_touches(events, at, keys))  # three sources + history read it
+    # three sources and the history read it; on disk: it is GBs at scale, and the pool's sorts
+    # need the memory (tailor.spark.checkpointed)
+    touches = checkpointed(item_touches(events, at, keys), on_disk=True)
     pairs = candidate_pairs(people, items, events, at, per_user, covis_scores=covis, seen=seen,
                             touches=touches, keys=keys)
     history = touches.select(*keys, "person_id", "item_id", F.col("views").alias("user_item_views"),

@@ -62,9 +62,15 @@ def run(ctx: JobContext) -> dict:
                            "gold.user_scores", mode="overwrite_partitions",
                            partition_by=["ds"], replace_partitions={"ds": ctx.ds})
 
+    # The ranking sorts every person's proposals twice (features/candidates.interleave): at 1M
+    # customers its tasks need the execution memory the cached features held (with them kept,
+    # UNABLE_TO_ACQUIRE_MEMORY on 2026-12-07). The candidates read the four profile columns
+    # they use from the profile group itself (the same persons: person_features' base group).
+    features.unpersist(blocking=True)
+    profile = lh.read(GROUPS["profile"].table, partitions={"ds": ctx.ds})
     ranker = serving_model("ranker", cfg, lh)
     versions["ranker"] = ranker.version
-    cands = candidates(features, items, lh.read("silver.events"), ctx.day_end(),
+    cands = candidates(profile, items, lh.read("silver.events"), ctx.day_end(),
                        cfg.models.ranker.candidates_per_user, covisitation=covisitation,
                        seen=cfg.models.ranker.seen_items)
     keys = ["person_id", "item_id"]
@@ -75,7 +81,6 @@ def run(ctx: JobContext) -> dict:
            .withColumn("ranker_version", F.lit(versions["ranker"])))
     recs = lh.write(top, "gold.recommendations", mode="overwrite_partitions", partition_by=["ds"],
                     replace_partitions={"ds": ctx.ds})
-    features.unpersist()
     return {"model_versions": versions, "ltv_lifetime": lifetime.describe(),
             "user_scores_version": user_scores.version,
             "persons_scored": user_scores.rows_written, "recommendations_version": recs.version,

@@ -386,10 +386,16 @@ def run_tailor(argv: list[str]) -> int:
 
 
 def finish(code: int) -> None:
-    """End a job's process the way an interpreter's exit would — wait for its non-daemon
-    threads, run its atexit handlers (logging's flush among them), flush stdout and stderr —
-    but without tearing down every preloaded module one by one (~0.9 s for MLflow, GX and the
-    rest), as multiprocessing's children end."""
+    """End a job's process the way an interpreter's exit would — threading's exit hooks (a
+    ``concurrent.futures`` pool left open stops its idle workers there), then wait for the
+    non-daemon threads, run the atexit handlers (logging's flush among them), flush stdout
+    and stderr — but without tearing down every preloaded module one by one (~0.9 s for
+    MLflow, GX and the rest), as multiprocessing's children end. Joining the threads without
+    the hooks first waited forever on a pool's idle workers: a score job that failed at 1M
+    customers never ended, and its DAG run with it."""
+    shutdown = getattr(threading, "_shutdown", None)   # what Py_FinalizeEx calls first
+    if shutdown is not None:
+        shutdown()
     for thread in threading.enumerate():
         if thread is not threading.main_thread() and not thread.daemon:
             thread.join()
