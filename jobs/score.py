@@ -39,7 +39,7 @@ def _schema(keys: list[str], cols: Iterable[str]) -> str:
 def run(ctx: JobContext) -> dict:
     """Score every person known on ds."""
     cfg, lh = ctx.cfg, ctx.lakehouse
-    features = person_features(lh, ctx.ds).cache()
+    features = person_features(lh, ctx.ds)   # read once, by the models: not cached
     items = lh.read(GROUPS["item_stats"].table, partitions={"ds": ctx.ds})
     covisitation = lh.read(GROUPS["covisitation"].table, partitions={"ds": ctx.ds})
     # models take numbers; arrays (recent items, top categories) stay out of the pandas batches
@@ -62,11 +62,9 @@ def run(ctx: JobContext) -> dict:
                            "gold.user_scores", mode="overwrite_partitions",
                            partition_by=["ds"], replace_partitions={"ds": ctx.ds})
 
-    # The ranking sorts every person's proposals twice (features/candidates.interleave): at 1M
-    # customers its tasks need the execution memory the cached features held (with them kept,
-    # UNABLE_TO_ACQUIRE_MEMORY on 2026-12-07). The candidates read the four profile columns
-    # they use from the profile group itself (the same persons: person_features' base group).
-    features.unpersist(blocking=True)
+    # The candidates read the four profile columns they use from the profile group itself (the
+    # same persons: person_features' base group). A features cache shared with them held memory
+    # the pool's sorts need at 1M customers (UNABLE_TO_ACQUIRE_MEMORY on 2026-12-07).
     profile = lh.read(GROUPS["profile"].table, partitions={"ds": ctx.ds})
     ranker = serving_model("ranker", cfg, lh)
     versions["ranker"] = ranker.version

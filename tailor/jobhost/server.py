@@ -393,12 +393,13 @@ def finish(code: int) -> None:
     MLflow, GX and the rest), as multiprocessing's children end. Joining the threads without
     the hooks first waited forever on a pool's idle workers: a score job that failed at 1M
     customers never ended, and its DAG run with it."""
-    shutdown = getattr(threading, "_shutdown", None)   # what Py_FinalizeEx calls first
-    if shutdown is not None:
+    shutdown = getattr(threading, "_shutdown", None)   # what Py_FinalizeEx calls first:
+    if shutdown is not None:                            # the hooks, then the joins
         shutdown()
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
+    else:
+        for thread in threading.enumerate():
+            if thread is not threading.main_thread() and not thread.daemon:
+                thread.join()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
