@@ -78,10 +78,12 @@ def run(ctx: JobContext) -> dict:
     }
     p = cfg.policy
     bank = build_bank(cfg.load_actions(), p.quiet_hours)
-    policy = serving_policy(cfg, bank)
+    threads = cfg.spark.task_cpus   # the policies score inside Spark tasks
+    policy = serving_policy(cfg, bank).with_threads(threads)
     params = PolicyParams(p.holdout_share, p.holdout_salt, policy.label, ctx.ds)
     # the challenger decides first, in shadow: its choice is logged beside every served decision
     shadow = shadow_policy(cfg, bank)
+    shadow = None if shadow is None else shadow.with_threads(threads)
     shadow_summary, shadow_pick = None, None
     if shadow is not None:   # two passes over the joined frame: computed once
         frame = frame.cache()

@@ -45,7 +45,8 @@ def run(ctx: JobContext) -> dict:
     # models take numbers; arrays (recent items, top categories) stay out of the pandas batches
     persons = features.select(*[c for c, t in features.dtypes if not t.startswith("array")])
 
-    ltv, churn = serving_model("ltv", cfg, lh), serving_model("churn", cfg, lh)
+    threads = cfg.spark.task_cpus   # the models predict inside Spark tasks
+    ltv, churn = (serving_model(name, cfg, lh).with_threads(threads) for name in ("ltv", "churn"))
     versions = {"ltv": ltv.version, "churn": churn.version}
     # LTV over the lifetime: the prediction over its label horizon × each person's BG/NBD ratio
     lifetime = lifetime_extension(cfg, lh)
@@ -66,7 +67,7 @@ def run(ctx: JobContext) -> dict:
     # same persons: person_features' base group). A features cache shared with them held memory
     # the pool's sorts need at 1M customers (UNABLE_TO_ACQUIRE_MEMORY on 2026-12-07).
     profile = lh.read(GROUPS["profile"].table, partitions={"ds": ctx.ds})
-    ranker = serving_model("ranker", cfg, lh)
+    ranker = serving_model("ranker", cfg, lh).with_threads(threads)
     versions["ranker"] = ranker.version
     cands = candidates(profile, items, lh.read("silver.events"), ctx.day_end(),
                        cfg.models.ranker.candidates_per_user, covisitation=covisitation,

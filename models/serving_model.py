@@ -8,8 +8,9 @@ analyst sees at once that no learned model is serving.
 """
 from __future__ import annotations
 
+import copy
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,16 @@ class ServingModel:
     version: str
     model: Any = None                      # the champion (XGBoost), or
     baseline: Predictor | None = None      # the baseline, fitted once on the train split
+
+    def with_threads(self, threads: int) -> ServingModel:
+        """This model predicting on ``threads`` OpenMP threads (a copy; a baseline has no
+        threads). Inside a Spark task, the task's cores (``spark.task.cpus``): two tasks whose
+        XGBoost each takes both cores of a two-core machine contend."""
+        if self.model is None:
+            return self
+        model = copy.deepcopy(self.model)
+        model.set_params(n_jobs=threads)
+        return replace(self, model=model)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         if self.model is not None:

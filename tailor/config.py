@@ -58,6 +58,12 @@ class SparkConfig(_Section):
     concurrent_writes: int = Field(default=2, ge=1)
     connect: SparkConnectConfig = SparkConnectConfig()
 
+    @property
+    def task_cpus(self) -> int:
+        """Cores one Spark task owns (``spark.task.cpus``, Spark's default 1): the threads a
+        library may use inside a task (XGBoost's predictions in score and decide)."""
+        return int(self.conf.get("spark.task.cpus", "1"))
+
     @field_validator("conf", mode="before")
     @classmethod
     def _spark_strings(cls, conf: Any) -> Any:

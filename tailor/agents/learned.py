@@ -23,6 +23,7 @@ challenger can be evaluated on them. Every constant is configuration (``policy.l
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Sequence
 
@@ -137,8 +138,21 @@ class RewardModels:
     unsubscribe: xgb.XGBClassifier | None
     info: dict[str, Any] = field(default_factory=dict)
 
+    def with_threads(self, threads: int) -> "RewardModels":
+        """These models predicting on ``threads`` OpenMP threads each (a copy). Inside a Spark
+        task, the task's cores: two tasks whose XGBoost each takes both cores of a two-core
+        machine contend (decide's predictions ~10% slower)."""
+        def own(model):
+            if model is None:
+                return None
+            mine = copy.deepcopy(model)
+            mine.set_params(n_jobs=threads)
+            return mine
+        return replace(self, conversion=[own(m) for m in self.conversion], value=own(self.value),
+                       unsubscribe=own(self.unsubscribe))
+
     def predict(self, context: pd.DataFrame, bank: Sequence[Action],
-                allowed: np.ndarray | None = None) -> Predictions:
+                allowed: np.ndarray | None = None, unsubscribe: bool = True) -> Predictions:
         """Every model's predictions for every person of ``context`` × action of ``bank``.
 
         ``allowed`` ((n, 1 + len(bank)) booleans, as the policies take it): only the allowed
@@ -146,7 +160,9 @@ class RewardModels:
         on them, so their value is never read). A prediction does not depend on which other pairs
         are scored with it, so the allowed ones equal a full prediction's. The person features are
         converted once; pairs are scored in blocks of at most :data:`PREDICT_ROWS`: one
-        ``predict`` call per model and block, memory bounded whatever the batch size."""
+        ``predict`` call per model and block, memory bounded whatever the batch size.
+        ``unsubscribe=False`` leaves P(unsubscribe) at 0 without predicting it (a policy whose
+        unsubscribe cost is 0 never reads it: one model in 12 of the default ensemble)."""
         n, a_count = len(context), 1 + len(bank)
         conv = np.zeros((len(self.conversion), n, a_count))
         value = np.zeros((n, a_count))
@@ -173,7 +189,7 @@ class RewardModels:
                 conv[k, rows, cols] = model.predict_proba(x)[:, 1]
             value[rows, cols] = (np.clip(self.value.predict(x), 0, None)
                                  if self.value is not None else self.mean_value)
-            if self.unsubscribe is not None:
+            if unsubscribe and self.unsubscribe is not None:
                 unsub[rows, cols] = self.unsubscribe.predict_proba(x)[:, 1]
         return Predictions(conv, value, unsub)
 
@@ -253,6 +269,10 @@ class LearnedPolicy(Policy):
         return LearnedPolicy(self.bank, self.models, replace(self.settings, **changes),
                              self.version)
 
+    def with_threads(self, threads: int) -> "LearnedPolicy":
+        return LearnedPolicy(self.bank, self.models.with_threads(threads), self.settings,
+                             self.version)
+
     def member_values(self, predicted: Predictions) -> np.ndarray:
         """(K, n, A) value of each action under each ensemble member (column 0: no message)."""
         s = self.settings
@@ -265,7 +285,9 @@ class LearnedPolicy(Policy):
     def score(self, context: pd.DataFrame, allowed: np.ndarray) -> Scored:
         """Probabilities and mean values; actions outside ``allowed`` are not predicted (their
         value in :attr:`Scored.values` is meaningless, their probability 0)."""
-        return self.scored(self.models.predict(context, self.bank, allowed), allowed)
+        predicted = self.models.predict(context, self.bank, allowed,
+                                        unsubscribe=self.settings.unsubscribe_cost != 0)
+        return self.scored(predicted, allowed)
 
     def probabilities_from(self, predicted: Predictions, allowed: np.ndarray) -> np.ndarray:
         """:meth:`probabilities` from this policy's own models' predictions made earlier (the

@@ -98,6 +98,11 @@ class Policy(ABC):
                              "(consent is a hard constraint)")
         return probs
 
+    def with_threads(self, threads: int) -> "Policy":
+        """This policy scoring on at most ``threads`` threads (inside a Spark task: the task's
+        cores). A policy of plain numpy is single-threaded already: itself."""
+        return self
+
     @property
     def label(self) -> str:
         return f"{self.name}:{self.version}"
