@@ -37,7 +37,7 @@ def run(ctx: JobContext) -> dict:
     # each distinct id triple's person, computed once; broadcast to the event scan when there are
     # few enough (identity.broadcast_max_triples), so the events are shuffled once (for the write)
     persons = checkpointed(event_persons(bronze, links, privacy.pseudonym_key,
-                                         privacy.person_id_length))
+                                         privacy.person_id_length, resolution.triples))
     triples = persons.count()
     broadcast = 0 < triples <= conf.broadcast_max_triples
     events = lh.write(attribute_events(bronze, persons, broadcast),

@@ -30,13 +30,14 @@ def linkable_ids(bronze: DataFrame, max_iterations: int = 30,
     carrying it and a customer id, or a chain of events sharing an anonymous and a device id
     that reaches one. Every piece of evidence counts (no over-merge rule): an upper bound."""
     from tailor.identity.graph import connected_components
-    from tailor.identity.resolve import _vertex, co_occurrence, id_occurrences
+    from tailor.identity.resolve import _vertex, co_occurrence, id_occurrences, id_triples
 
-    occ = id_occurrences(bronze)
+    triples = id_triples(bronze)
+    occ = id_occurrences(triples)
     to_customer = (occ.where(F.col("customer_id").isNotNull())
                    .select(_vertex(F.col("id_type"), F.col("id_value")).alias("src"),
                            _vertex("customer", F.col("customer_id")).alias("dst")))
-    shared = co_occurrence(bronze).select(_vertex("anonymous", F.col("anonymous_id")).alias("src"),
+    shared = co_occurrence(triples).select(_vertex("anonymous", F.col("anonymous_id")).alias("src"),
                                           _vertex("device", F.col("device_id")).alias("dst"))
     comp = connected_components(to_customer.unionByName(shared).distinct(),
                                 max_iterations=max_iterations,

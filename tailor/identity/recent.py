@@ -12,7 +12,13 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from tailor.identity.resolve import customer_evidence, owners, pseudonymise_column, resolve_events
+from tailor.identity.resolve import (
+    customer_evidence,
+    id_triples,
+    owners,
+    pseudonymise_column,
+    resolve_events,
+)
 
 MAP_KEY = ["id_type", "id_hash"]
 
@@ -20,7 +26,7 @@ MAP_KEY = ["id_type", "id_hash"]
 def recent_owner_map(bronze: DataFrame, key: str, length: int) -> DataFrame:
     """(id_type, id_hash, person_id) for ids the slice ties to a customer (one owner per id)."""
     pseudo = pseudonymise_column(key, length)
-    own = owners(customer_evidence(bronze))
+    own = owners(customer_evidence(id_triples(bronze)))
     id_hash = pseudo(F.concat(F.col("id_type"), F.lit(":"), F.col("id_value")))
     return own.select("id_type", id_hash.alias("id_hash"), pseudo(F.col("owner")).alias("person_id"))
 
