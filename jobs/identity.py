@@ -14,6 +14,7 @@ import os
 from tailor.identity.evaluation import evaluate_assignments, linkable_ids
 from tailor.identity.resolve import (
     attribute_events,
+    count_triples,
     event_persons,
     identity_map,
     resolve_identities,
@@ -34,18 +35,22 @@ def run(ctx: JobContext) -> dict:
     links = checkpointed(resolution.links)
     idmap = lh.write(identity_map(links, privacy.pseudonym_key, privacy.person_id_length),
                      "silver.identity_map", mode="overwrite", partition_by=[])
-    # each distinct id triple's person, computed once; broadcast to the event scan when there are
-    # few enough (identity.broadcast_max_triples), so the events are shuffled once (for the write)
+    # each distinct id triple's person, computed once; broadcast to the event scan, keyed by a
+    # hash of the triple, when there are few enough (identity.broadcast_max_triples) and no two
+    # share a hash: then the events are never shuffled — and, read from bronze's event_date
+    # partitions, written where they are (not clustered again by event_date)
     persons = checkpointed(event_persons(bronze, links, privacy.pseudonym_key,
                                          privacy.person_id_length, resolution.triples))
-    triples = persons.count()
-    broadcast = 0 < triples <= conf.broadcast_max_triples
+    triples, unique = count_triples(persons)
+    broadcast = 0 < triples <= conf.broadcast_max_triples and unique
     events = lh.write(attribute_events(bronze, persons, broadcast),
-                      "silver.events", mode="overwrite", partition_by=["event_date"])
+                      "silver.events", mode="overwrite", partition_by=["event_date"],
+                      cluster=not broadcast)
     summary = {"identity_map_version": idmap.version, "identity_links": idmap.rows_written,
                "silver_events_version": events.version, "silver_events": events.rows_written,
                "bronze_version": lh.version("bronze.events"),
                "id_triples": triples, "events_join": "broadcast" if broadcast else "shuffle",
+               "triple_keys_unique": unique,
                "graph_iterations": resolution.iterations,
                "graph_method": resolution.graph_method,
                "evidence": {r["evidence"]: r["count"]

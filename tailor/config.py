@@ -273,7 +273,7 @@ class IdentityConfig(_Section):
     max_iterations: int = 30
     local_graph_max_edges: int = Field(default=200_000, ge=0)
     identified_events: bool = True
-    broadcast_max_triples: int = Field(default=1_000_000, ge=0)
+    broadcast_max_triples: int = Field(default=5_000_000, ge=0)
     ground_truth: str | None = None
 
 

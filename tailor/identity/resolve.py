@@ -323,15 +323,37 @@ def event_persons(bronze: DataFrame, links: DataFrame, key: str, length: int,
     return resolve_triples(found, links, key, length)
 
 
+def triple_key() -> F.Column:
+    """A 64-bit hash of a row's (customer_id, anonymous_id, device_id); the null flags tell
+    apart triples whose non-null ids are the same values in other places."""
+    ids = [F.col(c) for c in TRIPLE_KEYS]
+    return F.xxhash64(*ids, *(c.isNull() for c in ids))
+
+
+def count_triples(persons: DataFrame) -> tuple[int, bool]:
+    """(rows of ``persons`` (:func:`event_persons`), whether their :func:`triple_key` are
+    unique): a broadcast on the key is exact only then. One aggregation."""
+    row = persons.agg(F.count("*").alias("n"),
+                      F.countDistinct(triple_key()).alias("keys")).first()
+    return int(row["n"]), row["keys"] == row["n"]
+
+
 def attribute_events(bronze: DataFrame, persons: DataFrame, broadcast: bool = False) -> DataFrame:
     """Every bronze event with the ``person_id`` of its triple in ``persons``
-    (:func:`event_persons`), joined null-safe on the three ids, as silver rows. ``broadcast``:
-    every task gets the whole of ``persons`` (held by the driver while it is sent), so the events
-    are not shuffled for the join; without it both sides are shuffled on the ids."""
-    keys = ["customer_id", *ID_COLUMNS.values()]
-    side = persons.select(*[F.col(c).alias(f"_t_{c}") for c in keys], "person_id")
-    on = [F.col(c).eqNullSafe(F.col(f"_t_{c}")) for c in keys]
-    return bronze.join(F.broadcast(side) if broadcast else side, on).select(*SILVER_COLUMNS)
+    (:func:`event_persons`), as silver rows.
+
+    ``broadcast``: every task gets ``persons`` as (:func:`triple_key`, person_id) — held by the
+    driver while it is sent, ~50 bytes a triple — and looks each event's key up, so the events
+    are not shuffled for the join. Exact only when no two triples share a key, which the caller
+    checks first (:func:`count_triples`). Without it both sides are shuffled and joined
+    null-safe on the three ids."""
+    if broadcast:
+        side = persons.select(triple_key().alias("_tk"), "person_id")
+        return (bronze.withColumn("_tk", triple_key()).join(F.broadcast(side), "_tk")
+                .select(*SILVER_COLUMNS))
+    side = persons.select(*[F.col(c).alias(f"_t_{c}") for c in TRIPLE_KEYS], "person_id")
+    on = [F.col(c).eqNullSafe(F.col(f"_t_{c}")) for c in TRIPLE_KEYS]
+    return bronze.join(side, on).select(*SILVER_COLUMNS)
 
 
 def resolve_triples(triples: DataFrame, links: DataFrame, key: str, length: int) -> DataFrame:

@@ -132,7 +132,7 @@ class Lakehouse:
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
               when_matched: str = "update", unique_keys: bool = False,
-              metadata: dict[str, str] | None = None) -> WriteResult:
+              metadata: dict[str, str] | None = None, cluster: bool = True) -> WriteResult:
         """Write a Spark DataFrame as one Delta transaction; returns the committed version.
 
         ``overwrite_partitions`` replaces exactly the partitions present in ``df`` (plus any named
@@ -141,13 +141,17 @@ class Lakehouse:
         first keeps one row per key of ``df``, unless the caller says its rows are already
         ``unique_keys`` (that pass shuffles every row). ``metadata`` (``tailor.*`` keys) is kept
         in the commit, where :meth:`commit_metadata` reads it back (e.g. the person sample a
-        training set holds).
+        training set holds). ``cluster`` (the bridge engine): shuffle the rows on the partition
+        columns first, so one task writes each partition value (fewest files); ``False`` writes
+        each task's rows where they are (a file per partition value per task) — for rows that
+        arrive grouped by those columns already (silver.events from bronze.events, both by
+        event_date), it saves a shuffle of every row. The native engine never shuffles.
         """
         conform(name, df.dtypes)
         self._add_declared_columns(name)
         result = self.engine.write(df, self.uri(name), mode, partition_by=partition_by, keys=keys,
                                    replace_partitions=replace_partitions, when_matched=when_matched,
-                                   unique_keys=unique_keys, metadata=metadata)
+                                   unique_keys=unique_keys, metadata=metadata, cluster=cluster)
         return WriteResult(name, result.version, result.mode, result.files_added,
                            result.files_removed, result.rows_written, result.extra)
 

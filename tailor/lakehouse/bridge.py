@@ -99,9 +99,10 @@ class BridgeEngine:
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
               when_matched: str = "update", unique_keys: bool = False,
-              metadata: dict[str, str] | None = None) -> WriteResult:
+              metadata: dict[str, str] | None = None, cluster: bool = True) -> WriteResult:
         """Write ``df`` to the Delta table at ``uri``; returns the committed version
-        (``metadata``: extra ``tailor.*`` keys of the commit)."""
+        (``metadata``: extra ``tailor.*`` keys of the commit; ``cluster``: shuffle the rows on
+        the partition columns first, see :meth:`tailor.lakehouse.Lakehouse.write`)."""
         mode = WriteMode(mode)
         part_cols = list(partition_by or [])
         exists = DeltaTable.is_deltatable(uri)
@@ -131,11 +132,12 @@ class BridgeEngine:
                 if merged is None:
                     return WriteResult(uri, read_dt.version(), mode.value)
                 df = merged
-                return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace, metadata)
+                return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace, metadata,
+                                              cluster)
             if not unique_keys:
                 df = df.dropDuplicates(list(keys))
         return self._write_and_commit(df, uri, mode, part_cols, read_dt, replace_partitions,
-                                      metadata)
+                                      metadata, cluster)
 
     def _check_schema(self, uri: str, dt: DeltaTable, new: pa.Schema) -> None:
         old_fields = _schema_fields(arrow_io.arrow_schema(dt))
@@ -180,10 +182,11 @@ class BridgeEngine:
     def _write_and_commit(self, df: DataFrame, uri: str, mode: WriteMode, part_cols: list[str],
                           read_dt: DeltaTable | None,
                           replace_partitions: dict[str, Any] | None,
-                          metadata: dict[str, str] | None = None) -> WriteResult:
+                          metadata: dict[str, str] | None = None,
+                          cluster: bool = True) -> WriteResult:
         write_id = uuid.uuid4().hex
         schema = _arrow_schema_of(df)
-        data = df.repartition(*part_cols) if part_cols else df
+        data = df.repartition(*part_cols) if part_cols and cluster else df
         writer = make_file_writer(uri, part_cols, write_id, self.target_file_rows)
         meta = data.mapInArrow(writer, from_arrow_schema(FILE_META_SCHEMA)).collect()
         adds = [AddAction(m["path"], m["size"], json.loads(m["partition_values"]),

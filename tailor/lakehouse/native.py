@@ -80,7 +80,8 @@ class NativeEngine:
               partition_by: Sequence[str] | None = None, keys: Sequence[str] | None = None,
               replace_partitions: dict[str, Any] | None = None,
               when_matched: str = "update", unique_keys: bool = False,
-              metadata: dict[str, str] | None = None) -> WriteResult:
+              metadata: dict[str, str] | None = None, cluster: bool = True) -> WriteResult:
+        # ``cluster`` is the bridge's: Spark's own writer never shuffles before writing
         mode = WriteMode(mode)
         parts = list(partition_by or [])
         if mode == WriteMode.MERGE and self.exists(uri):
