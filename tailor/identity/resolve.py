@@ -195,22 +195,29 @@ def resolve_identities(bronze: DataFrame, max_iterations: int = 30,
         F.col("id_value").alias("anonymous_id"), F.col("owner").alias("anon_owner"))
     dev_own = own.where(F.col("id_type") == "device").select(
         F.col("id_value").alias("device_id"), F.col("owner").alias("device_owner"))
-    cooc = (cooc.join(anon_own, "anonymous_id", "left").join(dev_own, "device_id", "left")
+    kept = (cooc.join(anon_own, "anonymous_id", "left").join(dev_own, "device_id", "left")
             .where(F.col("anon_owner").isNull() | F.col("device_owner").isNull()
-                   | (F.col("anon_owner") == F.col("device_owner")))
-            .select("anonymous_id", "device_id", "links", "last_seen"))
+                   | (F.col("anon_owner") == F.col("device_owner"))))
+    cooc = kept.select("anonymous_id", "device_id", "links", "last_seen")
 
-    edges = (own.select(_vertex(F.col("id_type"), F.col("id_value")).alias("src"),
-                        _vertex("customer", F.col("owner")).alias("dst"))
-             .unionByName(cooc.select(_vertex("anonymous", F.col("anonymous_id")).alias("src"),
-                                      _vertex("device", F.col("device_id")).alias("dst"))))
-    vertices = seen.select(_vertex(F.col("id_type"), F.col("id_value")).alias("vertex"))
-    cc = connected_components(edges, vertices, max_iterations=max_iterations,
-                              local_max_edges=local_max_edges)
-    comp = cc.vertices
+    # The graph: an owned id's edge to its owner, co-occurrence edges between ids. Its components
+    # are labelled with every owned id contracted into its owner's vertex (contracting an edge
+    # keeps the components' members together), so only co-occurrence edges with an unowned end
+    # remain — both ends owned is one customer (a self-loop) or was dropped above: a graph of the
+    # unowned ids and the customers they touch, a fraction of all ids. A label is only a key to
+    # group ids by (the anchor is the earliest id); it names another vertex than the full
+    # graph's would.
+    def contracted(owner: str, id_type: str, column: str) -> F.Column:
+        return F.coalesce(_vertex("customer", F.col(owner)), _vertex(id_type, F.col(column)))
 
+    edges = kept.select(contracted("anon_owner", "anonymous", "anonymous_id").alias("src"),
+                        contracted("device_owner", "device", "device_id").alias("dst"))
     ids = (seen.withColumn("vertex", _vertex(F.col("id_type"), F.col("id_value")))
-           .join(comp, "vertex").join(own, ["id_type", "id_value"], "left"))
+           .join(own, ["id_type", "id_value"], "left")
+           .withColumn("_rep", F.coalesce(_vertex("customer", F.col("owner")), F.col("vertex"))))
+    cc = connected_components(edges, ids.select(F.col("_rep").alias("vertex")),
+                              max_iterations=max_iterations, local_max_edges=local_max_edges)
+    ids = ids.join(cc.vertices.select(F.col("vertex").alias("_rep"), "component"), "_rep")
     size = ids.groupBy("component").agg(
         F.count("*").alias("component_size"),
         F.countDistinct("owner").alias("n_owners"), F.min("owner").alias("only_owner"))
