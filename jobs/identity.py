@@ -60,7 +60,8 @@ def run(ctx: JobContext) -> dict:
         if os.path.exists(path) or "://" in path:
             metrics = evaluate_assignments(links, ctx.spark.read.parquet(path),
                                            linkable_ids(bronze, conf.max_iterations,
-                                                        conf.local_graph_max_edges))
+                                                        conf.local_graph_max_edges,
+                                                        resolution.triples))
             summary["identity_quality"] = metrics
             print(f"identity precision={metrics['precision']:.4f} recall={metrics['recall']:.4f} "
                   f"({metrics['correct']} of {metrics['truth']} ground-truth ids correct, "

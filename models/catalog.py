@@ -1,7 +1,8 @@
 """The known models by name, and scoring with any of them (used by training and the scoring job)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import copy
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,8 @@ from tailor.models.spec import ModelSpec
 
 if TYPE_CHECKING:
     import xgboost as xgb
+
+M = TypeVar("M", bound="xgb.XGBModel")
 
 SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (ltv.SPEC, churn.SPEC, ranker.SPEC)}
 
@@ -38,3 +41,12 @@ def predict(name: str, model: xgb.XGBModel, frame: pd.DataFrame) -> np.ndarray:
     if missing:
         raise ValueError(f"{name}: frame lacks feature columns the model needs: {missing}")
     return get_spec(name).score(model, frame[columns])
+
+
+def with_threads(model: M, threads: int) -> M:
+    """A copy of ``model`` predicting on ``threads`` OpenMP threads. Inside a Spark task, the
+    task's cores (``spark.task.cpus``): two tasks whose XGBoost each takes both cores of a
+    two-core machine contend."""
+    mine = copy.deepcopy(model)
+    mine.set_params(n_jobs=threads)
+    return mine

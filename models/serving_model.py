@@ -8,7 +8,6 @@ analyst sees at once that no learned model is serving.
 """
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,7 +18,7 @@ import pandas as pd
 from tailor.catalog import table as declared
 from tailor.lakehouse import TableNotFoundError
 from tailor.models.baselines import Predictor, rule_of
-from tailor.models.catalog import get_spec, predict
+from tailor.models.catalog import get_spec, predict, with_threads
 from tailor.models.lifetime import LifetimeExtension, fit_lifetime
 from tailor.models.registry import NoChampionError, load_champion
 from tailor.models.training_data import hold
@@ -40,11 +39,7 @@ class ServingModel:
         """This model predicting on ``threads`` OpenMP threads (a copy; a baseline has no
         threads). Inside a Spark task, the task's cores (``spark.task.cpus``): two tasks whose
         XGBoost each takes both cores of a two-core machine contend."""
-        if self.model is None:
-            return self
-        model = copy.deepcopy(self.model)
-        model.set_params(n_jobs=threads)
-        return replace(self, model=model)
+        return self if self.model is None else replace(self, model=with_threads(self.model, threads))
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         if self.model is not None:

@@ -23,7 +23,6 @@ challenger can be evaluated on them. Every constant is configuration (``policy.l
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Sequence
 
@@ -34,6 +33,7 @@ import xgboost as xgb
 from tailor.agents.actions import NO_MESSAGE, Action
 from tailor.agents.policy import Policy, Scored, greedy, uniform_over
 from tailor.events import CHANNELS
+from tailor.models.catalog import with_threads
 
 DEFAULT_PREFERRED_HOUR = 18.0
 ACTION_COLUMNS = [*(f"a_is_{c}" for c in CHANNELS), "a_send_hour", "a_discount", "a_hour_gap",
@@ -143,11 +143,7 @@ class RewardModels:
         task, the task's cores: two tasks whose XGBoost each takes both cores of a two-core
         machine contend (decide's predictions ~10% slower)."""
         def own(model):
-            if model is None:
-                return None
-            mine = copy.deepcopy(model)
-            mine.set_params(n_jobs=threads)
-            return mine
+            return None if model is None else with_threads(model, threads)
         return replace(self, conversion=[own(m) for m in self.conversion], value=own(self.value),
                        unsubscribe=own(self.unsubscribe))
 

@@ -25,14 +25,16 @@ from pyspark.sql import functions as F
 
 
 def linkable_ids(bronze: DataFrame, max_iterations: int = 30,
-                 local_max_edges: int = 0) -> DataFrame:
+                 local_max_edges: int = 0, triples: DataFrame | None = None) -> DataFrame:
     """(id_type, id_value) of every id with an evidence path to some customer: an event
     carrying it and a customer id, or a chain of events sharing an anonymous and a device id
-    that reaches one. Every piece of evidence counts (no over-merge rule): an upper bound."""
+    that reaches one. Every piece of evidence counts (no over-merge rule): an upper bound.
+    ``triples``: :func:`tailor.identity.resolve.id_triples` of ``bronze`` already computed (the
+    identity job's, checkpointed), so the events are not aggregated again."""
     from tailor.identity.graph import connected_components
     from tailor.identity.resolve import _vertex, co_occurrence, id_occurrences, id_triples
 
-    triples = id_triples(bronze)
+    triples = id_triples(bronze) if triples is None else triples
     occ = id_occurrences(triples)
     to_customer = (occ.where(F.col("customer_id").isNotNull())
                    .select(_vertex(F.col("id_type"), F.col("id_value")).alias("src"),
