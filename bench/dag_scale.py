@@ -17,8 +17,11 @@ later on the kept world (the tasks the run still owes, :func:`resume_size`), and
 entry in ``--out`` adds the sittings up.
 
 Prints a table per size and, last, one JSON object (also ``bench/results/dag_scale.json``) with
-per size ``users``, ``events``, ``dag_s``, ``peak_mb``, ``tasks`` (task → seconds), ``status``;
-and ``growth_10x`` (DAG time ratio per 10× customers, between consecutive finished sizes).
+per size ``users``, ``events``, ``dag_s``, ``peak_mb``, ``tasks`` (task → seconds), ``status``,
+``started_utc`` and ``commit`` (the code measured; ``-dirty`` when the tree had changes); and
+``growth_10x`` (DAG time ratio per 10× customers, between consecutive finished sizes).
+``--combine`` puts sizes measured by separate invocations (one size a night, say) into one
+summary with their growth, each size saying which file it came from.
 
     .venv/bin/python bench/dag_scale.py                          # 10k, 100k, 1M x 30 days
     .venv/bin/python bench/dag_scale.py --sizes 10000 --days 30  # one size
@@ -30,6 +33,8 @@ and ``growth_10x`` (DAG time ratio per 10× customers, between consecutive finis
         --out bench/results/dag_scale_1m.json                    # ... and the rest, later
     .venv/bin/python bench/dag_scale.py --sizes 100000 --next-day \
         --out bench/results/x.json                               # + the day after, on its lakehouse
+    .venv/bin/python bench/dag_scale.py --combine bench/results/a.json bench/results/b.json
+                                                                 # sizes run apart, one summary
 
 ``--next-day`` simulates one day more and holds that day's landing files back from the first run;
 then it delivers them and runs the DAG for that day on the lakehouse the first run left (the
@@ -196,7 +201,7 @@ def run_size(users: int, days: int, seed: int, deadline_s: float | None = None,
     world = DATA / (f"{users}x{days}-s{seed}" + ("-next" if next_day else ""))
     shutil.rmtree(world, ignore_errors=True)
     (world / "mlflow").mkdir(parents=True)
-    out: dict = {"users": users, "days": days, "seed": seed}
+    out: dict = {"users": users, "days": days, "seed": seed, **provenance()}
     extra = {"TAILOR__CLOCK__REPLAY_KEEP_WRITTEN": "true"} if next_day else {}
     with _world_environment(world, extra):
         try:
@@ -309,6 +314,24 @@ def unfinished(upstream: dict[str, list[str]], states: dict[str, str | None],
     return [setup, *(t for t in order if states.get(t) != "success"), teardown]
 
 
+def provenance() -> dict:
+    """When a size's run started (UTC) and the code it measured: the commit, ``-dirty`` if the
+    working tree had uncommitted changes to tracked files (None outside a git checkout)."""
+    import subprocess
+
+    def git(*args: str) -> str | None:
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return None
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if commit and git("status", "--porcelain", "--untracked-files=no"):
+        commit += "-dirty"
+    return {"started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "commit": commit}
+
+
 def resume_size(users: int, days: int, seed: int, deadline_s: float | None = None) -> dict:
     """Finish the DAG run of a size that a deadline (or a person) stopped, in a second sitting:
     the world and its lakehouse are kept (no new simulation), and the tasks the run still owes
@@ -324,7 +347,7 @@ def resume_size(users: int, days: int, seed: int, deadline_s: float | None = Non
     world = DATA / f"{users}x{days}-s{seed}"
     if not (world / "world.json").exists():
         raise SystemExit(f"no world to resume at {world}: run the size without --resume first")
-    out: dict = {"users": users, "days": days, "seed": seed}
+    out: dict = {"users": users, "days": days, "seed": seed, **provenance()}
     with _world_environment(world):
         try:
             cfg = load_config(root=REPO)
@@ -410,6 +433,42 @@ def growth(sizes: list[dict]) -> list[dict]:
             for a, b in zip(done, done[1:])]
 
 
+def combine(summaries: list[tuple[str, dict]]) -> dict:
+    """One summary of sizes measured by separate invocations (``(name, summary)`` pairs, in the
+    order given): every finished or failed size once — a size in several summaries is taken
+    from the last — sorted by customers, each with ``source`` (its file) and ``date`` (its
+    summary's, unless the size has its own), and ``growth_10x`` over them. The summaries must
+    share their days and configuration overrides: growth across different worlds is not one."""
+    if not summaries:
+        raise ValueError("--combine needs at least one summary file")
+    first_name, first = summaries[0]
+    by_users: dict[int, dict] = {}
+    for name, summary in summaries:
+        for key in ("days", "config_env"):
+            if summary.get(key) != first.get(key):
+                raise ValueError(f"{name} has {key}={summary.get(key)!r}, {first_name} has "
+                                 f"{first.get(key)!r}: only runs of the same world setup combine")
+        for size in summary.get("sizes", []):
+            by_users[size["users"]] = {**size, "source": name,
+                                       "date": size.get("date", summary.get("date"))}
+    sizes = [by_users[u] for u in sorted(by_users)]
+    return {"date": time.strftime("%Y-%m-%d"), "cpus": first.get("cpus"), "days": first.get("days"),
+            "config_env": first.get("config_env", {}), "combined_from": [n for n, _ in summaries],
+            "sizes": sizes, "growth_10x": growth(sizes)}
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when it lies inside it (as the JSON says it)."""
+    full = path.resolve()
+    return str(full.relative_to(REPO)) if full.is_relative_to(REPO) else str(path)
+
+
+def _print_summary(summary: dict) -> None:
+    """The last line: the summary as one JSON object, without the per-task details."""
+    print(json.dumps({**summary, "sizes": [{k: v for k, v in s.items() if k != "task_detail"}
+                                           for s in summary["sizes"]]}, default=str))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -428,7 +487,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="finish the stopped DAG run of each size on its kept world (no new "
                              "simulation); --out's entry for the size gains this sitting")
+    parser.add_argument("--combine", nargs="+", type=Path, metavar="JSON",
+                        help="write one summary of these earlier --out files (sizes run apart) "
+                             "to --out, with growth_10x over them; runs nothing")
     args = parser.parse_args(argv)
+    if args.combine:
+        try:
+            summary = combine([(_shown(p), json.loads(p.read_text())) for p in args.combine])
+        except (OSError, ValueError) as exc:
+            parser.error(str(exc))
+        args.out.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        for size in summary["sizes"]:
+            print(f"{size['users']:>9,} customers: {size.get('status')}, DAG {size.get('dag_s')} s, "
+                  f"peak {size.get('peak_mb')} MB ({size['source']}, {size.get('date')})")
+        _print_summary(summary)
+        return 0
     earlier = ({s["users"]: s for s in json.loads(args.out.read_text())["sizes"]}
                if args.resume and args.out.exists() else {})
     # configuration overrides in force (e.g. TAILOR__MODELS__HORIZONS): said with the figures
@@ -455,8 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(summary, indent=2, default=str) + "\n")
         if args.stop_on_failure and res.get("status") != "ok":
             break
-    print(json.dumps({**summary, "sizes": [{k: v for k, v in s.items() if k != "task_detail"}
-                                           for s in sizes]}, default=str))
+    _print_summary(summary)
     return 0 if all(s.get("status") == "ok" for s in sizes) else 1
 
 
