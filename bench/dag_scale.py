@@ -463,6 +463,12 @@ def _shown(path: Path) -> str:
     return str(full.relative_to(REPO)) if full.is_relative_to(REPO) else str(path)
 
 
+def _save(summary: dict, path: Path) -> None:
+    """The summary, whole (per-task details too), as ``--out``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+
+
 def _print_summary(summary: dict) -> None:
     """The last line: the summary as one JSON object, without the per-task details."""
     print(json.dumps({**summary, "sizes": [{k: v for k, v in s.items() if k != "task_detail"}
@@ -496,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = combine([(_shown(p), json.loads(p.read_text())) for p in args.combine])
         except (OSError, ValueError) as exc:
             parser.error(str(exc))
-        args.out.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        _save(summary, args.out)
         for size in summary["sizes"]:
             print(f"{size['users']:>9,} customers: {size.get('status')}, DAG {size.get('dag_s')} s, "
                   f"peak {size.get('peak_mb')} MB ({size['source']}, {size.get('date')})")
@@ -524,8 +530,7 @@ def main(argv: list[str] | None = None) -> int:
             _print_tasks(nxt)
         summary = {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "days": args.days,
                    "config_env": config_env, "sizes": sizes, "growth_10x": growth(sizes)}
-        args.out.parent.mkdir(parents=True, exist_ok=True)   # after every size: a stopped run keeps it
-        args.out.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        _save(summary, args.out)   # after every size: a stopped run keeps it
         if args.stop_on_failure and res.get("status") != "ok":
             break
     _print_summary(summary)
