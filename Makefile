@@ -48,7 +48,10 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# then the class archive of this Java and Spark (tailor/spark_classes.py): about a minute the
+# first time, a no-op after; Spark works without it, only its JVMs start slower
 install: $(STAMP)
+	@$(BIN)/tailor spark archive || echo "warning: no Spark class archive (see above); continuing without it"
 
 demo: install
 	$(BIN)/python -m tailor.demo --users $(USERS) --days $(DAYS) --seed $(SEED) --data $(DATA)

@@ -56,6 +56,7 @@ class SparkConfig(_Section):
     conf: dict[str, str] = {}
     remote: str = ""              # sc://host:port of a Connect server every job must use
     concurrent_writes: int = Field(default=2, ge=1)
+    class_archive: bool = True    # map Spark's classes from `tailor spark archive`'s archive
     connect: SparkConnectConfig = SparkConnectConfig()
 
     @property

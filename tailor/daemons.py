@@ -42,12 +42,14 @@ def recorded(path: Path, kind: type[T]) -> T | None:
 
 def start_ticks(pid: int) -> int | None:
     """When ``pid`` started (``/proc/<pid>/stat`` field 22), None if it is gone: with the pid,
-    it names one process (a recycled pid has another start time)."""
+    it names one process (a recycled pid has another start time). A zombie (exited, not yet
+    reaped by whoever adopted it: PID 1 may take seconds) is gone."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return int(text[text.rindex(")") + 2:].split()[19])
+    fields = text[text.rindex(")") + 2:].split()
+    return None if fields[0] == "Z" else int(fields[19])
 
 
 KILL_WAIT_S = 5.0   # how long terminate() waits for a SIGKILLed group to disappear

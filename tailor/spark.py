@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from pyspark import StorageLevel
@@ -26,9 +27,17 @@ def _python_env() -> None:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 
 
+def spark_home() -> Path:
+    """The Spark installation jobs run on: the pyspark wheel's (its bin/ and jars/)."""
+    import pyspark
+
+    return Path(pyspark.__file__).parent
+
+
 def session_conf(cfg: Config) -> dict[str, str]:
-    """The ``spark.*`` settings of every Tailor session (UTC, Arrow on, no UI, ``cfg.spark``);
-    the same whether a job starts its own Spark or ``tailor spark start`` serves one."""
+    """The ``spark.*`` settings of every Tailor session (UTC, Arrow on, no UI, ``cfg.spark``, the
+    class archive); the same whether a job starts its own Spark or ``tailor spark start`` serves
+    one."""
     conf = {
         "spark.driver.memory": cfg.spark.driver_memory,
         "spark.sql.shuffle.partitions": str(cfg.spark.shuffle_partitions),
@@ -44,7 +53,11 @@ def session_conf(cfg: Config) -> dict[str, str]:
         conf.update({"spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
                      "spark.sql.catalog.spark_catalog":
                          "org.apache.spark.sql.delta.catalog.DeltaCatalog"})
-    return {**conf, **cfg.spark.conf}
+    from tailor.spark_classes import java_options, with_java_options
+
+    # the driver JVM maps Spark's classes from the class archive when there is one
+    # (tailor/spark_classes.py); the user's own driver options come after ours
+    return with_java_options({**conf, **cfg.spark.conf}, java_options(cfg))
 
 
 # settings a session on a shared server sets for itself (the others are the server's)

@@ -50,9 +50,9 @@ def state_path(cfg: Config) -> Path:
 
 
 def _spark_class() -> str:
-    import pyspark
+    from tailor.spark import spark_home
 
-    return str(Path(pyspark.__file__).parent / "bin" / "spark-class")
+    return str(spark_home() / "bin" / "spark-class")
 
 
 def master_status(ui_url: str) -> dict | None:

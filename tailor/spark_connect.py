@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -85,23 +86,43 @@ def charged_pids(cfg: Config) -> tuple[int, ...]:
     return (server.pid,) if server else ()
 
 
-def _spark_home() -> Path:
-    import pyspark
-
-    return Path(pyspark.__file__).parent
-
-
-def command(cfg: Config) -> list[str]:
-    """The ``spark-submit`` command line of the server (the session settings as ``--conf``)."""
+def server_conf(cfg: Config, port: int | None = None) -> dict[str, str]:
+    """The server's Spark settings: a job's session settings (``tailor.spark.session_conf``,
+    the class archive's JVM option among them) bound to 127.0.0.1:``port`` (default
+    ``spark.connect.port``)."""
     from tailor.spark import session_conf
 
-    conf = {**session_conf(cfg), "spark.connect.grpc.binding.address": HOST,
-            "spark.connect.grpc.binding.port": str(cfg.spark.connect.port)}
-    args = [str(_spark_home() / "bin" / "spark-submit"), "--class", SERVER_CLASS,
+    return {**session_conf(cfg), "spark.connect.grpc.binding.address": HOST,
+            "spark.connect.grpc.binding.port": str(port or cfg.spark.connect.port)}
+
+
+def command(cfg: Config, conf: dict[str, str] | None = None) -> list[str]:
+    """The ``spark-submit`` command line of the server (``conf``, default :func:`server_conf`,
+    as ``--conf``)."""
+    from tailor.spark import spark_home
+
+    conf = server_conf(cfg) if conf is None else conf
+    args = [str(spark_home() / "bin" / "spark-submit"), "--class", SERVER_CLASS,
             "--master", cfg.spark.master, "--name", f"{cfg.spark.app_name}-connect"]
     for key, value in conf.items():
         args += ["--conf", f"{key}={value}"]
     return args + ["spark-internal"]
+
+
+def wait_accepting(proc: subprocess.Popen, port: int, timeout_s: float, log_path: Path) -> None:
+    """Wait until the server ``proc`` accepts connections on ``port``; raise (and stop it) if
+    it exits or does not listen within ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not _accepting(port, timeout=0.5):
+        if proc.poll() is not None:
+            raise SparkConnectError(f"the Spark Connect server exited with {proc.returncode} "
+                                    f"while starting; its log: {log_path}")
+        if time.monotonic() > deadline:
+            terminate([proc.pid])
+            raise SparkConnectError(
+                f"the Spark Connect server did not listen on {HOST}:{port} within "
+                f"{timeout_s} s (spark.connect.start_timeout_s); its log: {log_path}")
+        time.sleep(0.5)
 
 
 def start(cfg: Config) -> tuple[Server, bool]:
@@ -121,18 +142,7 @@ def start(cfg: Config) -> tuple[Server, bool]:
            "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", HOST),
            "TAILOR_HOME": os.environ.get("TAILOR_HOME", str(cfg.root))}
     proc = launch(command(cfg), log_path, env)
-    deadline = time.monotonic() + cfg.spark.connect.start_timeout_s
-    while not _accepting(port, timeout=0.5):
-        if proc.poll() is not None:
-            raise SparkConnectError(f"the Spark Connect server exited with {proc.returncode} "
-                                    f"while starting; its log: {log_path}")
-        if time.monotonic() > deadline:
-            terminate([proc.pid])
-            raise SparkConnectError(
-                f"the Spark Connect server did not listen on {HOST}:{port} within "
-                f"{cfg.spark.connect.start_timeout_s} s (spark.connect.start_timeout_s); "
-                f"its log: {log_path}")
-        time.sleep(0.5)
+    wait_accepting(proc, port, cfg.spark.connect.start_timeout_s, log_path)
     server = Server(url=f"sc://{HOST}:{port}", pid=proc.pid,
                     start_ticks=start_ticks(proc.pid) or 0,
                     started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

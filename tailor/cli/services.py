@@ -7,11 +7,11 @@ from typing import Callable
 
 
 def service_parser(subparsers: argparse._SubParsersAction, name: str, help: str,
-                   description: str, run: Callable[[argparse.Namespace], int]
-                   ) -> argparse.ArgumentParser:
+                   description: str, run: Callable[[argparse.Namespace], int],
+                   more_actions: tuple[str, ...] = ()) -> argparse.ArgumentParser:
     p = subparsers.add_parser(name, help=help, description=description,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("start", "stop", "status"))
+    p.add_argument("action", choices=("start", "stop", "status", *more_actions))
     p.add_argument("--json", action="store_true", help="status as one JSON object")
     p.set_defaults(func=run)
     return p

@@ -21,3 +21,15 @@ def test_group_is_stopped_children_included(tmp_path):
     assert time.monotonic() - started < 8
     assert not group_alive(proc.pid)                            # the child went too
     assert start_ticks(proc.pid) is None
+
+
+def test_an_exited_process_not_yet_reaped_is_gone(tmp_path):
+    """Whoever adopts a stopped helper (PID 1) may reap it seconds later; a zombie must not
+    count as running meanwhile (`tailor host stop` waited ~1.5 s for PID 1 before this)."""
+    proc = launch([sys.executable, "-c", "pass"], tmp_path / "out.log", dict(os.environ))
+    deadline = time.monotonic() + 10
+    while open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z":
+        assert time.monotonic() < deadline, "the child never exited"
+        time.sleep(0.02)
+    assert start_ticks(proc.pid) is None            # exited, still in /proc until reaped
+    proc.wait(timeout=5)
