@@ -18,7 +18,8 @@ and ``sample_share``. Tables without persons (items, ops) are read whole.
 ``--table`` takes one table, a comma-separated list, a pattern (``features.*``: every feature
 group's table), or ``all`` (every registered table that exists; tables not written yet are
 listed as skipped). With several tables every contract runs
-before the job fails, so one breach does not hide another.
+before the job fails, so one breach does not hide another, and ``quality.parallel_tables`` of
+them run at a time, each in a process of its own.
 
     tailor run validate --table gold.decisions --ds 2026-10-15
     tailor run validate --table bronze.events,silver.events --ds 2026-10-15
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any, Iterable
 
 from tailor.config import Config, get_config
@@ -105,6 +107,7 @@ def check(table: str | Iterable[str], ds: str, cfg: Config | None = None, *,
         return run_many(table, ds, cfg, data_docs=data_docs)
     cfg = cfg or get_config()
     summary = _validate_one(table, ds, cfg, data_docs=data_docs, skip_missing=False)
+    write_index(os.path.join(cfg.runs_dir, ds, "quality"))
     if not summary["success"] and cfg.quality.fail_on_breach:
         raise ContractBreach(summary.pop("_result"))
     summary.pop("_result", None)
@@ -123,12 +126,9 @@ def run_many(tables: str | Iterable[str], ds: str, cfg: Config | None = None, *,
     names = resolve_tables(tables)
     summaries: dict[str, dict[str, Any]] = {}
     breaches, skipped, errors = [], [], {}
-    for name in names:
-        try:
-            summary = _validate_one(name, ds, cfg, data_docs=data_docs, skip_missing=everything)
-        except Exception as exc:  # noqa: BLE001 - reported together below
-            errors[name] = f"{type(exc).__name__}: {exc}"
-            print(f"data contract {name} (ds={ds}): could not run: {exc}", file=sys.stderr)
+    for name, summary, error in _attempt_all(names, ds, cfg, data_docs, everything):
+        if summary is None:
+            errors[name] = error
             continue
         result = summary.pop("_result", None)
         if summary.get("skipped"):
@@ -136,6 +136,7 @@ def run_many(tables: str | Iterable[str], ds: str, cfg: Config | None = None, *,
         elif not summary["success"] and result is not None:
             breaches.append(result)
         summaries[name] = summary
+    write_index(os.path.join(cfg.runs_dir, ds, "quality"))
     out = {"ds": ds, "tables": names, "success": not breaches and not errors,
            "breached": [r.table for r in breaches], "skipped": skipped, "errors": errors,
            "index": os.path.join(cfg.runs_dir, ds, "quality", "index.html"),
@@ -146,6 +147,56 @@ def run_many(tables: str | Iterable[str], ds: str, cfg: Config | None = None, *,
         raise RuntimeError(f"{len(errors)} data contract(s) could not run for ds={ds}: "
                            + "; ".join(f"{k}: {v}" for k, v in errors.items()))
     return out
+
+
+def _attempt(name: str, ds: str, cfg: Config, data_docs: bool | None,
+             skip_missing: bool) -> tuple[str, dict[str, Any] | None, str]:
+    """One table's contract → (table, summary or None, why it could not run)."""
+    try:
+        return name, _validate_one(name, ds, cfg, data_docs=data_docs,
+                                   skip_missing=skip_missing), ""
+    except Exception as exc:  # noqa: BLE001 - reported together by run_many
+        print(f"data contract {name} (ds={ds}): could not run: {exc}", file=sys.stderr)
+        return name, None, f"{type(exc).__name__}: {exc}"
+
+
+def _fork_safe() -> bool:
+    """Whether a forked child can use delta-rs: not once this process has started its runtime
+    (a forked child has none of its worker threads, and panics). A job process has not: it
+    reads no table before its contracts; a notebook or test that read one checks one table
+    at a time."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+        names = [Path(f"/proc/self/task/{t}/comm").read_text().strip() for t in tasks]
+    except OSError:
+        return False
+    return not any(n.startswith("tokio") for n in names)
+
+
+def _attempt_all(names: list[str], ds: str, cfg: Config, data_docs: bool | None,
+                 skip_missing: bool) -> list[tuple[str, dict[str, Any] | None, str]]:
+    """:func:`_attempt` for every table, ``quality.parallel_tables`` at a time in forked
+    processes (GX checks a pandas frame in pure Python: one core per table) when forking is
+    safe (:func:`_fork_safe`), in the order of ``names``. Each process holds only its own
+    table's rows."""
+    workers = min(cfg.quality.parallel_tables, len(names))
+    if workers <= 1 or not _fork_safe():
+        return [_attempt(n, ds, cfg, data_docs, skip_missing) for n in names]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from functools import partial
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    one = partial(_attempt, ds=ds, cfg=cfg, data_docs=data_docs, skip_missing=skip_missing)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(one, names))
+    except BrokenProcessPool as exc:
+        raise RuntimeError(f"a process checking the contracts of {', '.join(names)} died "
+                           f"({exc}; out of memory?): set quality.parallel_tables: 1 to check "
+                           "one table at a time, or lower quality.max_rows") from exc
 
 
 def _validate_one(table: str, ds: str, cfg: Config, *, data_docs: bool | None,
@@ -186,8 +237,7 @@ def _validate_one(table: str, ds: str, cfg: Config, *, data_docs: bool | None,
     result = validate_frame(frame, contract.suite(frame), table=table, ds=ds,
                             prepare=contract.prepare, id_column=contract.id_column,
                             report_dir=report_dir, data_docs=data_docs)
-    print(result.summary())
-    write_index(os.path.dirname(report_dir))
+    print(result.summary(), flush=True)
     return {
         "table": table,
         "ds": ds,

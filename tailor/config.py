@@ -128,6 +128,7 @@ class DriftConfig(_Section):
     # each side (reference, today) is held in the drift process: above this many rows, a stable
     # sample of persons (tailor/sampling.py); PSI over 10 bins needs far fewer. null = no cap
     max_rows: int | None = Field(default=500_000, ge=1000)
+    parallel_tables: int = Field(default=2, ge=1)   # contracts checked at a time (processes)
 
     @model_validator(mode="after")
     def _ordered(self) -> "DriftConfig":
@@ -283,6 +284,7 @@ class QualityConfig(_Section):
     max_quarantine_share: float
     data_docs: bool = True
     max_rows: int | None = Field(default=500_000, ge=1000)
+    parallel_tables: int = Field(default=2, ge=1)   # contracts checked at a time (processes)
 
 
 class ServingApiKeysConfig(_Section):
