@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tailor import spark_classes
+
 REPO = Path(__file__).resolve().parents[2]
 TAILOR = str(Path(sys.executable).with_name("tailor"))
 
@@ -56,6 +58,11 @@ def test_jobs_share_the_server_until_it_stops(project):
     assert started.returncode == 0, started.stdout + started.stderr
     status = json.loads(_tailor(env, root, "spark", "status", "--json").stdout)
     assert status["up"] and status["url"].startswith("sc://127.0.0.1:")
+    archive = spark_classes.archive_path()           # the server maps the installed archive
+    assert status["class_archive"] == (str(archive) if archive and archive.is_file() else None)
+    if status["class_archive"]:
+        cmdline = Path(f"/proc/{status['pid']}/cmdline").read_bytes().split(b"\0")
+        assert f"-XX:SharedArchiveFile={archive}".encode() in cmdline
     again = _tailor(env, root, "spark", "start")
     assert "already up" in again.stdout                      # idempotent: one server
 
