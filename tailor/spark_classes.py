@@ -84,13 +84,19 @@ def archive_path(home: Path | None = None, java: Path | None = None,
     return (directory or archive_dir()) / f"{PREFIX}{fingerprint(home, java)}.jsa"
 
 
-def java_options(cfg: Config, path: Path | None = None) -> list[str]:
-    """The driver JVM options that map the archive: empty when ``spark.class_archive`` is off or
+def in_use(cfg: Config, path: Path | None = None) -> Path | None:
+    """The archive the JVMs Tailor starts map: None when ``spark.class_archive`` is off or
     there is no archive for this JDK and these jars (``tailor spark archive`` makes it)."""
     if not cfg.spark.class_archive:
-        return []
+        return None
     path = path or archive_path()
-    return [f"-XX:SharedArchiveFile={path}"] if path is not None and path.is_file() else []
+    return path if path is not None and path.is_file() else None
+
+
+def java_options(cfg: Config, path: Path | None = None) -> list[str]:
+    """The driver JVM options that map the archive :func:`in_use` (none without one)."""
+    archive = in_use(cfg, path)
+    return [f"-XX:SharedArchiveFile={archive}"] if archive else []
 
 
 def with_java_options(conf: dict[str, str], options: list[str]) -> dict[str, str]:
@@ -160,6 +166,7 @@ def exercise(spark: SparkSession, work: Path) -> None:
 @dataclass(frozen=True)
 class Built:
     path: Path
+    new: bool                      # False: the current archive was there already
     seconds: float
     size_mb: float
     removed: tuple[str, ...]       # older archives of this directory, replaced
@@ -196,7 +203,8 @@ def build(cfg: Config, force: bool = False, say: Callable[[str], None] = print) 
     if path is None:
         raise ClassArchiveError("no java found (JAVA_HOME or PATH): Spark needs Java 17+")
     if path.is_file() and not force:
-        return Built(path, 0.0, round(path.stat().st_size / 2**20, 1), ())
+        return Built(path, False, 0.0, round(path.stat().st_size / 2**20, 1), ())
+    say("building the class archive of this Java and Spark (about a minute)")
     started = time.monotonic()
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tailor-classes-") as tmp:
@@ -208,10 +216,9 @@ def build(cfg: Config, force: bool = False, say: Callable[[str], None] = print) 
         conf = with_java_options(spark_connect.server_conf(no_archive, port),
                                  [f"-XX:ArchiveClassesAtExit={dump}"])
         log = work / "server.log"
-        env = {**os.environ, "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
-               "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", spark_connect.HOST)}
         say(f"  a Spark Connect server on port {port} archiving the classes it loads")
-        proc = launch(spark_connect.command(no_archive, conf), log, env)
+        proc = launch(spark_connect.command(no_archive, conf), log,
+                      spark_connect.server_env(cfg))
         try:
             spark_connect.wait_accepting(proc, port, cfg.spark.connect.start_timeout_s, log)
             from pyspark.sql import SparkSession
@@ -235,5 +242,5 @@ def build(cfg: Config, force: bool = False, say: Callable[[str], None] = print) 
     removed = tuple(sorted(p.name for p in path.parent.glob(f"{PREFIX}*.jsa") if p != path))
     for name in removed:
         (path.parent / name).unlink(missing_ok=True)
-    return Built(path, round(time.monotonic() - started, 1),
+    return Built(path, True, round(time.monotonic() - started, 1),
                  round(path.stat().st_size / 2**20, 1), removed)

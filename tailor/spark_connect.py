@@ -109,6 +109,14 @@ def command(cfg: Config, conf: dict[str, str] | None = None) -> list[str]:
     return args + ["spark-internal"]
 
 
+def server_env(cfg: Config) -> dict[str, str]:
+    """The server's environment: this one, with the Python its workers run, the address Spark
+    binds and the project its sessions' jobs load conf/ from."""
+    return {**os.environ, "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
+            "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", HOST),
+            "TAILOR_HOME": os.environ.get("TAILOR_HOME", str(cfg.root))}
+
+
 def wait_accepting(proc: subprocess.Popen, port: int, timeout_s: float, log_path: Path) -> None:
     """Wait until the server ``proc`` accepts connections on ``port``; raise (and stop it) if
     it exits or does not listen within ``timeout_s``."""
@@ -138,10 +146,7 @@ def start(cfg: Config) -> tuple[Server, bool]:
     path = state_path(cfg)
     path.parent.mkdir(parents=True, exist_ok=True)
     log_path = path.with_name("server.log")
-    env = {**os.environ, "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
-           "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", HOST),
-           "TAILOR_HOME": os.environ.get("TAILOR_HOME", str(cfg.root))}
-    proc = launch(command(cfg), log_path, env)
+    proc = launch(command(cfg), log_path, server_env(cfg))
     wait_accepting(proc, port, cfg.spark.connect.start_timeout_s, log_path)
     server = Server(url=f"sc://{HOST}:{port}", pid=proc.pid,
                     start_ticks=start_ticks(proc.pid) or 0,

@@ -45,11 +45,6 @@ def _archive(args: argparse.Namespace) -> int:
     from tailor.config import get_config
 
     cfg = get_config()
-    path = spark_classes.archive_path()
-    if path is not None and path.is_file() and not args.force:
-        print(f"class archive of this Java and Spark: {path} (current; --force to rebuild)")
-        return 0
-    print("building the class archive of this Java and Spark (about a minute)", flush=True)
     try:
         built = spark_classes.build(cfg, force=args.force,
                                     say=lambda text: print(text, flush=True))
@@ -57,6 +52,9 @@ def _archive(args: argparse.Namespace) -> int:
         print(f"tailor spark archive: {exc}. Spark still works without it (each JVM loads its "
               f"classes from the jars).")
         return 1
+    if not built.new:
+        print(f"class archive of this Java and Spark: {built.path} (current; --force to rebuild)")
+        return 0
     replaced = f"; replaced {', '.join(built.removed)}" if built.removed else ""
     print(f"class archive: {built.path} ({built.size_mb:.0f} MB, {built.seconds:.0f} s{replaced}); "
           f"Spark JVMs started from now on map it"
@@ -69,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tailor import spark_connect
     from tailor.config import get_config
-    from tailor.spark_classes import java_options
+    from tailor.spark_classes import in_use
 
     if args.action == "archive":
         return _archive(args)
@@ -94,13 +92,13 @@ def run(args: argparse.Namespace) -> int:
               else "no Spark Connect server was running for this project")
         return 0
     server = spark_connect.live(cfg)
-    archive = java_options(cfg)
+    archive = in_use(cfg)
     if args.json:
         print(json.dumps({"up": server is not None, **(asdict(server) if server else {}),
                           "remote": cfg.spark.remote or None,
-                          "class_archive": archive[0].split("=", 1)[1] if archive else None}))
+                          "class_archive": str(archive) if archive else None}))
         return 0 if server or cfg.spark.remote else 3
-    print("class archive: " + (archive[0].split("=", 1)[1] if archive else
+    print("class archive: " + (str(archive) if archive else
                                "none (`tailor spark archive` makes JVM start-up faster)"
                                if cfg.spark.class_archive else "off (spark.class_archive)"))
     if server:

@@ -364,7 +364,6 @@ def main(argv: list[str] | None = None) -> int:
         finish(0)   # as a job ends: not tearing down every preloaded module (seconds)
     become(request, host_pid, imported)
     finish(run_tailor(request.argv))
-    return 1   # not reached: finish() ends the process
 
 
 def run_tailor(argv: list[str]) -> int:
