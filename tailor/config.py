@@ -15,6 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tailor.home import project_root  # noqa: F401 (re-exported: where the project is)
+
 ENV_PREFIX = "TAILOR__"
 
 
@@ -555,17 +557,6 @@ class Config(_Section):
 
 class ConfigError(ValueError):
     """Configuration could not be loaded; the message says which file / key and what to do."""
-
-
-def project_root() -> Path:
-    """TAILOR_HOME if set, else the nearest parent of the cwd holding conf/base.yaml."""
-    if os.environ.get("TAILOR_HOME"):
-        return Path(os.environ["TAILOR_HOME"]).resolve()
-    here = Path.cwd().resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "conf" / "base.yaml").exists():
-            return candidate
-    return here
 
 
 def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:

@@ -4,14 +4,16 @@ started them; a task's process-group kill does not reach them), their output app
 and stopped as a group (the JVM and everything it forked), politely first."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Sequence, TypeVar
+from typing import Any, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -21,6 +23,21 @@ def launch(args: Sequence[str], log: Path, env: dict[str, str]) -> subprocess.Po
     with open(log, "ab") as out:
         return subprocess.Popen(list(args), stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+
+
+@contextmanager
+def starting(path: Path) -> Iterator[None]:
+    """One starter at a time: an exclusive lock on ``path`` (created if missing) for the block.
+    Two commands starting the same helper at once (the DAG's first task, and ``tailor.dagrun``
+    starting it while Airflow prepares the run) would otherwise both launch one; the second
+    waits here, then finds the first's up. The kernel drops the lock if its holder dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def record(path: Path, state: Any) -> None:

@@ -15,11 +15,12 @@ import os
 import re
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -243,18 +244,37 @@ def print_progress(total: int | None = None) -> Callable[[TaskProgress], None]:
     return show
 
 
+def start_shared(env: dict[str, str], log) -> subprocess.Popen:
+    """Start what the run's tasks share — the job host (not waited for) and the Spark Connect
+    server — in the background, as the DAG's ``spark_start`` task would, with the environment
+    its tasks get: :func:`run_dag` does it while Airflow migrates its metadata DB and prepares
+    the run (about as long as a Spark JVM takes to start), so that task finds both up. A no-op
+    unless ``jobhost.per_run`` / ``spark.connect.per_run`` are on; a start racing the task's
+    waits for it (``tailor.daemons.starting``)."""
+    tailor = _bin("tailor")
+    return subprocess.Popen(["bash", "-c", f"{tailor} host start --per-run --no-wait; "
+                             f"{tailor} spark start --per-run"],
+                            env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+
+
 def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
             progress: Callable[[TaskProgress], None] | None = None) -> DagRunResult:
     """``airflow dags test`` the DAG for ``ds`` and judge the run (:func:`interpret`).
     ``progress`` (e.g. :func:`print_progress`) hears of every task starting and ending, as it
-    happens; the whole output still goes to ``log_path``."""
+    happens; the whole output still goes to ``log_path``. For the daily DAG run inline (no
+    executor), the shared Spark and job host start while Airflow prepares the run
+    (:func:`start_shared`); if the run ends without its ``spark_stop`` task (Airflow failed
+    first), they are stopped here."""
     from tailor.config import load_config
 
     settings = load_config(root=root).airflow
     env = airflow_env(root, settings)
     airflow = _bin("airflow")
     test = [airflow, "dags", "test", dag_id, ds]
+    ended: set[str] = set()
     with open(log_path, "a") as log, ExitStack() as stack:
+        shared = (start_shared(env, log) if dag_id == DAG_ID and settings.executor != "local"
+                  else None)
         subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=log, stderr=log)
         # no `airflow dags reserialize` first: `dags test` parses the dags folder and writes
         # every DAG of it to the metadata DB itself (its log: "Bulk-writing dags to db")
@@ -265,19 +285,27 @@ def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
             stack.enter_context(api_server(env, settings.api_port,
                                            log_path.with_name(log_path.stem + "-api.log")))
             test.append("--use-executor")
-        with subprocess.Popen(test, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
-            assert proc.stdout is not None
+        try:
+            with subprocess.Popen(test, env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+                assert proc.stdout is not None
 
-            def tee() -> Iterator[str]:
-                for line in proc.stdout:       # type: ignore[union-attr]
-                    log.write(line)
-                    yield line
+                def tee() -> Iterator[str]:
+                    for line in proc.stdout:       # type: ignore[union-attr]
+                        log.write(line)
+                        yield line
 
-            for event in task_progress(tee()):
-                if progress is not None:
-                    progress(event)
-            log.flush()
+                for event in task_progress(tee()):
+                    if event.seconds is not None:
+                        ended.add(event.task_id)
+                    if progress is not None:
+                        progress(event)
+                log.flush()
+        finally:
+            if shared is not None:
+                shared.wait()
+                if "spark_stop" not in ended:
+                    stop_shared(load_config(root=root, environ=env))
     result = read_run(root, ds, dag_id)
     if proc.returncode != 0 and result.ok:
         return DagRunResult(dag_id, ds, "failed", result.tasks, False,
@@ -286,8 +314,17 @@ def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
 
 
 def read_run(root: Path, ds: str, dag_id: str = DAG_ID) -> DagRunResult:
-    """The latest run of ``dag_id`` for logical date ``ds`` as Airflow's metadata DB has it."""
-    out = subprocess.run([sys.executable, "-c", _READ_RUN, dag_id, ds], env=airflow_env(root),
+    """The latest run of ``dag_id`` for logical date ``ds`` as Airflow's metadata DB has it:
+    straight from SQLite when that is the DB (:func:`read_run_sqlite`), else (or when the run
+    has no task instances, which only Airflow's DAG model explains) through Airflow's models in
+    a subprocess."""
+    env = airflow_env(root)
+    db = sqlite_path(env)
+    if db is not None:
+        fast = read_run_sqlite(db, ds, dag_id)
+        if fast is not None:
+            return fast
+    out = subprocess.run([sys.executable, "-c", _READ_RUN, dag_id, ds], env=env,
                          capture_output=True, text=True)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("TAILOR_DAG_RUN ")), None)
     if line is None:
@@ -297,6 +334,41 @@ def read_run(root: Path, ds: str, dag_id: str = DAG_ID) -> DagRunResult:
     data = json.loads(line.split(" ", 1)[1])
     return interpret(dag_id, ds, data["state"], data["tasks"], data["dag_tasks"],
                      data["start_date"])
+
+
+def sqlite_path(env: dict[str, str]) -> str | None:
+    """The file of Airflow's metadata DB under ``env`` if it is SQLite and exists (Airflow's
+    default: ``$AIRFLOW_HOME/airflow.db``)."""
+    url = env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+    if url is None:
+        path = os.path.join(env["AIRFLOW_HOME"], "airflow.db") if env.get("AIRFLOW_HOME") else ""
+    elif url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):].split("?", 1)[0]
+    else:
+        return None
+    return path if path and os.path.isfile(path) else None
+
+
+def read_run_sqlite(path: str, ds: str, dag_id: str = DAG_ID) -> DagRunResult | None:
+    """:func:`read_run` from a SQLite metadata DB with the standard library (importing Airflow
+    to ask its models takes ~2 s): the run's state and its task instances' (Airflow creates one
+    per task of the DAG with the run). ``None`` when there is no such run or it has no task
+    instances (Airflow's DAG model says why: :func:`read_run` asks it) or the DB cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
+            run = db.execute(   # logical_date: 'YYYY-MM-DD HH:MM:SS.ffffff', UTC
+                "SELECT run_id, state FROM dag_run WHERE dag_id = ? AND "
+                "substr(logical_date, 1, 10) = ? ORDER BY run_after DESC LIMIT 1",
+                (dag_id, ds)).fetchone()
+            if run is None:
+                return None
+            tasks = dict(db.execute("SELECT task_id, state FROM task_instance WHERE dag_id = ? "
+                                    "AND run_id = ?", (dag_id, run[0])).fetchall())
+    except sqlite3.Error:
+        return None
+    if not tasks:
+        return None
+    return interpret(dag_id, ds, str(run[1]), tasks, sorted(tasks), None)
 
 
 def dag_run_state(root: Path, ds: str, dag_id: str = DAG_ID) -> str:

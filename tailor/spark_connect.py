@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tailor.config import Config
-from tailor.daemons import launch, record, recorded, start_ticks, terminate
+from tailor.daemons import launch, record, recorded, start_ticks, starting, terminate
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 HOST = "127.0.0.1"
@@ -134,7 +134,13 @@ def wait_accepting(proc: subprocess.Popen, port: int, timeout_s: float, log_path
 
 
 def start(cfg: Config) -> tuple[Server, bool]:
-    """Start the server (or find the one already up) → (server, started now)."""
+    """Start the server (or find the one already up) → (server, started now). A concurrent
+    start of the same project's server waits for this one, then finds it up."""
+    with starting(state_path(cfg).with_name("start.lock")):
+        return _start(cfg)
+
+
+def _start(cfg: Config) -> tuple[Server, bool]:
     running = live(cfg)
     if running:
         return running, False
@@ -144,7 +150,6 @@ def start(cfg: Config) -> tuple[Server, bool]:
             f"port {HOST}:{port} is taken by another process (not a server this project started):"
             f" set spark.connect.port (e.g. TAILOR__SPARK__CONNECT__PORT={port + 1}) or stop it")
     path = state_path(cfg)
-    path.parent.mkdir(parents=True, exist_ok=True)
     log_path = path.with_name("server.log")
     proc = launch(command(cfg), log_path, server_env(cfg))
     wait_accepting(proc, port, cfg.spark.connect.start_timeout_s, log_path)

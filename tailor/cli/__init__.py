@@ -7,8 +7,6 @@ import importlib
 import os
 import sys
 
-from tailor.config import ConfigError
-
 # The environment this command started with, before the libraries a command imports set their
 # own variables (polars, MLflow, xgboost do): what a job host compares and passes on.
 ENVIRONMENT = dict(os.environ)
@@ -61,6 +59,8 @@ def main(argv: list[str] | None = None, *, host: bool = True) -> int:
         code = run_on_host(argv, ENVIRONMENT)
         if code is not None:
             return code
+    from tailor.config import ConfigError  # (not before: a job handed to a host loads no config)
+
     parser = build_parser()
     # `tailor run JOB` passes everything after the job name on to the job's own parser
     args, rest = parser.parse_known_args(argv)

@@ -26,16 +26,26 @@ def exit_status(code: int) -> int:
     return 128 - code if code < 0 else code
 
 
-def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None) -> int | None:
-    """Run ``tailor <argv>`` on the host listening at ``path`` with ``env`` (default: this
-    process's environment) → its exit status, or ``None`` if the host did not take it (run it
-    here)."""
+def connect(path: str) -> socket.socket | None:
+    """A connection to the host listening at ``path``, if one does and runs as this user."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(CONNECT_TIMEOUT_S)
         sock.connect(path)
         if wire.peer_uid(sock) != os.getuid():   # never hand our environment to another user
             raise wire.WireError("the socket's process runs as another user")
+    except (OSError, wire.WireError):
+        sock.close()
+        return None
+    return sock
+
+
+def hand_over(sock: socket.socket, argv: list[str], *,
+              env: Mapping[str, str] | None = None) -> int | None:
+    """Run ``tailor <argv>`` on the host at the other end of ``sock`` (from :func:`connect`)
+    with ``env`` (default: this process's environment) → its exit status, or ``None`` if the
+    host did not take it (run it here)."""
+    try:
         umask = os.umask(0)
         os.umask(umask)
         wire.send(sock, {"argv": list(argv), "argv0": sys.argv[0] or "tailor",
@@ -54,6 +64,14 @@ def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None) 
     print(f"tailor: running on the job host as pid {reply.get('pid')} (tailor host status)",
           file=sys.stderr, flush=True)
     return _wait(sock)
+
+
+def submit(path: str, argv: list[str], *, env: Mapping[str, str] | None = None) -> int | None:
+    """Run ``tailor <argv>`` on the host listening at ``path`` with ``env`` (default: this
+    process's environment) → its exit status, or ``None`` if the host did not take it (run it
+    here)."""
+    sock = connect(path)
+    return None if sock is None else hand_over(sock, argv, env=env)
 
 
 def _wait(sock: socket.socket) -> int:

@@ -11,14 +11,16 @@ import hashlib
 import os
 import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from tailor.config import Config
-from tailor.daemons import launch, record, recorded, start_ticks, terminate
+from tailor.daemons import launch, record, recorded, start_ticks, starting, terminate
+from tailor.jobhost import locator
+
+if TYPE_CHECKING:
+    from tailor.config import Config
 
 STATE = "jobhost/host.json"      # under paths.runs
 MAX_SOCKET_PATH = 100            # sun_path holds 108 bytes; longer paths go under the temp dir
@@ -47,12 +49,11 @@ def socket_path(cfg: Config) -> str:
     path = str(state_path(cfg).with_name("host.sock"))
     if len(path) <= MAX_SOCKET_PATH:
         return path
-    folder = Path(tempfile.gettempdir(), f"tailor-{os.getuid()}")
-    folder.mkdir(mode=0o700, exist_ok=True)
-    mode = folder.stat()
-    if mode.st_uid != os.getuid() or mode.st_mode & 0o077:
-        raise JobHostError(f"{folder} belongs to another user or is open to others: remove it, "
-                           "or shorten paths.runs so the socket fits in runs/jobhost/")
+    try:
+        folder = locator.private_dir()
+    except locator.LocatorError as exc:
+        raise JobHostError(f"{exc}, or shorten paths.runs so the socket fits in "
+                           "runs/jobhost/") from None
     return str(folder / (hashlib.sha256(path.encode()).hexdigest()[:16] + ".sock"))
 
 
@@ -87,11 +88,18 @@ def start(cfg: Config, wait: bool = True,
           env: Mapping[str, str] | None = None) -> tuple[RecordedHost, bool]:
     """Start the project's host (or find the one already running) → (host, started now);
     with ``wait``, once it listens. ``env`` (default: this process's) is the environment it
-    serves callers with; the CLI passes the one it started with (:data:`tailor.cli.ENVIRONMENT`)."""
+    serves callers with; the CLI passes the one it started with (:data:`tailor.cli.ENVIRONMENT`).
+    A concurrent start of the same project's host waits for this one, then finds it."""
+    with starting(state_path(cfg).with_name("start.lock")):
+        host, started = _launch(cfg, env)
+    if wait:
+        _wait_listening(cfg, host)
+    return host, started
+
+
+def _launch(cfg: Config, env: Mapping[str, str] | None) -> tuple[RecordedHost, bool]:
     running = _recorded(cfg)
     if running is not None and _alive(running):
-        if wait:
-            _wait_listening(cfg, running)
         return running, False
     path = state_path(cfg)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,13 +108,16 @@ def start(cfg: Config, wait: bool = True,
     if os.path.exists(sock):           # left by a host that was killed
         os.unlink(sock)
     log = path.with_name("host.log")
-    proc = launch(command(cfg, sock), log, dict(os.environ if env is None else env))
+    env = dict(os.environ if env is None else env)
+    proc = launch(command(cfg, sock), log, env)
     host = RecordedHost(pid=proc.pid, start_ticks=start_ticks(proc.pid) or 0, socket=sock,
                         started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                         log=str(log))
     record(path, host)
-    if wait:
-        _wait_listening(cfg, host)
+    try:   # so that a `tailor run` with this environment finds it without loading conf/
+        locator.write(env, os.getcwd(), sock)
+    except (OSError, locator.LocatorError):
+        pass   # a caller then finds the host through conf/ (host.json)
     return host, True
 
 
@@ -142,19 +153,28 @@ def stop(cfg: Config, wait_s: float | None = None) -> tuple[RecordedHost | None,
     gone = not _alive(host)
     if gone:
         state_path(cfg).unlink(missing_ok=True)
+        locator.remove(os.environ, os.getcwd(), host.socket)
     return host, gone
 
 
 def run_on_host(argv: list[str], env: Mapping[str, str] | None = None) -> int | None:
     """``tailor <argv>`` on the project's job host → its exit status; ``None`` when there is no
     host to take it (the caller runs it itself; a configuration error is reported there).
-    ``env``: the caller's environment (default: this process's)."""
-    from tailor.config import ConfigError, get_config
-    from tailor.jobhost.client import submit
+    ``env``: the caller's environment (default: this process's). The host is found by its
+    locator when ``tailor host start`` left one for this environment (no configuration
+    loaded: :mod:`tailor.jobhost.locator`), else through ``conf/`` and ``host.json``."""
+    from tailor.jobhost.client import connect, hand_over
 
-    try:
-        cfg = get_config()
-    except ConfigError:
-        return None
-    host = live(cfg)
-    return submit(host.socket, argv, env=env) if host else None
+    env = os.environ if env is None else env
+    located = locator.read(env, os.getcwd())
+    sock = connect(located) if located else None
+    if sock is None:
+        from tailor.config import ConfigError, get_config
+
+        try:
+            cfg = get_config()
+        except ConfigError:
+            return None
+        host = live(cfg)
+        sock = connect(host.socket) if host else None
+    return None if sock is None else hand_over(sock, argv, env=env)

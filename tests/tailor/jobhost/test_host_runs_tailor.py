@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tailor.daemons import start_ticks
+from tailor.jobhost import locator
 
 REPO = Path(__file__).resolve().parents[3]
 TAILOR = str(Path(sys.executable).with_name("tailor"))
@@ -82,6 +83,18 @@ def test_a_caller_with_another_environment_runs_its_job_itself(host):
     assert "TAILOR_JOBHOST_PROBE differ" in other.stderr and "in this process" in other.stderr
 
 
+LEAN = ("import sys; from tailor.cli import main; code = main(['run', '--help']); "
+        "print('config loaded:', 'tailor.config' in sys.modules); sys.exit(code)")
+
+
+def test_a_run_handed_to_the_host_loads_no_configuration(host):
+    root, env, _ = host
+    lean = subprocess.run([sys.executable, "-c", LEAN], env=env, cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert lean.returncode == 0 and "job options" in lean.stdout and ON_HOST in lean.stderr
+    assert "config loaded: False" in lean.stdout
+
+
 def _caller_with_a_job(root, env, state):
     """A caller whose job (a query that would take hours) runs until stopped → (caller, pid)."""
     caller = subprocess.Popen(
@@ -132,5 +145,6 @@ def test_stop_leaves_no_process_and_no_socket(host):
     assert "stopped the job host" in stopped.stdout
     assert start_ticks(state["pid"]) is None and not os.path.exists(state["socket"])
     assert _tailor(env, root, "host", "status").returncode == 3
+    assert locator.read(env, root) is None
     alone = _tailor(env, root, "run", "--help")
     assert alone.returncode == 0 and ON_HOST not in alone.stderr
