@@ -244,16 +244,25 @@ def print_progress(total: int | None = None) -> Callable[[TaskProgress], None]:
     return show
 
 
+def shared_commands(tailor: str) -> tuple[str, str]:
+    """The shell commands that start and stop what a run's tasks share (``tailor`` is the CLI's
+    path), as the DAG's ``spark_start`` / ``spark_stop`` tasks run them
+    (:func:`tailor.orchestration.spark_tasks`): the job host is launched first and imports
+    while the Spark JVM starts, and is waited for last; stop stops both even if one fails."""
+    start = (f"{tailor} host start --per-run --no-wait && {tailor} spark start --per-run && "
+             f"{tailor} host start --per-run")
+    stop = f"{tailor} host stop --per-run; {tailor} spark stop --per-run"
+    return start, stop
+
+
 def start_shared(env: dict[str, str], log) -> subprocess.Popen:
-    """Start what the run's tasks share — the job host (not waited for) and the Spark Connect
-    server — in the background, as the DAG's ``spark_start`` task would, with the environment
-    its tasks get: :func:`run_dag` does it while Airflow migrates its metadata DB and prepares
-    the run (about as long as a Spark JVM takes to start), so that task finds both up. A no-op
-    unless ``jobhost.per_run`` / ``spark.connect.per_run`` are on; a start racing the task's
-    waits for it (``tailor.daemons.starting``)."""
-    tailor = _bin("tailor")
-    return subprocess.Popen(["bash", "-c", f"{tailor} host start --per-run --no-wait; "
-                             f"{tailor} spark start --per-run"],
+    """Start what the run's tasks share — the job host and the Spark Connect server — in the
+    background, with the ``spark_start`` task's commands and the environment its tasks get:
+    :func:`run_dag` does it while Airflow migrates its metadata DB and prepares the run (about as
+    long as a Spark JVM takes to start), so that task finds both up. A no-op unless
+    ``jobhost.per_run`` / ``spark.connect.per_run`` are on; a start racing the task's waits for
+    it (``tailor.daemons.starting``)."""
+    return subprocess.Popen(["bash", "-c", shared_commands(_bin("tailor"))[0]],
                             env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
 
 
@@ -267,7 +276,8 @@ def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
     first), they are stopped here."""
     from tailor.config import load_config
 
-    settings = load_config(root=root).airflow
+    cfg = load_config(root=root)
+    settings = cfg.airflow
     env = airflow_env(root, settings)
     airflow = _bin("airflow")
     test = [airflow, "dags", "test", dag_id, ds]
@@ -305,7 +315,7 @@ def run_dag(root: Path, ds: str, log_path: Path, dag_id: str = DAG_ID,
             if shared is not None:
                 shared.wait()
                 if "spark_stop" not in ended:
-                    stop_shared(load_config(root=root, environ=env))
+                    stop_shared(cfg)
     result = read_run(root, ds, dag_id)
     if proc.returncode != 0 and result.ok:
         return DagRunResult(dag_id, ds, "failed", result.tasks, False,

@@ -21,6 +21,7 @@ import sys
 from airflow.providers.standard.operators.bash import BashOperator
 
 from tailor.config import project_root
+from tailor.dagrun import shared_commands
 
 TAILOR_BIN = os.path.join(os.path.dirname(sys.executable), "tailor")
 
@@ -62,14 +63,10 @@ def spark_tasks(**kwargs) -> tuple[BashOperator, BashOperator]:
     runs whatever the jobs' outcome, stops both even if one fails, and does not decide the
     run's state. A task retried after they are gone starts its own Spark and imports its own
     libraries."""
-    start = BashOperator(task_id="spark_start",
-                         bash_command=(f"{TAILOR_BIN} host start --per-run --no-wait && "
-                                       f"{TAILOR_BIN} spark start --per-run && "
-                                       f"{TAILOR_BIN} host start --per-run"),
+    start_command, stop_command = shared_commands(TAILOR_BIN)
+    start = BashOperator(task_id="spark_start", bash_command=start_command,
                          env=_env(), append_env=True, **kwargs)
-    stop = BashOperator(task_id="spark_stop",
-                        bash_command=(f"{TAILOR_BIN} host stop --per-run; "
-                                      f"{TAILOR_BIN} spark stop --per-run"),
+    stop = BashOperator(task_id="spark_stop", bash_command=stop_command,
                         env=_env(), append_env=True, **kwargs)
     return start, stop.as_teardown(setups=start)
 

@@ -78,7 +78,8 @@ def read(environ: Mapping[str, str], cwd: str | Path) -> str | None:
 def remove(environ: Mapping[str, str], cwd: str | Path, socket: str) -> None:
     """Remove the locator of ``environ``'s callers if it names ``socket``."""
     try:
-        if read(environ, cwd) == socket:
-            _path(digest(environ, cwd)).unlink()
-    except (OSError, LocatorError):
+        path = _path(digest(environ, cwd))
+        if json.loads(path.read_text()).get("socket") == socket:
+            path.unlink()
+    except (OSError, ValueError, AttributeError, LocatorError):
         pass
